@@ -1,0 +1,15 @@
+"""What the spider hands to the pipeline: a fetched page, not yet extracted."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class PageItem:
+    source: str
+    url: str                     # the URL requested (normalised)
+    final_url: str               # after redirects
+    body: bytes
+    header_charset: str | None
+    fetched: str                 # ISO 8601 UTC
+    hints: dict = field(default_factory=dict)   # title/published/authors from a feed or sitemap

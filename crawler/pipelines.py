@@ -1,0 +1,155 @@
+"""From fetched page to indexed article: extract (worker process) → skip if unchanged →
+entities and actions (worker process, batched) → buffered bulk write to the index."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from scrapy.exceptions import DropItem, NotConfigured
+
+from index import Article, IndexError_, content_hash, open_index
+from index.document import ActionRef, EntityRef
+
+from . import work
+from .stats import count
+from .urls import article_id, normalize_url, same_site
+
+logger = logging.getLogger(__name__)
+
+
+class Batcher:
+    """Gathers NLP requests so spaCy sees batches (nlp.pipe) instead of single texts."""
+
+    def __init__(self, pool, size: int, delay: float):
+        self.pool, self.size, self.delay = pool, size, delay
+        self.pending: list[tuple[str, asyncio.Future]] = []
+        self.timer = None
+
+    async def submit(self, text: str):
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self.pending.append((text, future))
+        if len(self.pending) >= self.size:
+            self.flush()
+        elif self.timer is None:
+            self.timer = loop.call_later(self.delay, self.flush)
+        return await future
+
+    def flush(self):
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        done = asyncio.wrap_future(self.pool.submit(work.analyze, [t for t, _ in batch]))
+
+        def deliver(task):
+            for i, (_, future) in enumerate(batch):
+                if future.done():
+                    continue
+                if task.exception() is not None:
+                    future.set_exception(task.exception())
+                else:
+                    future.set_result(task.result()[i])
+        done.add_done_callback(deliver)
+
+
+class ArticlePipeline:
+    def __init__(self, crawler):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.index_url = settings.get("POLICYWATCH_INDEX")
+        if not self.index_url:
+            raise NotConfigured("POLICYWATCH_INDEX is not set")
+        self.index_options = settings.getdict("POLICYWATCH_INDEX_OPTIONS")
+        self.workers = settings.getint("POLICYWATCH_WORKERS") or multiprocessing.cpu_count()
+        self.nlp_enabled = settings.getbool("POLICYWATCH_NLP", True)
+        self.gazetteers = settings.getlist("POLICYWATCH_GAZETTEERS")
+        self.batch_size = settings.getint("POLICYWATCH_WRITE_BATCH", 50)
+        self.flush_seconds = settings.getfloat("POLICYWATCH_WRITE_SECONDS", 2.0)
+        self.nlp_batch = settings.getint("POLICYWATCH_NLP_BATCH", 16)
+        self.buffer: list[Article] = []
+        self.seen: set[str] = set()
+        self.last_flush = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self):
+        try:
+            self.index = open_index(self.index_url, **self.index_options)
+        except IndexError_ as exc:
+            raise NotConfigured(str(exc)) from exc
+        # 'spawn': forking a process that runs Twisted's reactor and threads is unsafe.
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=work.init_worker, initargs=(self.nlp_enabled, self.gazetteers))
+        self.batcher = Batcher(self.pool, self.nlp_batch, 0.2)
+
+    def close_spider(self):
+        self.batcher.flush()
+        self._flush()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.index.close()
+
+    async def process_item(self, item):
+        source = self.crawler.spider.by_name[item.source]
+        loop = asyncio.get_running_loop()
+        extracted = await loop.run_in_executor(
+            self.pool, work.extract_page, item.body, item.final_url, item.hints, item.header_charset,
+            source.language, source.timezone)
+        if extracted.charset_mismatch:
+            logger.info("wrong charset declared on %s; decoded as %s", item.final_url, extracted.encoding)
+            self.stats.inc_value(f"policywatch/{item.source}/charset_mismatch")
+        if not extracted.is_article:
+            count(self.stats, item.source, "skipped", extracted.reason.split(" (")[0])
+            raise DropItem(f"not an article ({extracted.reason}): {item.final_url}")
+        # The canonical link decides the id, unless it points off-site (a syndication partner).
+        canonical = extracted.canonical_url if same_site(extracted.canonical_url, item.final_url) else item.final_url
+        aid = article_id(canonical)
+        if aid in self.seen:
+            count(self.stats, item.source, "unchanged", "duplicate URL in this crawl")
+            raise DropItem(f"already seen in this crawl: {item.final_url}")
+        self.seen.add(aid)
+        chash = content_hash(extracted.title, extracted.body)
+        article = Article(id=aid, url=normalize_url(canonical), source=item.source, title=extracted.title,
+                          body=extracted.body, published=extracted.published, modified=extracted.modified,
+                          authors=extracted.authors, language=extracted.language, section=extracted.section,
+                          image=extracted.image, fetched=item.fetched, content_hash=chash)
+        stored = self.index.content_hashes([aid]).get(aid)
+        if stored != chash and self.nlp_enabled:
+            analysis = await self.batcher.submit(extracted.title + "\n\n" + "\n\n".join(extracted.body))
+            if analysis is not None:
+                article.entities = [EntityRef(e.name, e.type, e.mentions, list(e.sentences)) for e in analysis.entities]
+                article.actions = [ActionRef(a.action, a.sentence) for a in analysis.actions]
+        self.buffer.append(article)
+        if len(self.buffer) >= self.batch_size or time.monotonic() - self.last_flush > self.flush_seconds:
+            self._flush()
+        return item
+
+    def _flush(self):
+        self.last_flush = time.monotonic()
+        if not self.buffer:
+            return
+        batch, self.buffer = self.buffer, []
+        by_source: dict[str, list[Article]] = {}
+        for article in batch:
+            by_source.setdefault(article.source, []).append(article)
+        for source, articles in by_source.items():
+            try:
+                result = self.index.write(articles)
+            except IndexError_ as exc:
+                count(self.stats, source, "errors", "index write failed", len(articles))
+                logger.error("could not write %d articles to the index: %s", len(articles), exc)
+                continue
+            count(self.stats, source, "new", n=result.new)
+            count(self.stats, source, "updated", n=result.updated)
+            count(self.stats, source, "unchanged", n=result.unchanged)
+            for url, reason in result.failed:
+                count(self.stats, source, "errors", "index rejected the article")
+                logger.error("index rejected %s: %s", url, reason)

@@ -1,0 +1,52 @@
+"""Scrapy settings: polite by default. `policywatch crawl --set KEY=VALUE` overrides any of them."""
+from crawler.sources import DEFAULT_SOURCES
+
+BOT_NAME = "policywatch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Politeness: say who we are, obey robots.txt, and let AutoThrottle slow down for busy sites.
+USER_AGENT = "PolicyWatch/0.1 (news and policy monitoring; +https://github.com/policywatch/policywatch)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# Faults: retry 429 and 5xx with exponential backoff (honouring Retry-After), time out, cap size.
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+RETRY_BACKOFF_BASE = 1.0          # seconds; doubled on every retry
+RETRY_BACKOFF_MAX = 60.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+
+ITEM_PIPELINES = {"crawler.pipelines.ArticlePipeline": 300}
+DEFAULT_DROPITEM_LOG_LEVEL = "INFO"     # non-articles are expected, and counted per source
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# PolicyWatch's own settings.
+POLICYWATCH_SOURCES = str(DEFAULT_SOURCES)
+POLICYWATCH_INDEX = "sqlite:///data/policywatch.db"
+POLICYWATCH_INDEX_OPTIONS = {}
+POLICYWATCH_WORKERS = 0            # 0 = one per core
+POLICYWATCH_NLP = True
+POLICYWATCH_GAZETTEERS = []        # extra gazetteer files merged over nlp/gazetteer.yaml
+POLICYWATCH_WRITE_BATCH = 50
+POLICYWATCH_WRITE_SECONDS = 2.0
+POLICYWATCH_NLP_BATCH = 16

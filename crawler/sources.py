@@ -1,0 +1,103 @@
+"""The sources file: each outlet's feeds, sitemaps and listing pages. Adding an outlet is an
+edit to YAML, never to code."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+DEFAULT_SOURCES = Path(__file__).with_name("sources.yaml")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_FIELDS = {"name", "title", "feeds", "sitemaps", "start_urls", "article_urls", "allowed_domains",
+           "language", "schedule", "timezone", "max_listing_pages", "enabled"}
+
+
+class SourcesError(ValueError):
+    """A sources file that cannot be used; str() names the file and the entry."""
+
+
+@dataclass
+class Source:
+    name: str
+    title: str = ""
+    feeds: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    start_urls: list[str] = field(default_factory=list)
+    article_urls: list[str] = field(default_factory=list)    # regexes; empty = judge by the page
+    allowed_domains: list[str] = field(default_factory=list)
+    language: str | None = None
+    schedule: str | None = None
+    timezone: str | None = None        # for dates the outlet prints without an offset
+    max_listing_pages: int = 5         # how deep listing pagination goes
+    enabled: bool = True
+
+    def __post_init__(self):
+        self._patterns = [re.compile(p) for p in self.article_urls]
+        if not self.allowed_domains:
+            hosts = {urlsplit(u).hostname for u in self.feeds + self.sitemaps + self.start_urls}
+            self.allowed_domains = sorted(h.lower() for h in hosts if h)
+
+    def looks_like_article(self, url: str) -> bool | None:
+        """True/False when the source gives article URL patterns, None when it leaves it to the page."""
+        if not self._patterns:
+            return None
+        return any(p.search(url) for p in self._patterns)
+
+    def allows(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+
+def load_sources(path: str | Path | None = None) -> list[Source]:
+    path = Path(path or DEFAULT_SOURCES)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SourcesError(f"cannot read sources file {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise SourcesError(f"{path} is not valid YAML: {exc}") from exc
+    entries = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise SourcesError(f"{path}: expected a top-level 'sources:' list")
+    sources, seen = [], set()
+    for i, entry in enumerate(entries, 1):
+        where = f"{path}, source #{i}"
+        if not isinstance(entry, dict) or "name" not in entry:
+            raise SourcesError(f"{where}: each source needs a 'name'")
+        name = str(entry["name"])
+        where = f"{path}, source '{name}'"
+        if not _NAME.match(name):
+            raise SourcesError(f"{where}: names are lower-case letters, digits, '-' and '_'")
+        if name in seen:
+            raise SourcesError(f"{where}: the name is used twice")
+        unknown = set(entry) - _FIELDS
+        if unknown:
+            raise SourcesError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        for key in ("feeds", "sitemaps", "start_urls", "article_urls", "allowed_domains"):
+            value = entry.get(key) or []
+            if isinstance(value, str):
+                value = [value]
+            entry[key] = [str(v) for v in value]
+        if not (entry["feeds"] or entry["sitemaps"] or entry["start_urls"]):
+            raise SourcesError(f"{where}: give at least one of feeds, sitemaps, start_urls")
+        for pattern in entry["article_urls"]:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise SourcesError(f"{where}: bad article_urls pattern {pattern!r}: {exc}") from exc
+        seen.add(name)
+        sources.append(Source(**entry))
+    return sources
+
+
+def select(sources: list[Source], names: list[str] | None) -> list[Source]:
+    if not names:
+        return [s for s in sources if s.enabled]
+    known = {s.name: s for s in sources}
+    missing = [n for n in names if n not in known]
+    if missing:
+        raise SourcesError(f"unknown source(s): {', '.join(missing)} (known: {', '.join(known)})")
+    return [known[n] for n in names]

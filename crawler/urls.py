@@ -1,0 +1,42 @@
+"""URL normalisation and article ids: the same story reached through a feed, a sitemap, a
+listing with tracking parameters or an old redirecting URL gets one id."""
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Parameters that say how a reader arrived, never which page they read.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_[a-z]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|yclid|_hsenc|_hsmi|"
+    r"ref|ref_src|ref_url|cmpid|ncid|ocid|sr_share|share|smid|s_cid|cid|__twitter_impression|amp)$",
+    re.IGNORECASE)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def normalize_url(url: str) -> str:
+    """Lower-case scheme and host, drop default ports, fragments, tracking parameters and a
+    trailing 'index.html'; keep the other parameters in their order (some sites need it)."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    netloc = host
+    if parts.port and parts.port != DEFAULT_PORTS.get(scheme):
+        netloc = f"{host}:{parts.port}"
+    path = parts.path or "/"
+    path = re.sub(r"/{2,}", "/", path)
+    if path.endswith("/index.html") or path.endswith("/index.htm"):
+        path = path.rsplit("/", 1)[0] + "/"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not TRACKING_PARAMS.match(k)])
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def article_id(url: str) -> str:
+    """The article's id: a hash of its normalised canonical URL (stable across re-crawls)."""
+    return hashlib.sha256(normalize_url(url).encode()).hexdigest()[:20]
+
+
+def same_site(url: str, other: str) -> bool:
+    a, b = urlsplit(url), urlsplit(other)
+    return (a.hostname or "").lower().removeprefix("www.") == (b.hostname or "").lower().removeprefix("www.")

@@ -1,0 +1,114 @@
+"""The one index interface. SQLite FTS5 (embedded) and Elasticsearch implement it; a contract
+suite runs the same tests against both."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable, Iterator, Protocol
+
+from .document import Article
+from .query import Node
+
+INTERVALS = ("day", "week", "month")
+SORTS = ("relevance", "date")
+
+
+class IndexError_(Exception):
+    """Base of the index's errors; str() is a message fit for a user."""
+
+
+class IndexUnavailable(IndexError_):
+    """The backend cannot be reached (an Elasticsearch node down, a database locked)."""
+
+
+class IndexConfigError(IndexError_):
+    """A bad --index URL or option."""
+
+
+@dataclass
+class SearchRequest:
+    query: Node
+    date_from: datetime | None = None      # inclusive, aware
+    date_to: datetime | None = None        # exclusive, aware
+    sort: str = "relevance"
+    limit: int = 20
+    offset: int = 0
+    facets: bool = False
+
+
+@dataclass
+class Hit:
+    id: str
+    url: str
+    title: str
+    source: str
+    published: str | None
+    score: float
+    snippet: str            # HTML-escaped text with <mark>…</mark> around matched words
+    entities: list[dict] = field(default_factory=list)   # [{name, type, mentions}]
+    actions: list[str] = field(default_factory=list)
+
+    def record(self) -> dict:
+        return {"id": self.id, "url": self.url, "title": self.title, "source": self.source,
+                "published": self.published, "score": round(self.score, 4), "snippet": self.snippet}
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # sources, entities, types, actions
+
+
+@dataclass
+class WriteResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)   # (url, reason)
+
+
+@dataclass
+class TimelineRow:
+    date: str          # ISO start of the period (YYYY-MM-DD)
+    entity: str
+    articles: int
+    mentions: int
+
+
+@dataclass
+class MentionRow:
+    date: str          # the article's publication date-time in the requested zone
+    entity: str
+    source: str
+    url: str
+    title: str
+    sentence: str
+
+
+@dataclass
+class EntityCount:
+    name: str
+    type: str
+    articles: int
+    mentions: int
+
+
+class Index(Protocol):
+    """What every backend offers. Entity names passed in are canonical (the CLI resolves aliases)."""
+
+    def write(self, articles: Iterable[Article]) -> WriteResult: ...
+    def content_hashes(self, ids: list[str]) -> dict[str, str]: ...
+    def get(self, article_id: str) -> Article | None: ...
+    def search(self, request: SearchRequest) -> SearchResult: ...
+    def export(self, query: Node, date_from: datetime | None = None,
+               date_to: datetime | None = None) -> Iterator[Article]: ...
+    def mentions(self, entity: str, date_from: datetime | None = None,
+                 date_to: datetime | None = None) -> Iterator[tuple[str, str, str, str, str]]:
+        """(published_utc ISO, source, url, title, sentence) for every mention of the entity."""
+        ...
+    def timeline(self, entity: str, interval: str = "month", tz: str | None = None,
+                 date_from: datetime | None = None, date_to: datetime | None = None) -> list[TimelineRow]: ...
+    def entity_counts(self, query: Node, type_: str | None = None, limit: int = 20) -> list[EntityCount]: ...
+    def stats(self) -> dict: ...
+    def close(self) -> None: ...

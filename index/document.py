@@ -1,0 +1,73 @@
+"""The article record every backend stores: the contract between the pipeline and the index."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class EntityRef:
+    name: str          # canonical name
+    type: str          # PERSON AGENCY PLATFORM ORG GPE LAW
+    mentions: int
+    sentences: list[str] = field(default_factory=list)   # one per mention, for timelines
+
+
+@dataclass
+class ActionRef:
+    action: str        # investigation arrest prosecution court legislation regulation penalty takedown cooperation
+    sentence: str
+
+
+@dataclass
+class Article:
+    id: str
+    url: str
+    source: str
+    title: str
+    body: list[str]                     # paragraphs
+    published: str | None = None        # ISO 8601 with offset, as the outlet gave it
+    modified: str | None = None
+    authors: list[str] = field(default_factory=list)
+    language: str | None = None
+    section: str | None = None
+    image: str | None = None
+    fetched: str | None = None          # ISO 8601 UTC
+    content_hash: str = ""
+    entities: list[EntityRef] = field(default_factory=list)
+    actions: list[ActionRef] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.body)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Article":
+        data = dict(data)
+        data["entities"] = [e if isinstance(e, EntityRef) else EntityRef(**e) for e in data.get("entities") or []]
+        data["actions"] = [a if isinstance(a, ActionRef) else ActionRef(**a) for a in data.get("actions") or []]
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def export_record(self) -> dict[str, Any]:
+        """The documented export shape (one JSONL line)."""
+        return {
+            "id": self.id, "url": self.url, "source": self.source, "title": self.title,
+            "body": self.text, "published": self.published, "authors": list(self.authors),
+            "language": self.language,
+            "entities": [{"name": e.name, "type": e.type, "mentions": e.mentions} for e in self.entities],
+            "actions": [{"action": a.action, "sentence": a.sentence} for a in self.actions],
+        }
+
+
+def content_hash(title: str, body: list[str]) -> str:
+    """What decides 'unchanged': title and body only, so a new ad or timestamp does not re-run NLP."""
+    h = hashlib.sha256()
+    h.update(title.strip().encode())
+    for para in body:
+        h.update(b"\x00" + para.strip().encode())
+    return h.hexdigest()

@@ -1,0 +1,393 @@
+"""The embedded backend: SQLite with FTS5 (WAL mode, BM25 ranking, highlighted snippets).
+
+Two FTS tables index the same title and body: `articles_fts` with the Porter stemmer for words
+and phrases, `articles_fts_exact` unstemmed for prefix queries (a stemmed index would miss
+`investigat*`, since "investigation" is stored as "investig"). Elasticsearch does the same
+with a stemmed field and an unstemmed subfield.
+"""
+from __future__ import annotations
+
+import html
+import json
+import logging
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .base import (EntityCount, Hit, IndexConfigError, IndexUnavailable, SearchRequest,
+                   SearchResult, TimelineRow, WriteResult)
+from .document import Article
+from .query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
+from . import timeline as tl
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+SNIPPET_WORDS = 24
+_OPEN, _CLOSE = "\x02", "\x03"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    published TEXT,
+    published_utc TEXT,
+    modified TEXT,
+    authors TEXT NOT NULL DEFAULT '[]',
+    language TEXT,
+    section TEXT,
+    image TEXT,
+    fetched TEXT,
+    content_hash TEXT NOT NULL,
+    entities TEXT NOT NULL DEFAULT '[]',
+    actions TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_utc);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, body, content='articles', content_rowid='rowid',
+    tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_exact USING fts5(
+    title, body, content='articles', content_rowid='rowid',
+    tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+    INSERT INTO articles_fts_exact(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+    INSERT INTO articles_fts_exact(articles_fts_exact, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE OF title, body ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+    INSERT INTO articles_fts_exact(articles_fts_exact, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+    INSERT INTO articles_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+    INSERT INTO articles_fts_exact(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+END;
+CREATE TABLE IF NOT EXISTS entities (
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    name TEXT NOT NULL COLLATE NOCASE,
+    type TEXT NOT NULL,
+    mentions INTEGER NOT NULL,
+    PRIMARY KEY (article, name, type)
+);
+CREATE INDEX IF NOT EXISTS entities_name ON entities(name);
+CREATE INDEX IF NOT EXISTS entities_type ON entities(type);
+CREATE TABLE IF NOT EXISTS mentions (
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    name TEXT NOT NULL COLLATE NOCASE,
+    seq INTEGER NOT NULL,
+    sentence TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mentions_name ON mentions(name);
+CREATE TABLE IF NOT EXISTS actions (
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    action TEXT NOT NULL,
+    sentence TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS actions_action ON actions(action);
+"""
+
+
+def utc_iso(value: str | None) -> str | None:
+    """A sortable UTC form of an ISO date-time; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _bound(moment: datetime | None) -> str | None:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _fts_expr(text: Text) -> str:
+    # Words hold only letters and digits (query.WORD_RE), so quoting them is always safe.
+    phrase = '"' + " ".join(text.words) + '"'
+    return phrase + " *" if text.prefix else phrase
+
+
+class SQLiteIndex:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.Error as exc:
+            raise IndexUnavailable(f"cannot open SQLite index at {path}: {exc}") from exc
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    # -- schema ---------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise IndexConfigError(f"{self.path} has schema version {version}; this PolicyWatch "
+                                   f"knows up to {SCHEMA_VERSION} — upgrade PolicyWatch")
+        with self.db:
+            self.db.executescript(SCHEMA)
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writing --------------------------------------------------------------------------
+    def content_hashes(self, ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", chunk):
+                found[row[0]] = row[1]
+        return found
+
+    def write(self, articles: Iterable[Article]) -> WriteResult:
+        result = WriteResult()
+        with self.db:
+            for article in articles:
+                try:
+                    outcome = self._write_one(article)
+                except sqlite3.Error as exc:
+                    result.failed.append((article.url, str(exc)))
+                    logger.error("could not index %s: %s", article.url, exc)
+                    continue
+                setattr(result, outcome, getattr(result, outcome) + 1)
+        return result
+
+    def _write_one(self, a: Article) -> str:
+        row = self.db.execute("SELECT rowid, content_hash FROM articles WHERE id = ?", (a.id,)).fetchone()
+        if row and row[1] == a.content_hash:
+            self.db.execute("UPDATE articles SET fetched = ? WHERE rowid = ?", (a.fetched, row[0]))
+            return "unchanged"
+        values = (a.url, a.source, a.title, a.text, a.published, utc_iso(a.published), a.modified,
+                  json.dumps(a.authors), a.language, a.section, a.image, a.fetched, a.content_hash,
+                  json.dumps([{"name": e.name, "type": e.type, "mentions": e.mentions} for e in a.entities]),
+                  json.dumps([{"action": x.action, "sentence": x.sentence} for x in a.actions]))
+        if row:
+            rowid = row[0]
+            self.db.execute("""UPDATE articles SET url=?, source=?, title=?, body=?, published=?, published_utc=?,
+                modified=?, authors=?, language=?, section=?, image=?, fetched=?, content_hash=?, entities=?,
+                actions=? WHERE rowid=?""", values + (rowid,))
+            for table in ("entities", "mentions", "actions"):
+                self.db.execute(f"DELETE FROM {table} WHERE article = ?", (rowid,))
+        else:
+            rowid = self.db.execute("""INSERT INTO articles (url, source, title, body, published, published_utc,
+                modified, authors, language, section, image, fetched, content_hash, entities, actions, id)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", values + (a.id,)).lastrowid
+        self.db.executemany("INSERT OR REPLACE INTO entities VALUES (?,?,?,?)",
+                            [(rowid, e.name, e.type, e.mentions) for e in a.entities])
+        self.db.executemany("INSERT INTO mentions VALUES (?,?,?,?)",
+                            [(rowid, e.name, i, s) for e in a.entities for i, s in enumerate(e.sentences)])
+        self.db.executemany("INSERT INTO actions VALUES (?,?,?)",
+                            [(rowid, x.action, x.sentence) for x in a.actions])
+        return "updated" if row else "new"
+
+    # -- reading --------------------------------------------------------------------------
+    def _where(self, node: Node) -> tuple[str, list]:
+        if isinstance(node, MatchAll):
+            return "1", []
+        if isinstance(node, Text):
+            table = "articles_fts_exact" if node.prefix else "articles_fts"
+            return f"a.rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)", [_fts_expr(node)]
+        if isinstance(node, Filter):
+            if node.field == "source":
+                return "a.source = ? COLLATE NOCASE", [node.value]
+            if node.field == "lang":
+                return "a.language = ? COLLATE NOCASE", [node.value]
+            if node.field == "entity":
+                return "a.rowid IN (SELECT article FROM entities WHERE name = ?)", [node.value]
+            if node.field == "type":
+                return "a.rowid IN (SELECT article FROM entities WHERE type = ?)", [node.value]
+            if node.field == "action":
+                return "a.rowid IN (SELECT article FROM actions WHERE action = ?)", [node.value]
+            raise QueryError(f"unknown filter {node.field}")
+        if isinstance(node, Not):
+            sql, params = self._where(node.item)
+            return f"NOT ({sql})", params
+        if isinstance(node, (And, Or)):
+            parts = [self._where(item) for item in node.items]
+            joiner = " AND " if isinstance(node, And) else " OR "
+            return "(" + joiner.join(p[0] for p in parts) + ")", [x for p in parts for x in p[1]]
+        raise QueryError(f"cannot search for {node!r}")
+
+    def _full_where(self, query: Node, date_from, date_to) -> tuple[str, list]:
+        sql, params = self._where(query)
+        if date_from:
+            sql += " AND a.published_utc >= ?"
+            params.append(_bound(date_from))
+        if date_to:
+            sql += " AND a.published_utc < ?"
+            params.append(_bound(date_to))
+        return sql, params
+
+    @staticmethod
+    def _rank_source(query: Node) -> tuple[str, str] | None:
+        """(table, MATCH expression) that scores and highlights the query's positive words."""
+        texts = positive_texts(query)
+        stemmed = [t for t in texts if not t.prefix]
+        chosen = stemmed or texts
+        if not chosen:
+            return None
+        table = "articles_fts" if stemmed else "articles_fts_exact"
+        return table, " OR ".join(_fts_expr(t) for t in chosen)
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        where, params = self._full_where(request.query, request.date_from, request.date_to)
+        total = self.db.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
+        rank = self._rank_source(request.query)
+        join, join_params = "", []
+        score = "0.0"
+        if rank:
+            table, expr = rank
+            # bm25 weights: a word in the title counts three times one in the body.
+            join = (f"LEFT JOIN (SELECT rowid AS r, -bm25({table}, 3.0, 1.0) AS score FROM {table} "
+                    f"WHERE {table} MATCH ?) s ON s.r = a.rowid")
+            join_params = [expr]
+            score = "coalesce(s.score, 0.0)"
+        order = (f"{score} DESC, a.published_utc DESC, a.id" if request.sort == "relevance"
+                 else "a.published_utc IS NULL, a.published_utc DESC, a.id")
+        rows = self.db.execute(
+            f"""SELECT a.rowid, a.id, a.url, a.title, a.source, a.published, {score}, a.body, a.entities, a.actions
+                FROM articles a {join} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?""",
+            join_params + params + [request.limit, request.offset]).fetchall()
+        snippets = self._snippets([r[0] for r in rows], rank)
+        hits = []
+        for r in rows:
+            entities = sorted(json.loads(r[8]), key=lambda e: -e["mentions"])
+            hits.append(Hit(id=r[1], url=r[2], title=r[3], source=r[4], published=r[5], score=float(r[6]),
+                            snippet=snippets.get(r[0]) or _lead(r[7]), entities=entities,
+                            actions=sorted({x["action"] for x in json.loads(r[9])})))
+        facets = self._facets(where, params) if request.facets else {}
+        return SearchResult(total=total, hits=hits, facets=facets)
+
+    def _snippets(self, rowids: list[int], rank) -> dict[int, str]:
+        if not rowids or not rank:
+            return {}
+        table, expr = rank
+        marks = ",".join("?" * len(rowids))
+        rows = self.db.execute(
+            f"SELECT rowid, snippet({table}, 1, ?, ?, '…', {SNIPPET_WORDS}) FROM {table} "
+            f"WHERE {table} MATCH ? AND rowid IN ({marks})", [_OPEN, _CLOSE, expr] + rowids)
+        return {rowid: _marked(text) for rowid, text in rows if _OPEN in text}
+
+    def _facets(self, where: str, params: list) -> dict[str, list[tuple[str, int]]]:
+        matched = f"SELECT a.rowid FROM articles a WHERE {where}"
+        q = self.db.execute
+        return {
+            "source": q(f"SELECT source, count(*) c FROM articles WHERE rowid IN ({matched}) "
+                        "GROUP BY source ORDER BY c DESC, source", params).fetchall(),
+            "entity": q(f"SELECT name || '|' || type, count(*) c FROM entities WHERE article IN ({matched}) "
+                        "GROUP BY name, type ORDER BY c DESC, name LIMIT 15", params).fetchall(),
+            "type": q(f"SELECT type, count(DISTINCT article) c FROM entities WHERE article IN ({matched}) "
+                      "GROUP BY type ORDER BY c DESC, type", params).fetchall(),
+            "action": q(f"SELECT action, count(DISTINCT article) c FROM actions WHERE article IN ({matched}) "
+                        "GROUP BY action ORDER BY c DESC, action", params).fetchall(),
+        }
+
+    def get(self, article_id: str) -> Article | None:
+        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?", (article_id,)).fetchone()
+        return self._article(row) if row else None
+
+    def export(self, query: Node, date_from=None, date_to=None) -> Iterator[Article]:
+        where, params = self._full_where(query, date_from, date_to)
+        cursor = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE {where} "
+                                 "ORDER BY a.published_utc IS NULL, a.published_utc, a.id", params)
+        for row in cursor:
+            yield self._article(row)
+
+    def _article(self, row) -> Article:
+        (rowid, id_, url, source, title, body, published, modified, authors, language, section, image,
+         fetched, chash, entities, actions) = row
+        ents = json.loads(entities)
+        sentences: dict[str, list[str]] = {}
+        for name, sentence in self.db.execute(
+                "SELECT name, sentence FROM mentions WHERE article = ? ORDER BY name, seq", (rowid,)):
+            sentences.setdefault(name, []).append(sentence)
+        for e in ents:
+            e["sentences"] = sentences.get(e["name"], [])
+        return Article.from_dict(dict(
+            id=id_, url=url, source=source, title=title, body=body.split("\n\n") if body else [],
+            published=published, modified=modified, authors=json.loads(authors), language=language,
+            section=section, image=image, fetched=fetched, content_hash=chash, entities=ents,
+            actions=json.loads(actions)))
+
+    def mentions(self, entity: str, date_from=None, date_to=None) -> Iterator[tuple[str, str, str, str, str]]:
+        sql = ("SELECT a.published_utc, a.source, a.url, a.title, m.sentence FROM mentions m "
+               "JOIN articles a ON a.rowid = m.article WHERE m.name = ? AND a.published_utc IS NOT NULL")
+        params: list = [entity]
+        if date_from:
+            sql += " AND a.published_utc >= ?"
+            params.append(_bound(date_from))
+        if date_to:
+            sql += " AND a.published_utc < ?"
+            params.append(_bound(date_to))
+        yield from self.db.execute(sql + " ORDER BY a.published_utc, a.id, m.seq", params)
+
+    def timeline(self, entity: str, interval: str = "month", tz: str | None = None,
+                 date_from=None, date_to=None) -> list[TimelineRow]:
+        zone = tl.zone(tz)
+        sql = ("SELECT a.published_utc, e.mentions FROM entities e JOIN articles a ON a.rowid = e.article "
+               "WHERE e.name = ? AND a.published_utc IS NOT NULL")
+        params: list = [entity]
+        if date_from:
+            sql += " AND a.published_utc >= ?"
+            params.append(_bound(date_from))
+        if date_to:
+            sql += " AND a.published_utc < ?"
+            params.append(_bound(date_to))
+        counts: dict = {}
+        for published, mentions in self.db.execute(sql, params):
+            start = tl.period_start(tl.parse_utc(published), interval, zone)
+            articles, total = counts.get(start, (0, 0))
+            counts[start] = (articles + 1, total + mentions)
+        return tl.fill(entity, counts, interval)
+
+    def entity_counts(self, query: Node, type_: str | None = None, limit: int = 20) -> list[EntityCount]:
+        where, params = self._where(query)
+        sql = (f"SELECT name, type, count(*) c, sum(mentions) m FROM entities WHERE article IN "
+               f"(SELECT a.rowid FROM articles a WHERE {where})")
+        if type_:
+            sql += " AND type = ?"
+            params = params + [type_]
+        sql += " GROUP BY name, type ORDER BY c DESC, m DESC, name LIMIT ?"
+        return [EntityCount(*row) for row in self.db.execute(sql, params + [limit])]
+
+    def stats(self) -> dict:
+        q = self.db.execute
+        return {
+            "backend": "sqlite", "location": str(self.path), "schema_version": SCHEMA_VERSION,
+            "articles": q("SELECT count(*) FROM articles").fetchone()[0],
+            "sources": dict(q("SELECT source, count(*) FROM articles GROUP BY source ORDER BY source").fetchall()),
+            "entities": q("SELECT count(DISTINCT name) FROM entities").fetchone()[0],
+            "first_published": q("SELECT min(published_utc) FROM articles").fetchone()[0],
+            "last_published": q("SELECT max(published_utc) FROM articles").fetchone()[0],
+        }
+
+
+_ARTICLE_COLUMNS = ("a.rowid, a.id, a.url, a.source, a.title, a.body, a.published, a.modified, a.authors, "
+                    "a.language, a.section, a.image, a.fetched, a.content_hash, a.entities, a.actions")
+
+
+def _marked(text: str) -> str:
+    """Escape a snippet for HTML, then turn the private markers into <mark> tags."""
+    return html.escape(" ".join(text.split())).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+
+
+def _lead(body: str, words: int = SNIPPET_WORDS) -> str:
+    parts = body.split()
+    return html.escape(" ".join(parts[:words]) + (" …" if len(parts) > words else ""))

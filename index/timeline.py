@@ -1,0 +1,52 @@
+"""Periods for entity timelines, shared by both backends so they bucket identically."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .base import INTERVALS, IndexConfigError, TimelineRow
+
+
+def zone(name: str | None):
+    if not name or name.upper() == "UTC":
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise IndexConfigError(f"unknown time zone '{name}' (use an IANA name such as Asia/Seoul)") from None
+
+
+def parse_utc(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+def period_start(moment: datetime, interval: str, tz) -> date:
+    local = moment.astimezone(tz).date()
+    if interval == "day":
+        return local
+    if interval == "week":                     # ISO weeks start on Monday, as Elasticsearch's do
+        return local - timedelta(days=local.weekday())
+    if interval == "month":
+        return local.replace(day=1)
+    raise IndexConfigError(f"unknown interval '{interval}' — use one of: {', '.join(INTERVALS)}")
+
+
+def next_period(start: date, interval: str) -> date:
+    if interval == "day":
+        return start + timedelta(days=1)
+    if interval == "week":
+        return start + timedelta(days=7)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def fill(entity: str, counts: dict[date, tuple[int, int]], interval: str) -> list[TimelineRow]:
+    """Rows from the first to the last period that has data, empty periods included."""
+    if not counts:
+        return []
+    rows = []
+    current, last = min(counts), max(counts)
+    while current <= last:
+        articles, mentions = counts.get(current, (0, 0))
+        rows.append(TimelineRow(current.isoformat(), entity, articles, mentions))
+        current = next_period(current, interval)
+    return rows

@@ -1,0 +1,334 @@
+"""`policywatch`: thin commands over crawler/, index/ and nlp/. Each parses its flags and calls
+one function; errors become one-line messages here and nowhere else.
+
+Exit codes: 0 done; 1 the work failed (index unreachable, a page could not be fetched for
+`extract`); 2 bad usage (a malformed query, an unknown source, a bad date)."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from index import IndexConfigError, IndexError_, QueryError, SearchRequest, open_index, parse
+from index.base import INTERVALS, SORTS
+
+from . import __version__
+from .config import Config, UsageError, from_args, parse_date
+from . import output
+
+logger = logging.getLogger("policywatch")
+
+ENTITY_TYPES = ("PERSON", "AGENCY", "PLATFORM", "ORG", "GPE", "LAW")
+SEARCH_COLUMNS = ["id", "url", "title", "source", "published", "score", "snippet"]
+EXPORT_COLUMNS = ["id", "url", "source", "title", "published", "authors", "language", "entities", "actions", "body"]
+
+
+# -- helpers --------------------------------------------------------------------------------
+def _index_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--index", metavar="URL", help="sqlite:///PATH (default data/policywatch.db) or "
+                   "http(s)://HOST:PORT[/NAME] for Elasticsearch; env POLICYWATCH_INDEX")
+    p.add_argument("--es-api-key", metavar="KEY", help="Elasticsearch API key; env POLICYWATCH_ES_API_KEY")
+    p.add_argument("--es-ca-certs", metavar="FILE", help="CA bundle for Elasticsearch TLS; env POLICYWATCH_ES_CA_CERTS")
+
+
+def _date_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="published on or after (YYYY-MM-DD or ISO date-time)")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="published on or before (a YYYY-MM-DD day is included)")
+
+
+def _gazetteer_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--gazetteer", action="append", metavar="FILE",
+                   help="extra gazetteer YAML merged over nlp/gazetteer.yaml (repeatable); env POLICYWATCH_GAZETTEER")
+
+
+@contextmanager
+def _opened(cfg: Config):
+    index = open_index(cfg.index_url, **cfg.index_options)
+    try:
+        yield index
+    finally:
+        index.close()
+
+
+def _gazetteer(cfg: Config):
+    from nlp import Gazetteer
+    return Gazetteer.load(cfg.gazetteers or None)
+
+
+def _canonical(cfg: Config, name: str) -> str:
+    found = _gazetteer(cfg).resolve(name)
+    return found[0] if found else name
+
+
+def _query(cfg: Config, text: str | None):
+    gazetteer = None
+
+    def resolve(name):
+        nonlocal gazetteer
+        gazetteer = gazetteer or _gazetteer(cfg)
+        found = gazetteer.resolve(name)
+        return found[0] if found else None
+    return parse(text or "", resolve_entity=resolve)
+
+
+def _out(path: str | None):
+    if not path or path == "-":
+        return open(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", newline="", closefd=True)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return open(path, "w", encoding="utf-8", newline="")
+
+
+# -- commands -------------------------------------------------------------------------------
+def cmd_crawl(args, cfg: Config) -> int:
+    from crawler.run import crawl_settings, run_crawl
+    from crawler.sources import load_sources, select
+    select(load_sources(args.sources), args.source)          # fail early, with the file's message
+    overrides = {"POLICYWATCH_INDEX_OPTIONS": cfg.index_options, "LOGSTATS_INTERVAL": 15.0}
+    if cfg.gazetteers:
+        overrides["POLICYWATCH_GAZETTEERS"] = cfg.gazetteers
+    if args.no_nlp:
+        overrides["POLICYWATCH_NLP"] = False
+    for item in args.set or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--set takes KEY=VALUE, not '{item}'")
+        overrides[key.strip()] = value
+    with _opened(cfg):
+        pass                                                  # an unreachable index fails before crawling
+    summaries, stats = run_crawl(args.source or [], crawl_settings(args.sources, cfg.index_url, overrides))
+    if args.format == "json":
+        output.write_json([s.record() for s in summaries], sys.stdout)
+    else:
+        rows = [s.record() for s in summaries]
+        output.write_table(rows, ["source", "pages_fetched", "new", "updated", "unchanged", "skipped", "errors"], sys.stdout)
+        for s in summaries:
+            for reason, n in sorted(s.reasons.items()):
+                print(f"  {s.source}: {reason}: {n}")
+    reason = stats.get("finish_reason")
+    if reason not in (None, "finished"):
+        print(f"policywatch: the crawl ended early: {reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_search(args, cfg: Config) -> int:
+    request = SearchRequest(query=_query(cfg, args.query), date_from=parse_date(args.date_from),
+                            date_to=parse_date(args.date_to, end=True), sort=args.sort, limit=args.limit,
+                            offset=args.offset)
+    with _opened(cfg) as index:
+        result = index.search(request)
+    records = [h.record() for h in result.hits]
+    if args.format == "json":
+        output.write_json(records, sys.stdout)
+    elif args.format == "csv":
+        output.write_csv(records, SEARCH_COLUMNS, sys.stdout)
+    else:
+        rows = [dict(r, snippet=output.plain(r["snippet"]), published=(r["published"] or "")[:10]) for r in records]
+        output.write_table(rows, ["published", "source", "title", "snippet"], sys.stdout, {"title": 60})
+        print(f"{len(records)} of {result.total} matching articles", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args, cfg: Config) -> int:
+    query = _query(cfg, args.query)
+    with _opened(cfg) as index, _out(args.output) as out:
+        records = (a.export_record() for a in index.export(query, parse_date(args.date_from),
+                                                           parse_date(args.date_to, end=True)))
+        if args.format == "csv":
+            n = output.write_csv(records, EXPORT_COLUMNS, out)
+        else:
+            n = output.write_jsonl(records, out)
+    if args.output and args.output != "-":
+        print(f"exported {n} articles to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_extract(args, cfg: Config) -> int:
+    from crawler.extract import Hints, extract
+    from crawler.fetch import FetchError, fetch
+    if args.file:
+        page, url, charset = Path(args.file).read_bytes(), args.url or Path(args.file).resolve().as_uri(), None
+    else:
+        try:
+            page, url, charset = fetch(args.target)
+        except FetchError as exc:
+            print(f"policywatch: {exc}", file=sys.stderr)
+            return 1
+    result = extract(page, url, Hints(), charset).to_dict()
+    result["entities"], result["actions"] = [], []
+    if result["is_article"] and not args.no_nlp:
+        from nlp import Analyzer
+        analysis = Analyzer(_gazetteer(cfg)).analyze(result["title"] + "\n\n" + "\n\n".join(result["body"]))
+        result["entities"] = [{"name": e.name, "type": e.type, "mentions": e.mentions} for e in analysis.entities]
+        result["actions"] = [{"action": a.action, "sentence": a.sentence} for a in analysis.actions]
+    if args.format == "json":
+        output.write_json(result, sys.stdout)
+        return 0
+    if not result["is_article"]:
+        print(f"not an article: {result['reason']}")
+    for key in ("title", "canonical_url", "published", "published_from", "modified", "authors", "language",
+                "section", "image", "encoding"):
+        print(f"{key + ':':16}{result[key]}")
+    print(f"{'entities:':16}" + ", ".join(f"{e['name']} ({e['type']}, {e['mentions']})" for e in result["entities"]))
+    print(f"{'actions:':16}" + ", ".join(sorted({a['action'] for a in result['actions']})))
+    print()
+    print("\n\n".join(result["body"]))
+    return 0
+
+
+def cmd_timeline(args, cfg: Config) -> int:
+    entity = _canonical(cfg, args.entity)
+    date_from, date_to = parse_date(args.date_from), parse_date(args.date_to, end=True)
+    with _opened(cfg) as index, _out(args.output) as out:
+        if args.detail:
+            from index.timeline import parse_utc, zone
+            tz = zone(args.tz)
+            records = ({"date": parse_utc(p).astimezone(tz).isoformat(), "entity": entity, "source": s,
+                        "url": u, "title": t, "sentence": sent}
+                       for p, s, u, t, sent in index.mentions(entity, date_from, date_to))
+            columns = ["date", "entity", "source", "url", "title", "sentence"]
+        else:
+            rows = index.timeline(entity, args.interval, args.tz, date_from, date_to)
+            records = (vars(r) for r in rows)
+            columns = ["date", "entity", "articles", "mentions"]
+        if args.format == "json":
+            output.write_json(list(records), out)
+        else:
+            output.write_csv(records, columns, out)
+    return 0
+
+
+def cmd_entities(args, cfg: Config) -> int:
+    query = _query(cfg, args.query)
+    with _opened(cfg) as index:
+        rows = [vars(r) for r in index.entity_counts(query, args.type.upper() if args.type else None, args.limit)]
+    columns = ["name", "type", "articles", "mentions"]
+    if args.format == "json":
+        output.write_json(rows, sys.stdout)
+    elif args.format == "csv":
+        output.write_csv(rows, columns, sys.stdout)
+    else:
+        output.write_table(rows, columns, sys.stdout)
+    return 0
+
+
+def cmd_stats(args, cfg: Config) -> int:
+    with _opened(cfg) as index:
+        output.write_json(index.stats(), sys.stdout)
+    return 0
+
+
+# -- the parser -------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policywatch", description="Monitor how governments act on online harms: "
+                                     "crawl outlets, search articles, follow entities over time.")
+    parser.add_argument("--version", action="version", version=f"policywatch {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("crawl", help="crawl the sources once and index what is new")
+    p.add_argument("--sources", metavar="FILE", help="sources YAML (default crawler/sources.yaml)")
+    p.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a Scrapy setting (repeatable)")
+    p.add_argument("--no-nlp", action="store_true", help="skip entities and actions (faster)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    _index_flags(p)
+    _gazetteer_flag(p)
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("search", help="full-text search with the query language")
+    p.add_argument("query", metavar="QUERY")
+    _index_flags(p)
+    _date_flags(p)
+    p.add_argument("--sort", choices=SORTS, default="relevance")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    _gazetteer_flag(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("export", help="export matching articles (all without a query)")
+    p.add_argument("query", nargs="?", default="", metavar="QUERY")
+    _index_flags(p)
+    _date_flags(p)
+    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    p.add_argument("--output", metavar="FILE", help="write here instead of standard output")
+    _gazetteer_flag(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("extract", help="run one page through extraction and NLP; nothing is indexed")
+    p.add_argument("target", metavar="URL|FILE")
+    p.add_argument("--url", help="with a FILE: the URL the page came from")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--no-nlp", action="store_true")
+    _gazetteer_flag(p)
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("timeline", help="articles and mentions of one entity per period (CSV)")
+    p.add_argument("entity", metavar="ENTITY", help="canonical name or alias")
+    _index_flags(p)
+    _date_flags(p)
+    p.add_argument("--interval", choices=INTERVALS, default="month")
+    p.add_argument("--tz", metavar="ZONE", help="IANA time zone for periods (default UTC)")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--detail", action="store_true", help="one row per mention, with its sentence")
+    p.add_argument("--output", metavar="FILE")
+    _gazetteer_flag(p)
+    p.set_defaults(func=cmd_timeline)
+
+    p = sub.add_parser("entities", help="the most mentioned entities among matching articles")
+    p.add_argument("query", nargs="?", default="", metavar="QUERY")
+    _index_flags(p)
+    p.add_argument("--type", type=str.upper, choices=ENTITY_TYPES)
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    _gazetteer_flag(p)
+    p.set_defaults(func=cmd_entities)
+
+    p = sub.add_parser("stats", help="what the index holds")
+    _index_flags(p)
+    p.set_defaults(func=cmd_stats)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "extract" and not args.target.startswith(("http://", "https://")):
+        args.file, args.target = args.target, None
+        if not Path(args.file).is_file():
+            parser.error(f"extract: {args.file} is neither an http(s) URL nor a file")
+    else:
+        args.file = None
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "crawl" and not args.verbose:
+        logging.getLogger("scrapy.extensions.logstats").setLevel(logging.INFO)   # progress for long runs
+    try:
+        return args.func(args, from_args(args))
+    except QueryError as exc:
+        print(f"policywatch: bad query: {exc}", file=sys.stderr)
+        return 2
+    except (UsageError, IndexConfigError) as exc:
+        print(f"policywatch: {exc}", file=sys.stderr)
+        return 2
+    except IndexError_ as exc:
+        print(f"policywatch: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:      # the sources file and others carry their own message types
+        from crawler.sources import SourcesError
+        if isinstance(exc, SourcesError):
+            print(f"policywatch: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Configuration, read once at the edge: package defaults → environment → command-line flags."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
+
+from index import DEFAULT_INDEX
+
+ENV_INDEX = "POLICYWATCH_INDEX"
+ENV_ES_API_KEY = "POLICYWATCH_ES_API_KEY"
+ENV_ES_CA_CERTS = "POLICYWATCH_ES_CA_CERTS"
+ENV_GAZETTEER = "POLICYWATCH_GAZETTEER"      # extra gazetteer files, separated by os.pathsep
+
+
+class UsageError(ValueError):
+    """A bad flag value; exit code 2."""
+
+
+@dataclass
+class Config:
+    index_url: str
+    index_options: dict = field(default_factory=dict)
+    gazetteers: list[str] = field(default_factory=list)
+
+
+def from_args(args, environ=os.environ) -> Config:
+    options = {}
+    api_key = getattr(args, "es_api_key", None) or environ.get(ENV_ES_API_KEY)
+    ca_certs = getattr(args, "es_ca_certs", None) or environ.get(ENV_ES_CA_CERTS)
+    if api_key:
+        options["api_key"] = api_key
+    if ca_certs:
+        options["ca_certs"] = ca_certs
+    gazetteers = list(getattr(args, "gazetteer", None) or [])
+    if not gazetteers and environ.get(ENV_GAZETTEER):
+        gazetteers = [p for p in environ[ENV_GAZETTEER].split(os.pathsep) if p]
+    return Config(index_url=getattr(args, "index", None) or environ.get(ENV_INDEX) or DEFAULT_INDEX,
+                  index_options=options, gazetteers=gazetteers)
+
+
+def parse_date(value: str | None, end: bool = False) -> datetime | None:
+    """YYYY-MM-DD (a whole UTC day; as --to, the day is included) or an ISO date-time."""
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            day = datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(), timezone.utc)
+            return day + timedelta(days=1) if end else day
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"bad date '{value}': use YYYY-MM-DD or an ISO 8601 date-time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -1,0 +1,76 @@
+"""Rendering records as a table, JSON, CSV or JSON lines: one place for every command."""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import shutil
+import sys
+from typing import Iterable, TextIO
+
+_MARK = re.compile(r"</?mark>")
+
+
+def plain(snippet: str, emphasis: tuple[str, str] = ("[", "]")) -> str:
+    """A highlighted HTML snippet as terminal text: <mark>x</mark> → [x]."""
+    return html.unescape(snippet.replace("<mark>", emphasis[0]).replace("</mark>", emphasis[1]))
+
+
+def write_json(data, out: TextIO) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_jsonl(records: Iterable[dict], out: TextIO) -> int:
+    n = 0
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def write_csv(records: Iterable[dict], columns: list[str], out: TextIO) -> int:
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for record in records:
+        writer.writerow({k: _cell(record.get(k)) for k in columns})
+        n += 1
+    return n
+
+
+def _cell(value):
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) if not isinstance(v, dict) else v.get("name", str(v)) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def write_table(rows: list[dict], columns: list[str], out: TextIO, widths: dict[str, int] | None = None) -> None:
+    """A plain aligned table; long text columns are cut to fit the terminal."""
+    if not rows:
+        return
+    widths = dict(widths or {})
+    cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
+    for i, c in enumerate(columns):
+        natural = max(len(c), *(len(row[i]) for row in cells))
+        widths[c] = min(widths.get(c, natural), natural)
+    total = shutil.get_terminal_size((140, 20)).columns
+    flexible = [c for c in columns if widths[c] > 30]
+    while flexible and sum(widths.values()) + 2 * len(columns) > total and max(widths[c] for c in flexible) > 20:
+        widest = max(flexible, key=widths.get)
+        widths[widest] -= 1
+
+    def fit(text: str, width: int) -> str:
+        return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+    out.write("  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip() + "\n")
+    for row in cells:
+        out.write("  ".join(fit(v, widths[c]).ljust(widths[c]) for v, c in zip(row, columns)).rstrip() + "\n")
+
+
+def stdout() -> TextIO:
+    return sys.stdout
