@@ -13,3 +13,6 @@ class PageItem:
     header_charset: str | None
     fetched: str                 # ISO 8601 UTC
     hints: dict = field(default_factory=dict)   # title/published/authors from a feed or sitemap
+
+    def __repr__(self) -> str:      # Scrapy logs items; never dump a whole page into the log
+        return f"PageItem({self.source}, {self.final_url}, {len(self.body)} bytes)"

@@ -26,7 +26,7 @@ def crawl_settings(sources_file: str | None, index_url: str, overrides: dict | N
 
 def run_crawl(source_names: list[str], settings: Settings) -> tuple[list[SourceSummary], dict]:
     """Crawl once; blocks until done. Returns the per-source summaries and the raw Scrapy stats."""
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, source=",".join(source_names) if source_names else None)
     process.start()

@@ -86,7 +86,9 @@ def cmd_crawl(args, cfg: Config) -> int:
     from crawler.run import crawl_settings, run_crawl
     from crawler.sources import load_sources, select
     select(load_sources(args.sources), args.source)          # fail early, with the file's message
-    overrides = {"POLICYWATCH_INDEX_OPTIONS": cfg.index_options, "LOGSTATS_INTERVAL": 15.0}
+    overrides = {"POLICYWATCH_INDEX_OPTIONS": cfg.index_options, "POLICYWATCH_PROGRESS_SECONDS": 10.0,
+                 "LOG_LEVEL": ("WARNING", "INFO", "DEBUG")[min(args.verbose, 2)], "STATS_DUMP": args.verbose > 0,
+                 "LOG_INSTALL_ROOT_HANDLER": False}    # logging is configured in main()
     if cfg.gazetteers:
         overrides["POLICYWATCH_GAZETTEERS"] = cfg.gazetteers
     if args.no_nlp:
@@ -221,6 +223,13 @@ def cmd_stats(args, cfg: Config) -> int:
     return 0
 
 
+def cmd_serve(args, cfg: Config) -> int:
+    from web.app import serve
+    serve(cfg, host=args.host, port=args.port, token=args.token or os.environ.get("POLICYWATCH_TOKEN"),
+          state=args.state)
+    return 0
+
+
 # -- the parser -------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policywatch", description="Monitor how governments act on online harms: "
@@ -288,6 +297,15 @@ def build_parser() -> argparse.ArgumentParser:
     _gazetteer_flag(p)
     p.set_defaults(func=cmd_entities)
 
+    p = sub.add_parser("serve", help="the web UI and JSON API")
+    _index_flags(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--token", help="require this token to save or delete searches; env POLICYWATCH_TOKEN")
+    p.add_argument("--state", default="data/web.db", metavar="FILE", help="where saved searches live")
+    _gazetteer_flag(p)
+    p.set_defaults(func=cmd_serve)
+
     p = sub.add_parser("stats", help="what the index holds")
     _index_flags(p)
     p.set_defaults(func=cmd_stats)
@@ -304,9 +322,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         args.file = None
     level = logging.WARNING - 10 * min(args.verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    if args.command == "crawl" and not args.verbose:
-        logging.getLogger("scrapy.extensions.logstats").setLevel(logging.INFO)   # progress for long runs
+    handler = logging.StreamHandler()
+    handler.setLevel(level)          # Scrapy lowers the root logger's level; the handler keeps ours
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     try:
         return args.func(args, from_args(args))
     except QueryError as exc:

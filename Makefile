@@ -1,0 +1,47 @@
+# PolicyWatch — the two commands a new user needs: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test test-fast serve es-start es-stop chromium bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/python -m policywatch.demo
+
+serve: install
+	$(BIN)/policywatch serve
+
+# Every test, Elasticsearch and browser ones included: the node and chromium are set up first.
+test: install es-start chromium
+	POLICYWATCH_ES_URL=$${POLICYWATCH_ES_URL:-http://127.0.0.1:9200} $(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not es and not browser"
+
+es-start:
+	bash scripts/es-start
+
+es-stop:
+	bash scripts/es-stop
+
+# Debian's chromium for the browser tests (Playwright's own browser download cannot work here).
+chromium:
+	@test -x /usr/bin/chromium || { echo "installing Debian's chromium…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || { echo "could not install chromium: run 'sudo apt-get install chromium'"; exit 1; }; }
+
+bench: install
+	$(BIN)/python bench/extraction_eval.py
+	$(BIN)/python bench/crawl_rate.py
+
+clean:
+	rm -rf $(VENV) data .es build *.egg-info

@@ -1,0 +1,44 @@
+"""A progress line on standard error every few seconds during long crawls."""
+from __future__ import annotations
+
+import sys
+import time
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+from .stats import PREFIX
+
+
+class Progress:
+    def __init__(self, crawler, interval: float):
+        self.crawler, self.interval = crawler, interval
+        self.started = time.monotonic()
+        self.loop = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        interval = crawler.settings.getfloat("POLICYWATCH_PROGRESS_SECONDS", 0)
+        if interval <= 0:
+            raise NotConfigured
+        ext = cls(crawler, interval)
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def opened(self, spider):
+        self.loop = task.LoopingCall(self.report)
+        self.loop.start(self.interval, now=False)
+
+    def closed(self, spider, reason):
+        if self.loop and self.loop.running:
+            self.loop.stop()
+
+    def report(self):
+        stats = self.crawler.stats.get_stats()
+        total = lambda outcome: sum(v for k, v in stats.items()
+                                    if k.startswith(PREFIX + "/") and k.endswith("/" + outcome) and k.count("/") == 2)
+        print(f"… {time.monotonic() - self.started:.0f}s: {total('pages_fetched')} pages fetched, "
+              f"{total('new')} new, {total('updated')} updated, {total('unchanged')} unchanged, "
+              f"{total('skipped')} skipped, {total('errors')} errors", file=sys.stderr, flush=True)
