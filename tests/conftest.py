@@ -1,0 +1,64 @@
+"""Shared fixtures: index backends (SQLite always; Elasticsearch when a node answers) and the
+sample newsroom served over real HTTP."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ES_URL = os.environ.get("POLICYWATCH_ES_URL", "http://127.0.0.1:9200")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def es_available() -> bool:
+    try:
+        with urllib.request.urlopen(ES_URL, timeout=3) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+def require_es():
+    if es_available():
+        return
+    message = (f"no Elasticsearch node at {ES_URL}: run `make es-start`, or point POLICYWATCH_ES_URL "
+               "at a running cluster (http://user:pass@host:9200)")
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es)])
+def index_url(request, tmp_path):
+    """An empty index URL for each backend; Elasticsearch collections get a unique alias."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/index.db"
+        return
+    require_es()
+    name = f"pw-test-{uuid.uuid4().hex[:10]}"
+    yield f"{ES_URL.rstrip('/')}/{name}"
+    from index import open_index
+    index = open_index(f"{ES_URL.rstrip('/')}/{name}")
+    drop = getattr(index, "drop", None)
+    if drop:
+        drop()
+    index.close()
+
+
+def run_cli(*args: str, check: bool = True, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    """The real `policywatch` command in a subprocess (a crawl owns its process's reactor)."""
+    result = subprocess.run([sys.executable, "-m", "policywatch.cli", *args], cwd=ROOT, capture_output=True,
+                            text=True, timeout=timeout, env={**os.environ, **(env or {})})
+    if check and result.returncode != 0:
+        raise AssertionError(f"policywatch {' '.join(args)} exited {result.returncode}\n"
+                             f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}")
+    return result
+
+
+FAST_CRAWL = ("--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false", "--set", "RETRY_BACKOFF_BASE=0.1")

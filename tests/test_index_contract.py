@@ -1,0 +1,254 @@
+"""One contract for every index backend: the same corpus, the same queries, the same answers.
+
+Rankings differ between SQLite's BM25 and Elasticsearch's, so relevance results are compared
+as sets; date-sorted results are compared in order."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from index import Article, EntityRef, ActionRef, SearchRequest, content_hash, open_index, parse, QueryError
+
+
+def art(id_, source, title, body, published, entities=(), actions=(), language="en", authors=("Kim Eun-jung",)):
+    body = list(body)
+    return Article(id=id_, url=f"https://{source}.example/{id_}", source=source, title=title, body=body,
+                   published=published, authors=list(authors), language=language,
+                   content_hash=content_hash(title, body),
+                   entities=[EntityRef(n, t, m, [f"{n} sentence {i}" for i in range(m)]) for n, t, m in entities],
+                   actions=[ActionRef(a, f"{a} sentence") for a in actions])
+
+
+CORPUS = [
+    art("a1", "yonhap", "Police open investigation into Telegram over deepfakes",
+        ["Seoul police said Monday they opened an investigation into Telegram over sexually explicit deepfake images.",
+         "The Korean National Police Agency said investigators would seek cooperation from French authorities."],
+        "2024-09-02T15:30:00+09:00",
+        [("Telegram", "PLATFORM", 3), ("Korean National Police Agency", "AGENCY", 1), ("Seoul", "GPE", 1)],
+        ["investigation", "cooperation"]),
+    art("a2", "yonhap", "Telegram removes deepfake videos at regulator's request",
+        ["Telegram deleted 25 videos flagged by the Korea Communications Standards Commission, the regulator said.",
+         "The commission set up a hotline with the messenger."],
+        "2024-09-03T09:00:00+09:00",
+        [("Telegram", "PLATFORM", 2), ("Korea Communications Standards Commission", "AGENCY", 2)],
+        ["takedown", "cooperation"]),
+    art("a3", "dmr", "French prosecutors charge Pavel Durov",
+        ["Paris prosecutors charged Telegram founder Pavel Durov with complicity in crimes on the platform.",
+         "Durov was arrested at Le Bourget airport and released on bail."],
+        "2024-08-28T18:00:00+00:00",
+        [("Pavel Durov", "PERSON", 2), ("Telegram", "PLATFORM", 1), ("Paris prosecutor's office", "AGENCY", 1),
+         ("France", "GPE", 1)],
+        ["prosecution", "arrest"]),
+    art("a4", "dmr", "National Assembly passes bill punishing deepfake viewers",
+        ["The National Assembly passed a bill that punishes possessing or viewing sexually explicit deepfakes.",
+         "Lawmakers said the legislation closes a loophole."],
+        "2024-09-26T08:00:00+00:00",
+        [("National Assembly", "AGENCY", 1), ("Act on Special Cases Concerning the Punishment of Sexual Crimes", "LAW", 1)],
+        ["legislation"]),
+    art("a5", "yonhap", "Privacy watchdog fines Kakao over data leak",
+        ["The Personal Information Protection Commission fined Kakao 15.1 billion won over a leak of user data.",
+         "Investigators found Kakao failed to protect open chat rooms."],
+        "2024-05-23T14:00:00+09:00",
+        [("Personal Information Protection Commission", "AGENCY", 1), ("Kakao", "ORG", 2)],
+        ["penalty", "investigation"]),
+    art("a6", "dmr", "EU opens proceedings against TikTok under the Digital Services Act",
+        ["The European Commission opened formal proceedings against TikTok over the protection of minors.",
+         "The commission investigates whether TikTok breached the Digital Services Act."],
+        "2024-02-19T12:00:00+01:00",
+        [("European Commission", "AGENCY", 2), ("TikTok", "PLATFORM", 2), ("Digital Services Act", "LAW", 1)],
+        ["investigation", "regulation"]),
+    art("a7", "yonhap", "Ofcom sets out online safety codes",
+        ["Britain's regulator Ofcom published codes of practice under the Online Safety Act.",
+         "Platforms must assess the risk of illegal content."],
+        "2024-11-09T10:00:00+00:00",
+        [("Ofcom", "AGENCY", 1), ("Online Safety Act", "LAW", 1), ("United Kingdom", "GPE", 1)],
+        ["regulation"]),
+    art("a8", "dmr", "Deepfake crimes surge among teenagers",
+        ["Police data show deepfake sex crimes surged, with most suspects teenagers.",
+         "Experts urged schools to teach digital ethics."],
+        "2024-09-10T03:00:00+00:00",
+        [("Telegram", "PLATFORM", 1)], []),
+    art("a9", "koreaherald", "경찰, 텔레그램 딥페이크 수사 착수",
+        ["경찰이 텔레그램의 딥페이크 유포 방조 혐의에 대해 수사에 착수했다. " * 3],
+        "2024-09-02T18:00:00+09:00", [("Telegram", "PLATFORM", 1)], ["investigation"], language="ko", authors=()),
+    art("a10", "yonhap", "Undated notice about the newsroom",
+        ["This article has no date and mentions investigation work."], None, [], []),
+]
+
+ALL = {a.id for a in CORPUS}
+
+
+@pytest.fixture
+def index(index_url):
+    ix = open_index(index_url)
+    result = ix.write(CORPUS)
+    assert (result.new, result.updated, result.unchanged) == (len(CORPUS), 0, 0)
+    ix.refresh() if hasattr(ix, "refresh") else None
+    yield ix
+    ix.close()
+
+
+def ids(ix, q, **kw):
+    result = ix.search(SearchRequest(parse(q), limit=100, **kw))
+    assert result.total == len(result.hits)
+    return {h.id for h in result.hits}
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("telegram", {"a1", "a2", "a3"}),
+    ("deepfake", {"a1", "a2", "a4", "a8"}),                 # stemming: "deepfakes" counts
+    ("telegram deepfake", {"a1", "a2"}),                    # default AND
+    ("telegram AND deepfake", {"a1", "a2"}),
+    ("durov OR ofcom", {"a3", "a7"}),
+    ("telegram NOT deepfake", {"a3"}),
+    ("telegram -deepfake", {"a3"}),
+    ('"sexually explicit"', {"a1", "a4"}),
+    ('"explicit sexually"', set()),
+    ("(durov OR kakao) AND (arrested OR fined)", {"a3", "a5"}),
+    ("investigat*", {"a1", "a5", "a6", "a10"}),
+    ("prosecut*", {"a3"}),
+    ("source:dmr", {"a3", "a4", "a6", "a8"}),
+    ("source:dmr telegram", {"a3"}),
+    ("lang:ko", {"a9"}),
+    ("텔레그램", {"a9"}),
+    ('entity:"Pavel Durov"', {"a3"}),
+    ("entity:Telegram", {"a1", "a2", "a3", "a8", "a9"}),
+    ("type:LAW", {"a4", "a6", "a7"}),
+    ("action:investigation", {"a1", "a5", "a6", "a9"}),
+    ("action:investigation source:yonhap", {"a1", "a5"}),
+    ("entity:Telegram NOT action:investigation", {"a2", "a3", "a8"}),
+    ("telegram OR source:koreaherald", {"a1", "a2", "a3", "a9"}),
+    ("NOT telegram", ALL - {"a1", "a2", "a3"}),
+    ("", ALL),
+    ("nonexistentword", set()),
+])
+def test_queries_match_the_same_articles(index, query, expected):
+    assert ids(index, query) == expected
+
+
+def test_date_range_filters_by_publication_instant(index):
+    start = datetime(2024, 9, 1, tzinfo=timezone.utc)
+    end = datetime(2024, 9, 3, tzinfo=timezone.utc)
+    # a2 was published 2024-09-03 09:00 KST = 2024-09-03 00:00 UTC: outside an exclusive end.
+    assert ids(index, "", date_from=start, date_to=end) == {"a1", "a9"}
+    assert ids(index, "telegram", date_from=start) == {"a1", "a2"}
+
+
+def test_sort_by_date_newest_first_undated_last(index):
+    result = index.search(SearchRequest(parse(""), sort="date", limit=100))
+    assert [h.id for h in result.hits] == ["a7", "a4", "a8", "a2", "a9", "a1", "a3", "a5", "a6", "a10"]
+
+
+def test_relevance_puts_title_matches_first(index):
+    result = index.search(SearchRequest(parse("ofcom"), limit=10))
+    assert [h.id for h in result.hits] == ["a7"]
+    result = index.search(SearchRequest(parse("durov"), limit=10))
+    assert result.hits[0].id == "a3" and result.hits[0].score > 0
+
+
+def test_pagination_is_stable(index):
+    first = index.search(SearchRequest(parse(""), sort="date", limit=4))
+    second = index.search(SearchRequest(parse(""), sort="date", limit=4, offset=4))
+    assert first.total == second.total == len(CORPUS)
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+
+
+def test_snippets_highlight_matches_and_escape_html(index):
+    hit = index.search(SearchRequest(parse("hotline"), limit=1)).hits[0]
+    assert "<mark>hotline</mark>" in hit.snippet.lower()
+    assert hit.url == "https://yonhap.example/a2" and hit.source == "yonhap"
+    assert hit.published.startswith("2024-09-03T09:00:00")
+
+
+def test_facets_count_matching_articles(index):
+    result = index.search(SearchRequest(parse("telegram"), facets=True, limit=1))
+    assert dict(result.facets["source"]) == {"yonhap": 2, "dmr": 1}
+    assert dict(result.facets["action"]) == {"cooperation": 2, "takedown": 1, "investigation": 1,
+                                              "prosecution": 1, "arrest": 1}
+    assert dict(result.facets["type"])["PLATFORM"] == 3
+    assert result.facets["entity"][0] == ("Telegram|PLATFORM", 3)
+
+
+def test_export_round_trips_every_field(index):
+    exported = {a.id: a for a in index.export(parse(""))}
+    assert set(exported) == ALL
+    for original in CORPUS:
+        got = exported[original.id]
+        assert got.export_record() == original.export_record()
+    a3 = exported["a3"]
+    assert json.loads(json.dumps(a3.export_record()))["entities"][0] == {"name": "Pavel Durov", "type": "PERSON", "mentions": 2}
+
+
+def test_export_filters_like_search(index):
+    assert {a.id for a in index.export(parse("action:legislation"))} == {"a4"}
+    assert {a.id for a in index.export(parse(""), datetime(2024, 11, 1, tzinfo=timezone.utc))} == {"a7"}
+
+
+def test_get_returns_the_article_with_mention_sentences(index):
+    a = index.get("a1")
+    assert a.title == CORPUS[0].title and a.body == CORPUS[0].body
+    telegram = next(e for e in a.entities if e.name == "Telegram")
+    assert telegram.sentences == ["Telegram sentence 0", "Telegram sentence 1", "Telegram sentence 2"]
+    assert index.get("missing") is None
+
+
+def test_rewrite_counts_unchanged_and_updated(index):
+    changed = art("a8", "dmr", "Deepfake crimes surge among teenagers, police say",
+                  CORPUS[7].body, CORPUS[7].published, [("Telegram", "PLATFORM", 1)])
+    result = index.write([CORPUS[0], changed])
+    assert (result.new, result.updated, result.unchanged) == (0, 1, 1)
+    index.refresh() if hasattr(index, "refresh") else None
+    assert index.get("a8").title.endswith("police say")
+    assert index.search(SearchRequest(parse(""), limit=100)).total == len(CORPUS)
+
+
+def test_content_hashes_tell_what_is_stored(index):
+    assert index.content_hashes(["a1", "zz"]) == {"a1": CORPUS[0].content_hash}
+
+
+def test_timeline_counts_articles_and_mentions_per_period(index):
+    rows = index.timeline("Telegram", "month")
+    assert [(r.date, r.articles, r.mentions) for r in rows] == [
+        ("2024-08-01", 1, 1), ("2024-09-01", 4, 7)]
+    days = index.timeline("Telegram", "day", date_from=datetime(2024, 9, 1, tzinfo=timezone.utc))
+    # a1 15:30 KST = 06:30 UTC on 2 Sep; a9 18:00 KST = 09:00 UTC; a2 09:00 KST = 00:00 UTC 3 Sep
+    assert [(r.date, r.articles, r.mentions) for r in days[:3]] == [
+        ("2024-09-02", 2, 4), ("2024-09-03", 1, 2), ("2024-09-04", 0, 0)]
+    assert days[-1].date == "2024-09-10"
+    assert len(days) == 9                                   # empty days in between are included
+
+
+def test_timeline_in_another_time_zone_moves_articles_across_midnight(index):
+    utc = {r.date: r.articles for r in index.timeline("Telegram", "day") if r.articles}
+    seoul = {r.date: r.articles for r in index.timeline("Telegram", "day", tz="Asia/Seoul") if r.articles}
+    assert utc["2024-08-28"] == 1 and seoul["2024-08-29"] == 1     # 18:00 UTC is 03:00 KST next day
+    weeks = index.timeline("Telegram", "week")
+    assert weeks[0].date == "2024-08-26"                           # a Monday
+
+
+def test_mentions_give_every_sentence(index):
+    rows = list(index.mentions("Korea Communications Standards Commission"))
+    assert [(r[1], r[4]) for r in rows] == [("yonhap", "Korea Communications Standards Commission sentence 0"),
+                                            ("yonhap", "Korea Communications Standards Commission sentence 1")]
+
+
+def test_entity_counts_rank_by_articles(index):
+    top = index.entity_counts(parse(""), limit=3)
+    assert (top[0].name, top[0].type, top[0].articles, top[0].mentions) == ("Telegram", "PLATFORM", 5, 8)
+    agencies = index.entity_counts(parse("telegram"), "AGENCY", 10)
+    assert {e.name for e in agencies} == {"Korean National Police Agency", "Korea Communications Standards Commission",
+                                          "Paris prosecutor's office"}
+
+
+def test_stats(index):
+    stats = index.stats()
+    assert stats["articles"] == len(CORPUS)
+    assert stats["sources"] == {"dmr": 4, "koreaherald": 1, "yonhap": 5}
+
+
+def test_malformed_queries_are_rejected_before_the_backend():
+    for bad in ["(telegram", '"open', "AND", "type:WIDGET", "foo:bar", "NOT"]:
+        with pytest.raises(QueryError):
+            parse(bad)
