@@ -99,8 +99,10 @@ class NewsSpider(scrapy.Spider):
             count(self.crawler.stats, source.name, "skipped", "listing is not HTML")
             return
         page = response.meta.get("page", 1)
+        rel_next = {normalize_url(response.urljoin(h)) for h in
+                    response.css('a[rel~="next"]::attr(href), link[rel~="next"]::attr(href)').getall()}
         for link in self.links.extract_links(response):
-            if self._is_next_page(link, response.url):
+            if normalize_url(link.url) in rel_next or self._is_next_page(link, response.url):
                 if page < source.max_listing_pages:
                     yield self._request(link.url, source, self.parse_listing, priority=5, page=page + 1)
                 continue
@@ -112,8 +114,7 @@ class NewsSpider(scrapy.Spider):
     def _is_next_page(link, current: str) -> bool:
         if normalize_url(link.url) == normalize_url(current):
             return False
-        return bool(_PAGINATION.search(link.url) and (_NEXT_TEXT.match(link.text or "") or link.text.strip().isdigit())
-                    or "next" in (link.rel or "").lower())
+        return bool(_PAGINATION.search(link.url) and (_NEXT_TEXT.match(link.text or "") or link.text.strip().isdigit()))
 
     def parse_article(self, response):
         source = self.by_name[response.meta["source"]]
