@@ -33,8 +33,19 @@ _BOILERPLATE_LINE = re.compile(
     re.IGNORECASE)
 
 
-class NotAnArticle(Exception):
-    """The page is not a news article (a section front, a tag page, a video page, a login)."""
+# Blocks that sit inside many sites' article containers but are not the story: the standfirst
+# or dek under the headline, kicker labels, "similar/related" teasers, newsletter boxes.
+_PRUNE = ("//*[contains(@class,'standfirst') or contains(@class,'story-dek') or contains(@class,'article-dek') "
+          "or contains(concat(' ', normalize-space(@class), ' '), ' dek ') or contains(@class,'subtitle') "
+          "or contains(@class,'strapline') or contains(@class,'kicker') or contains(@class,'eyebrow') "
+          "or contains(@class,'similar') or contains(@class,'related') or contains(@class,'recommended') "
+          "or contains(@class,'more-stories') or contains(@class,'newsletter') or contains(@class,'sign-off') "
+          "or contains(@class,'trust-badge') or contains(@class,'copyright') or contains(@class,'dateline')"
+          " and string-length(normalize-space(.)) < 60]")
+_LIST_MARKER = re.compile(r"^[-•*]\s+")
+_DATELINE_ONLY = re.compile(r"^[A-Z][A-Z .'-]+,\s+\w+\.? \d{1,2}(?:,\s*\d{4})?(?:\s*\(\w+\))?(?:\s*--)?$")
+_SIGN_OFF = re.compile(r"^(?:<?\s*(?:copyright|ⓒ|©).*|reporting by .*|(?:writing|editing) by .*|our standards:.*)$",
+                       re.IGNORECASE)
 
 
 @dataclass
@@ -80,6 +91,8 @@ def extract(page: bytes | str, url: str, hints: Hints | None = None, header_char
         text, encoding, mismatch = decode_html(page, header_charset)
     else:
         text, encoding, mismatch = page, None, False
+    if not text.strip():
+        return _not_article(url, "empty page")
     if len(text) > MAX_CHARS:
         return _not_article(url, f"page too large ({len(text)} characters)")
     if "\x00" in text[:2048]:
@@ -114,12 +127,13 @@ def extract(page: bytes | str, url: str, hints: Hints | None = None, header_char
 def _body(text: str, url: str, title: str) -> list[str]:
     doc = trafilatura.bare_extraction(text, url=url, with_metadata=False, include_comments=False,
                                       include_tables=False, include_images=False, favor_precision=True,
-                                      deduplicate=False)
+                                      deduplicate=False, prune_xpath=_PRUNE)
     raw = (doc.text if doc is not None else "") or ""
     paragraphs = []
     for line in raw.split("\n"):
-        line = " ".join(line.split())
-        if not line or _BOILERPLATE_LINE.match(line) or line == title:
+        line = _LIST_MARKER.sub("", " ".join(line.split()))
+        if not line or line == title or _SIGN_OFF.match(line) or _DATELINE_ONLY.match(line) \
+                or (len(line) < 160 and _BOILERPLATE_LINE.match(line)):
             continue
         paragraphs.append(line)
     return paragraphs

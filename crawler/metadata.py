@@ -31,7 +31,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _BYLINE_PREFIX = re.compile(r"^\s*(?:written\s+)?by[:\s]+|^\s*(?:reporter|correspondent|staff writer)s?[:\s]+",
                             re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"https?://|www\.|\d|@|^(?:admin|staff|editor|editors|news desk|newsroom|"
-                         r"wire|reuters|afp|ap|yonhap|associated press|the associated press|guest|contributor)$",
+                         r"wire|reuters|afp|ap|yonhap|associated press|the associated press|guest|contributor)$|\bstaff$|\bdesk$",
                          re.IGNORECASE)
 
 
@@ -233,9 +233,10 @@ def authors(tree, ld: dict | None, meta: dict, site_name: str | None = None) -> 
                 raw.append(meta[key])
                 break
     if not raw:
-        raw = [" ".join(el.text_content().split()) for el in tree.xpath(
+        raw = [text for el in tree.xpath(
             '//a[@rel="author"] | //*[@itemprop="author"] | //*[contains(@class,"byline")] | '
-            '//*[contains(@class,"author-name")] | //*[contains(@class,"writer")]')][:3]
+            '//*[contains(@class,"author-name")] | //*[contains(@class,"writer")] | //*[contains(@class,"author")][not(ancestor::form)]')
+            if len(text := " ".join(el.text_content().split())) < 80][:3]
     names: list[str] = []
     for r in raw:
         for n in clean_author(r):
