@@ -1,0 +1,1 @@
+"""Article data: hand-written records, one module per outlet."""

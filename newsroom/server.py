@@ -1,0 +1,219 @@
+"""Serving the outlets over real HTTP, each on its own port (so each has its own robots.txt).
+
+    with running(scale=100) as newsroom:
+        newsroom.urls        # {"yonhap": "http://127.0.0.1:40123", "dmr": ..., "faults": ...}
+        newsroom.requests("faults")   # what crawlers asked for, oldest first
+
+Standard library only: one ``ThreadingHTTPServer`` per outlet, each in a daemon thread.
+HTTP/1.1 with keep-alive, as the crawler will use; HEAD is answered like GET without a body.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Iterator
+
+from .catalog import OUTLETS, Catalog
+from .faults import FaultsOutlet
+from .outlets.dmr import DmrOutlet
+from .outlets.yonhap import YonhapOutlet
+from .response import Request, Response
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PORT = 8701           # yonhap 8701, dmr 8702, faults 8703 with `python -m newsroom`
+REQUEST_LOG_SIZE = 200_000    # enough for a 5000-article benchmark crawl of every outlet
+SERVER_HEADERS = {"yonhap": "Apache", "dmr": "nginx", "faults": "SampleLedger/1.0"}
+_WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
+
+
+class NewsroomError(RuntimeError):
+    """The newsroom could not start (str() says which outlet and port)."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = 120             # an idle keep-alive connection does not hold a thread forever
+    server: "_OutletServer"
+
+    def version_string(self) -> str:
+        return SERVER_HEADERS.get(self.server.outlet.name, "newsroom")
+
+    def log_message(self, format: str, *args) -> None:   # noqa: A002 - the stdlib's signature
+        logger.debug("%s %s: " + format, self.server.outlet.name, self.address_string(), *args)
+
+    def do_GET(self) -> None:
+        self._serve(head_only=False)
+
+    def do_HEAD(self) -> None:
+        self._serve(head_only=True)
+
+    def _base(self) -> str:
+        # A fixed base keeps canonical URLs stable; only a wildcard bind has to trust Host.
+        if self.server.public_host not in _WILDCARD_HOSTS:
+            return f"http://{self.server.public_host}:{self.server.server_port}"
+        return "http://" + (self.headers.get("Host") or f"127.0.0.1:{self.server.server_port}")
+
+    def _serve(self, head_only: bool) -> None:
+        request = Request.build(self.command, self.path, dict(self.headers.items()), self._base())
+        try:
+            response = self.server.outlet.handle(request)
+        except Exception:   # a bug in a template must still answer (and be seen), not drop the socket
+            logger.exception("%s: error rendering %s", self.server.outlet.name, request.base + self.path)
+            response = Response(500, b"newsroom: internal error\n", "text/plain; charset=utf-8")
+        if response.before:
+            response.before()
+        self.server.record(self.command, self.path, response.status)
+        try:
+            self._write(response, head_only)
+        except (BrokenPipeError, ConnectionResetError):
+            # Clients hang up on purpose (size limits, timeouts); nothing is wrong on our side.
+            logger.debug("%s: client went away during %s", self.server.outlet.name, self.path)
+            self.close_connection = True
+
+    def _write(self, response: Response, head_only: bool) -> None:
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        if response.chunks is None:
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            if not head_only:
+                self.wfile.write(response.body)
+            return
+        if response.length is None:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        else:
+            self.send_header("Content-Length", str(response.length))
+        self.end_headers()
+        if head_only:
+            return
+        written = 0
+        for piece in response.chunks():
+            self.wfile.write(piece)
+            self.wfile.flush()
+            written += len(piece)
+        if response.length is not None and written < response.length:
+            self.close_connection = True     # announced more than we sent: drop the connection
+
+
+class _OutletServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], outlet, log: deque):
+        self.outlet, self.public_host, self._log = outlet, address[0], log
+        super().__init__(address, _Handler)
+
+    def record(self, method: str, target: str, status: int) -> None:
+        self._log.append({"outlet": self.outlet.name, "method": method, "path": target,
+                          "status": status, "time": time.time()})
+
+
+class Newsroom:
+    """The running outlets. ``urls`` maps outlet name to base URL (no trailing slash)."""
+
+    def __init__(self, servers: dict[str, _OutletServer], catalogs: dict[str, Catalog],
+                 stopping: threading.Event, log: deque):
+        self._servers, self.catalogs, self._stopping, self._log = servers, catalogs, stopping, log
+        self._threads: list[threading.Thread] = []
+        self.urls = {name: f"http://{_url_host(s.public_host)}:{s.server_port}" for name, s in servers.items()}
+
+    def _serve(self) -> None:
+        for name, server in self._servers.items():
+            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                      name=f"newsroom-{name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    @property
+    def ports(self) -> dict[str, int]:
+        return {name: s.server_port for name, s in self._servers.items()}
+
+    def requests(self, outlet: str | None = None) -> list[dict]:
+        """Requests served so far, oldest first: outlet, method, path (with query), status, time."""
+        return [r for r in list(self._log) if outlet is None or r["outlet"] == outlet]
+
+    def reset_faults(self) -> None:
+        """Restart the faults outlet's per-URL counters (the 500-then-200 page)."""
+        server = self._servers.get("faults")
+        if server:
+            server.outlet.reset()
+
+    def stop(self) -> None:
+        self._stopping.set()          # wakes stalled and dripping fault handlers
+        for server in self._servers.values():
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads.clear()
+
+    def __enter__(self) -> "Newsroom":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _url_host(host: str) -> str:
+    if host in _WILDCARD_HOSTS:
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def _port_map(ports, outlets) -> dict[str, int]:
+    if ports is None:
+        return {name: 0 for name in outlets}
+    if isinstance(ports, int):
+        return {name: (ports + i if ports else 0) for i, name in enumerate(OUTLETS) if name in outlets}
+    return {name: int(ports.get(name, 0)) for name in outlets}
+
+
+def start(host: str = "127.0.0.1", ports: int | dict[str, int] | None = None, scale: int = 0, *,
+          outlets: tuple[str, ...] = OUTLETS, slow_seconds: float = 30.0, drip_seconds: float = 30.0,
+          huge_bytes: int = 50 * 1024 * 1024) -> Newsroom:
+    """Start the outlets and return at once. ``ports``: None picks free ports; an int is
+    the first of consecutive ports in the order yonhap, dmr, faults; a dict sets them by name.
+    ``scale`` adds that many synthetic articles to yonhap and to dmr. The ``*_seconds`` and
+    ``huge_bytes`` knobs size the faults outlet's slow, drip and huge pages."""
+    unknown = set(outlets) - set(OUTLETS)
+    if unknown:
+        raise ValueError(f"unknown outlet(s): {', '.join(sorted(unknown))}")
+    stopping, log = threading.Event(), deque(maxlen=REQUEST_LOG_SIZE)
+    catalogs = {name: Catalog(name, scale) for name in outlets}
+    servers: dict[str, _OutletServer] = {}
+    for name, port in _port_map(ports, outlets).items():
+        if name == "yonhap":
+            outlet = YonhapOutlet(catalogs[name])
+        elif name == "dmr":
+            outlet = DmrOutlet(catalogs[name])
+        else:
+            outlet = FaultsOutlet(catalogs[name], slow_seconds=slow_seconds, drip_seconds=drip_seconds,
+                                  huge_bytes=huge_bytes, stopping=stopping)
+        try:
+            servers[name] = _OutletServer((host, port), outlet, log)
+        except OSError as exc:
+            for server in servers.values():
+                server.server_close()
+            raise NewsroomError(f"cannot serve {name} on {host}:{port}: {exc.strerror or exc}") from exc
+    newsroom = Newsroom(servers, catalogs, stopping, log)
+    newsroom._serve()
+    logger.info("newsroom serving %s", ", ".join(f"{n} at {u}" for n, u in newsroom.urls.items()))
+    return newsroom
+
+
+@contextmanager
+def running(**kwargs) -> Iterator[Newsroom]:
+    """``start(**kwargs)`` for the length of a with-block."""
+    newsroom = start(**kwargs)
+    try:
+        yield newsroom
+    finally:
+        newsroom.stop()
