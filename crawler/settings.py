@@ -25,6 +25,7 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 RETRY_BACKOFF_BASE = 1.0          # seconds; doubled on every retry
 RETRY_BACKOFF_MAX = 60.0
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"    # the spider counts and logs the failure itself
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
