@@ -24,6 +24,7 @@ MAX_CHARS = 5_000_000     # a page larger than this (decoded) is not an article
 
 _BOILERPLATE_LINE = re.compile(
     r"^\s*(\(END\)|\(?(?:featured|top|lead|header) image\b.*|(?:photo|image|picture)s?\s*(?:credit|courtesy|by)?\s*[:/].*|"
+    r"\(ATTN:.*\)|(?:also read|see also|read also|related article|recommended)\s*:.*|follow (?:us|[\w .]{2,40}) on .*|"
     r"(?:share|share this|share on|follow us|subscribe|sign up|related|read more|more stories|"
     r"advertisement|sponsored|click here|copyright|all rights reserved|\u00a9|©).{0,120}|"
     r"by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*\([^)]*\))?(?:\s*(?:and|,)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*|"
