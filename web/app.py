@@ -1,0 +1,268 @@
+"""The web app's routes. Each parses its input and calls one function from the modules beside it;
+errors become a page or a JSON body in one place (`_install_error_handlers`)."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, Form, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from index import IndexConfigError, IndexError_, IndexUnavailable, QueryError
+from policywatch import __version__
+from policywatch.config import Config, UsageError
+
+from . import entities, exports, feeds, saved as saved_searches, templating
+from .urls import article_url, entity_url
+from .articles import article_record, article_view
+from .errors import BadRequest, WebError
+from .search import MAX_PAGE, SearchForm, api_result, build_request, run_search
+from .services import Services
+
+logger = logging.getLogger(__name__)
+
+TOKEN_HEADER = "X-PolicyWatch-Token"
+STATIC = Path(__file__).with_name("static")
+# No page needs a script: none may run, whatever a crawled title holds.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+                               "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api", tags=["api"])
+
+
+# -- what routes take ----------------------------------------------------------------------------------
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def search_form(q: str = "", date_from: Annotated[str, Query(alias="from")] = "", to: str = "",
+                source: Annotated[list[str], Query()] = [], entity: Annotated[list[str], Query()] = [],
+                type_: Annotated[list[str], Query(alias="type")] = [], action: Annotated[list[str], Query()] = [],
+                sort: Literal["relevance", "date"] = "relevance",
+                page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1) -> SearchForm:
+    """The search state: the query language in `q`, plus filters (repeat a parameter for several values)."""
+    return SearchForm.of(q, date_from, to, source, entity, type_, action, sort, page)
+
+
+def timeline_options(interval: Literal["day", "week", "month"] = "month",
+                     metric: Literal["articles", "mentions"] = "articles", tz: str = "",
+                     date_from: Annotated[str, Query(alias="from")] = "", to: str = "") -> entities.TimelineOptions:
+    return entities.TimelineOptions(interval, metric, tz or None, date_from, to)
+
+
+Svc = Annotated[Services, Depends(get_services)]
+Search = Annotated[SearchForm, Depends(search_form)]
+Timeline = Annotated[entities.TimelineOptions, Depends(timeline_options)]
+Compare = Annotated[list[str], Query(description="another entity to chart (2 to 4 in all)")]
+TokenHeader = Annotated[str | None, Header(alias=TOKEN_HEADER)]
+
+
+def render(request: Request, template: str, context: dict, status: int = 200) -> Response:
+    services = request.app.state.services
+    return request.app.state.templates.TemplateResponse(
+        request, template, {"token_required": services.token_required, **context}, status_code=status)
+
+
+def stream(fmt: str, records, columns: list[str], filename: str) -> StreamingResponse:
+    return StreamingResponse(exports.chunks(fmt, records, columns), media_type=exports.MEDIA_TYPES[fmt],
+                             headers={"Content-Disposition": exports.disposition(filename, fmt != "json")})
+
+
+# -- pages ---------------------------------------------------------------------------------------------
+@pages.get("/")
+def search_page(request: Request, services: Svc, form: Search):
+    page = run_search(services, form)
+    return render(request, "search.html", {"page": page, "form": form, "outlets": services.outlets()}, page.status)
+
+
+@pages.get("/articles/{article_id}")
+def article_page(request: Request, services: Svc, article_id: str):
+    return render(request, "article.html", {"view": article_view(services, article_id)})
+
+
+@pages.get("/entities/{name:path}")
+def entity_page(request: Request, services: Svc, name: str, options: Timeline, compare: Compare = []):
+    canonical = services.canonical(name)
+    if canonical != name:          # an alias: send the reader to the canonical page
+        query = request.url.query
+        return RedirectResponse(entity_url(canonical) + (f"?{query}" if query else ""), 307)
+    return render(request, "entity.html", {"page": entities.entity_page(services, name, compare, options)})
+
+
+@pages.get("/saved")
+def saved_page(request: Request, services: Svc):
+    return render(request, "saved.html", {"searches": saved_searches.with_counts(services)})
+
+
+@pages.post("/saved")
+def save_search(services: Svc, name: Annotated[str, Form()], q: Annotated[str, Form()] = "",
+                date_from: Annotated[str, Form(alias="from")] = "", to: Annotated[str, Form()] = "",
+                source: Annotated[list[str], Form()] = [], entity: Annotated[list[str], Form()] = [],
+                type_: Annotated[list[str], Form(alias="type")] = [], action: Annotated[list[str], Form()] = [],
+                sort: Annotated[str, Form()] = "relevance", token: Annotated[str | None, Form()] = None,
+                header_token: TokenHeader = None):
+    services.check_token(header_token or token)
+    form = SearchForm.of(q, date_from, to, source, entity, type_, action, sort)
+    saved_searches.save(services, name, form)
+    return RedirectResponse("/saved", 303)
+
+
+@pages.get("/saved/{slug}")
+def open_saved(services: Svc, slug: str):
+    return RedirectResponse(saved_searches.open_saved(services, slug), 303)
+
+
+@pages.post("/saved/{slug}/delete")
+def delete_saved(services: Svc, slug: str, token: Annotated[str | None, Form()] = None,
+                 header_token: TokenHeader = None):
+    services.check_token(header_token or token)
+    services.saved.delete(slug)
+    return RedirectResponse("/saved", 303)
+
+
+@pages.get("/feeds/{slug}.atom")
+def saved_feed(request: Request, services: Svc, slug: str):
+    saved, form, hits = saved_searches.newest(services, slug, feeds.FEED_SIZE)
+    base = str(request.base_url).rstrip("/")
+    body = feeds.atom_feed(saved, hits, base + request.url.path, base + form.url(),
+                           lambda article_id: base + article_url(article_id))
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+# -- the JSON API ----------------------------------------------------------------------------------------
+@api.get("/search", summary="Search articles with the query language and filters")
+def api_search(services: Svc, form: Search, limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict:
+    page = run_search(services, form, limit=limit)
+    if page.error:
+        raise BadRequest(page.error)
+    return api_result(page)
+
+
+@api.get("/articles/{article_id}", summary="One article with its entities and actions")
+def api_article(services: Svc, article_id: str) -> dict:
+    return article_record(services, article_id)
+
+
+@api.get("/entities/{name:path}/timeline", summary="Articles and mentions per period (or, with detail, every mention)")
+def api_timeline(services: Svc, name: str, options: Timeline, compare: Compare = [], detail: bool = False,
+                 format: Literal["json", "csv"] = "json") -> StreamingResponse:
+    names = entities.entity_names(services, name, compare)
+    if detail:
+        records, columns = entities.detail_records(services, names, options), entities.DETAIL_COLUMNS
+    else:
+        records, columns = entities.timeline_records(services, names, options), entities.TIMELINE_COLUMNS
+    kind = "mentions" if detail else f"timeline-{options.interval}"
+    return stream(format, records, columns, f"{'-'.join(names)}-{kind}.{format}")
+
+
+@api.get("/entities/{name:path}", summary="An entity: type, aliases, article count, co-mentioned entities")
+def api_entity(services: Svc, name: str) -> dict:
+    return entities.entity_record(services, name)
+
+
+@api.get("/export", summary="Every matching article, streamed as JSON lines or CSV")
+def api_export(services: Svc, form: Search, format: Literal["jsonl", "csv"] = "jsonl") -> StreamingResponse:
+    request = build_request(services, form, facets=False)     # a malformed query fails here, before streaming
+    return stream(format, exports.export_records(services, request), exports.EXPORT_COLUMNS,
+                  f"policywatch-export.{format}")
+
+
+@api.get("/saved", summary="Saved searches with their match counts and new matches since last opened")
+def api_saved(services: Svc) -> list[dict]:
+    return [record for _, record in saved_searches.with_counts(services)]
+
+
+# -- errors, in one place ------------------------------------------------------------------------------
+def _error(request: Request, status: int, message: str) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message, "status": status}, status)
+    if request.url.path.startswith("/feeds/"):
+        return PlainTextResponse(message + "\n", status)
+    return render(request, "error.html", {"status": status, "message": message}, status)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ())[1:]) or "request"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "bad request — " + "; ".join(parts)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    async def web_error(request, exc: WebError):
+        return _error(request, exc.status, str(exc))
+
+    async def bad_input(request, exc):
+        prefix = "bad query: " if isinstance(exc, QueryError) else ""
+        return _error(request, 400, prefix + str(exc))
+
+    async def unavailable(request, exc: IndexError_):
+        logger.error("index error on %s: %s", request.url.path, exc)
+        return _error(request, 503, f"the index is unavailable: {exc}")
+
+    async def invalid(request, exc: RequestValidationError):
+        return _error(request, 400, _validation_message(exc))
+
+    async def http_error(request, exc: StarletteHTTPException):
+        message = f"there is no page at {request.url.path}" if exc.status_code == 404 else str(exc.detail)
+        return _error(request, exc.status_code, message)
+
+    app.add_exception_handler(WebError, web_error)
+    for kind in (QueryError, UsageError, IndexConfigError):
+        app.add_exception_handler(kind, bad_input)
+    for kind in (IndexUnavailable, IndexError_):
+        app.add_exception_handler(kind, unavailable)
+    app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+
+
+# -- the app ---------------------------------------------------------------------------------------------
+def create_app(cfg: Config, token: str | None = None, state: str = "data/web.db") -> FastAPI:
+    services = Services(cfg, token, state)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        services.close()
+
+    app = FastAPI(title="PolicyWatch", version=__version__, lifespan=lifespan,
+                  description="Search news about how governments act on online harms; follow entities over time.",
+                  docs_url=None, redoc_url=None)      # the interactive docs load scripts from a CDN
+    app.state.services = services
+    app.state.templates = templating.build()
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(pages)
+    app.include_router(api)
+    _install_error_handlers(app)
+    return app
+
+
+def serve(cfg: Config, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
+          state: str = "data/web.db") -> None:
+    """`policywatch serve`: open the index (failing early on a bad setting), then run uvicorn."""
+    import uvicorn
+
+    app = create_app(cfg, token, state)
+    app.state.services.warm()
+    if host not in ("127.0.0.1", "localhost", "::1") and not token:
+        logger.warning("serving on %s without a token: anyone who can reach it can save and delete searches", host)
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,0 +1,246 @@
+"""The search page's state, kept whole in the URL, and how it becomes a SearchRequest.
+
+Filters from the form are added to the query tree as Filter nodes (never pasted into the query
+text): several outlets are alternatives (OR); entities, types and actions each narrow (AND).
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field, replace
+from typing import Mapping
+from urllib.parse import urlencode
+
+from index import QueryError, SearchRequest, SearchResult
+from index.base import SORTS
+from index.query import ACTIONS, ENTITY_TYPES, And, Filter, MatchAll, Node, Or
+from policywatch.config import UsageError, parse_date
+
+from .errors import BadRequest
+
+PAGE_SIZE = 20
+MAX_PAGE = 500
+LIST_FIELDS = ("source", "entity", "type", "action")
+FIELD_LABELS = {"source": "Outlet", "entity": "Entity", "type": "Type", "action": "Action"}
+
+
+@dataclass
+class SearchForm:
+    """Everything the search page shows, as read from (and written back to) the query string."""
+    q: str = ""
+    date_from: str = ""          # as typed: YYYY-MM-DD or an ISO date-time
+    date_to: str = ""
+    source: list[str] = field(default_factory=list)
+    entity: list[str] = field(default_factory=list)
+    type: list[str] = field(default_factory=list)
+    action: list[str] = field(default_factory=list)
+    sort: str = "relevance"
+    page: int = 1
+
+    @classmethod
+    def of(cls, q: str | None = "", date_from: str | None = "", date_to: str | None = "",
+           source=(), entity=(), type=(), action=(), sort: str | None = "relevance", page=1) -> "SearchForm":
+        """A cleaned form: blank values dropped, repeats removed, sort and page checked."""
+        def values(items) -> list[str]:
+            seen: list[str] = []
+            for v in items or ():
+                v = v.strip()
+                if v and v not in seen:
+                    seen.append(v)
+            return seen
+
+        sort = (sort or "relevance").strip()
+        if sort not in SORTS:
+            raise BadRequest(f"unknown sort '{sort}' — use one of: {', '.join(SORTS)}")
+        page_text = str(page or 1).strip()
+        if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
+            raise BadRequest(f"page must be a number from 1 to {MAX_PAGE}")
+        return cls(q=(q or "").strip(), date_from=(date_from or "").strip(), date_to=(date_to or "").strip(),
+                   source=values(source), entity=values(entity), type=values(type), action=values(action),
+                   sort=sort, page=int(page_text))
+
+    @classmethod
+    def from_params(cls, params) -> "SearchForm":
+        """From a Starlette QueryParams or FormData (anything with get and getlist)."""
+        return cls.of(params.get("q"), params.get("from"), params.get("to"),
+                      **{f: params.getlist(f) for f in LIST_FIELDS}, sort=params.get("sort"),
+                      page=params.get("page"))
+
+    @classmethod
+    def from_saved(cls, query: str, filters: Mapping) -> "SearchForm":
+        return cls.of(query, filters.get("from"), filters.get("to"),
+                      **{f: filters.get(f, []) for f in LIST_FIELDS}, sort=filters.get("sort"))
+
+    # -- back to a URL ---------------------------------------------------------------------------
+    def filters(self) -> dict:
+        """The state besides the query text and the page: what a saved search keeps."""
+        data: dict = {f: list(getattr(self, f)) for f in LIST_FIELDS if getattr(self, f)}
+        if self.date_from:
+            data["from"] = self.date_from
+        if self.date_to:
+            data["to"] = self.date_to
+        if self.sort != "relevance":
+            data["sort"] = self.sort
+        return data
+
+    def pairs(self) -> list[tuple[str, str]]:
+        items: list[tuple[str, str]] = [("q", self.q)] if self.q else []
+        if self.date_from:
+            items.append(("from", self.date_from))
+        if self.date_to:
+            items.append(("to", self.date_to))
+        items += [(f, v) for f in LIST_FIELDS for v in getattr(self, f)]
+        if self.sort != "relevance":
+            items.append(("sort", self.sort))
+        if self.page != 1:
+            items.append(("page", str(self.page)))
+        return items
+
+    def url(self, path: str = "/") -> str:
+        query = urlencode(self.pairs())
+        return f"{path}?{query}" if query else path
+
+    def adding(self, field_: str, value: str) -> str:
+        values = getattr(self, field_)
+        return replace(self, page=1, **{field_: values if value in values else [*values, value]}).url()
+
+    def removing(self, field_: str, value: str) -> str:
+        return replace(self, page=1, **{field_: [v for v in getattr(self, field_) if v != value]}).url()
+
+    def on_day(self, day: str) -> str:
+        return replace(self, date_from=day, date_to=day, page=1).url()
+
+    def without_dates(self) -> str:
+        return replace(self, date_from="", date_to="", page=1).url()
+
+    def sorted_by(self, sort: str) -> str:
+        return replace(self, sort=sort, page=1).url()
+
+    def at_page(self, page: int) -> str:
+        return replace(self, page=page).url()
+
+    def export_url(self, fmt: str) -> str:
+        return "/api/export?" + urlencode([*replace(self, page=1).pairs(), ("format", fmt)])
+
+    def chips(self) -> list[dict]:
+        """The active filters, each with the URL that removes it."""
+        chips = []
+        if self.date_from or self.date_to:
+            label = (self.date_from if self.date_from == self.date_to
+                     else f"{self.date_from or '…'} – {self.date_to or '…'}")
+            chips.append({"field": "Dates", "value": label, "remove": self.without_dates()})
+        for f in LIST_FIELDS:
+            for v in getattr(self, f):
+                chips.append({"field": FIELD_LABELS[f], "value": v, "remove": self.removing(f, v)})
+        return chips
+
+
+# -- running it ------------------------------------------------------------------------------------
+def build_query(services, form: SearchForm) -> Node:
+    """The query text's tree with the form's filters added. Raises QueryError."""
+    items: list[Node] = []
+    base = services.parse_query(form.q)
+    if not isinstance(base, MatchAll):
+        items.append(base)
+    if form.source:
+        sources = [Filter("source", s.lower()) for s in form.source]
+        items.append(sources[0] if len(sources) == 1 else Or(tuple(sources)))
+    items += [Filter("entity", services.canonical(e)) for e in form.entity]
+    for t in form.type:
+        if t.upper() not in ENTITY_TYPES:
+            raise QueryError(f"unknown entity type '{t}' — use one of: " + ", ".join(ENTITY_TYPES))
+        items.append(Filter("type", t.upper()))
+    for a in form.action:
+        if a.lower() not in ACTIONS:
+            raise QueryError(f"unknown action '{a}' — use one of: " + ", ".join(ACTIONS))
+        items.append(Filter("action", a.lower()))
+    if not items:
+        return MatchAll()
+    return items[0] if len(items) == 1 else And(tuple(items))
+
+
+def build_request(services, form: SearchForm, limit: int = PAGE_SIZE, facets: bool = True) -> SearchRequest:
+    """Raises QueryError for a malformed query, UsageError for a bad date."""
+    return SearchRequest(query=build_query(services, form), date_from=parse_date(form.date_from or None),
+                         date_to=parse_date(form.date_to or None, end=True), sort=form.sort, limit=limit,
+                         offset=(form.page - 1) * limit, facets=facets)
+
+
+@dataclass
+class SearchPage:
+    form: SearchForm
+    result: SearchResult | None = None
+    error: str | None = None           # a malformed query or date, shown above the results
+    page_size: int = PAGE_SIZE
+
+    @property
+    def status(self) -> int:
+        return 400 if self.error else 200
+
+    @property
+    def pages(self) -> int:
+        return math.ceil(self.result.total / self.page_size) if self.result else 0
+
+    def page_links(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link, None where a gap is: [1, None, 4, 5, 6, None, 12]."""
+        last, current = self.pages, self.form.page
+        wanted = sorted({1, last, *range(current - around, current + around + 1)} & set(range(1, last + 1)))
+        links: list[int | None] = []
+        for n in wanted:
+            if links and n - links[-1] > 1:
+                links.append(None)
+            links.append(n)
+        return links
+
+    def facet(self, name: str) -> list[tuple[str, int]]:
+        return list(self.result.facets.get(name, [])) if self.result else []
+
+    def entity_facet(self) -> list[dict]:
+        rows = []
+        for key, count in self.facet("entity"):
+            name, _, type_ = key.rpartition("|")
+            rows.append({"name": name, "type": type_, "count": count})
+        return rows
+
+
+def run_search(services, form: SearchForm, limit: int = PAGE_SIZE, facets: bool = True) -> SearchPage:
+    try:
+        request = build_request(services, form, limit, facets)
+    except (QueryError, UsageError) as exc:
+        return SearchPage(form, error=str(exc), page_size=limit)
+    return SearchPage(form, services.index.search(request), page_size=limit)
+
+
+def hit_record(hit) -> dict:
+    """A hit for the JSON API: the CLI's search record plus entities and actions."""
+    return dict(hit.record(), entities=hit.entities, actions=hit.actions)
+
+
+def api_result(page: SearchPage) -> dict:
+    result = page.result
+    return {
+        "query": page.form.q, "filters": page.form.filters(), "total": result.total, "page": page.form.page,
+        "pages": page.pages, "hits": [hit_record(h) for h in result.hits],
+        "facets": {
+            "source": [{"name": n, "count": c} for n, c in page.facet("source")],
+            "entity": [{"name": e["name"], "type": e["type"], "count": e["count"]} for e in page.entity_facet()],
+            "type": [{"name": n, "count": c} for n, c in page.facet("type")],
+            "action": [{"name": n, "count": c} for n, c in page.facet("action")],
+        },
+    }
+
+
+class OutletList:
+    """Every outlet in the index, for the filter's drop-down; refreshed every few minutes."""
+
+    def __init__(self, ttl: float = 300.0):
+        self.ttl = ttl
+        self._names: list[str] = []
+        self._at = -math.inf
+
+    def get(self, index) -> list[str]:
+        if time.monotonic() - self._at > self.ttl:
+            result = index.search(SearchRequest(query=MatchAll(), limit=0, facets=True))
+            self._names = sorted(name for name, _ in result.facets.get("source", []))
+            self._at = time.monotonic()
+        return self._names

@@ -1,0 +1,60 @@
+"""The Jinja2 environment: autoescaping on, and the few filters and helpers the templates share."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import jinja2
+from fastapi.templating import Jinja2Templates
+
+from index.query import ACTIONS, ENTITY_TYPES
+
+from .urls import article_url, entity_url
+
+TYPE_LABELS = {"PERSON": "Person", "AGENCY": "Agency", "PLATFORM": "Platform", "ORG": "Organisation",
+               "GPE": "Place", "LAW": "Law"}
+
+
+def _moment(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def day(value: str | None) -> str:
+    """'2024-08-26T14:05:00+09:00' → '26 Aug 2024'."""
+    moment = _moment(value)
+    return f"{moment.day} {moment:%b %Y}" if moment else (value or "")
+
+
+def utc_day(value: str | None) -> str:
+    """The UTC day of a date-time, as YYYY-MM-DD: what a from/to filter of that day matches."""
+    moment = _moment(value)
+    if not moment:
+        return ""
+    return (moment.astimezone(timezone.utc) if moment.tzinfo else moment).date().isoformat()
+
+
+def day_time(value: str | None) -> str:
+    """'2024-08-26T14:05:00+09:00' → '26 Aug 2024, 14:05 (UTC+09:00)'; a bare date stays a date."""
+    moment = _moment(value)
+    if not moment or len(value) <= 10:
+        return day(value)
+    text = f"{moment.day} {moment:%b %Y}, {moment:%H:%M}"
+    offset = moment.strftime("%z")
+    if offset in ("+0000", "-0000"):
+        return text + " (UTC)"
+    return text + (f" (UTC{offset[:3]}:{offset[3:]})" if offset else "")
+
+
+def build(directory: Path | None = None) -> Jinja2Templates:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(directory or Path(__file__).with_name("templates")),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters.update(day=day, utc_day=utc_day, day_time=day_time, type_label=lambda t: TYPE_LABELS.get(t, t or ""))
+    env.globals.update(entity_url=entity_url, article_url=article_url, ENTITY_TYPES=ENTITY_TYPES,
+                       ACTIONS=ACTIONS, TYPE_LABELS=TYPE_LABELS)
+    return Jinja2Templates(env=env)
