@@ -2,6 +2,7 @@
 sample newsroom served over real HTTP."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -62,3 +63,29 @@ def run_cli(*args: str, check: bool = True, env: dict | None = None, timeout: fl
 
 
 FAST_CRAWL = ("--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false", "--set", "RETRY_BACKOFF_BASE=0.1")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The sample newsroom, crawled once (with NLP) into a SQLite index shared by the e2e tests."""
+    from newsroom import corpus, sources_yaml, start
+    tmp = tmp_path_factory.mktemp("newsroom")
+    newsroom = start()
+    sources = tmp / "sources.yaml"
+    sources.write_text(sources_yaml(newsroom.urls))
+    index = f"sqlite:///{tmp}/index.db"
+    first = run_cli("crawl", "--sources", str(sources), "--index", index, "--format", "json", *FAST_CRAWL)
+    yield {"newsroom": newsroom, "sources": sources, "index": index, "first": json.loads(first.stdout),
+           "truth": corpus.articles(urls=newsroom.urls), "special": corpus.special_pages(urls=newsroom.urls)}
+    newsroom.stop()
+
+
+@pytest.fixture(scope="session")
+def stored(site):
+    """The crawled articles by URL path."""
+    from urllib.parse import urlsplit
+    from index import open_index, parse
+    ix = open_index(site["index"])
+    articles = {urlsplit(a.url).path: a for a in ix.export(parse(""))}
+    ix.close()
+    return articles

@@ -12,30 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from index import open_index, parse
-from newsroom import corpus, sources_yaml, start
-
 from conftest import FAST_CRAWL, ROOT, run_cli
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("newsroom")
-    newsroom = start()
-    sources = tmp / "sources.yaml"
-    sources.write_text(sources_yaml(newsroom.urls))
-    index = f"sqlite:///{tmp}/index.db"
-    first = run_cli("crawl", "--sources", str(sources), "--index", index, "--format", "json", *FAST_CRAWL)
-    yield {"newsroom": newsroom, "sources": sources, "index": index, "first": json.loads(first.stdout),
-           "truth": corpus.articles(urls=newsroom.urls), "special": corpus.special_pages(urls=newsroom.urls)}
-    newsroom.stop()
-
-
-@pytest.fixture(scope="module")
-def stored(site):
-    ix = open_index(site["index"])
-    articles = {urlsplit(a.url).path: a for a in ix.export(parse(""))}
-    ix.close()
-    return articles
 
 
 def summary(report, source):
