@@ -34,6 +34,7 @@ class SearchRequest:
     limit: int = 20
     offset: int = 0
     facets: bool = False
+    collapse: bool = False                 # one hit per story cluster (near-duplicate copies)
 
 
 @dataclass
@@ -47,10 +48,13 @@ class Hit:
     snippet: str            # HTML-escaped text with <mark>…</mark> around matched words
     entities: list[dict] = field(default_factory=list)   # [{name, type, mentions}]
     actions: list[str] = field(default_factory=list)
+    copies: int = 1            # with collapse: matching articles in this hit's story cluster
+    revisions: int = 0
 
     def record(self) -> dict:
         return {"id": self.id, "url": self.url, "title": self.title, "source": self.source,
-                "published": self.published, "score": round(self.score, 4), "snippet": self.snippet}
+                "published": self.published, "score": round(self.score, 4), "snippet": self.snippet,
+                "copies": self.copies, "revisions": self.revisions}
 
 
 @dataclass
@@ -66,6 +70,48 @@ class WriteResult:
     updated: int = 0
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)   # (url, reason)
+    spooled: int = 0        # kept in a local spool while the index was unavailable; written later
+
+
+@dataclass
+class UrlState:
+    """What the crawler remembers of a URL between runs (incremental crawling)."""
+    url: str                    # normalised
+    source: str
+    fetched: str                # ISO 8601 UTC of the last fetch
+    status: str                 # article, skipped, error, feed
+    etag: str | None = None
+    last_modified: str | None = None
+    published: str | None = None
+    content_hash: str | None = None
+
+
+@dataclass
+class SourceRun:
+    """One source's share of one crawl run: what source health is computed from."""
+    run_id: str
+    source: str
+    started: str                # ISO 8601 UTC
+    finished: str | None = None
+    pages_fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: int = 0
+    extracted: int = 0          # pages that went through extraction
+    empty_body: int = 0         # of those, with no usable body
+    no_date: int = 0            # articles without a publication date
+    no_author: int = 0          # articles without an author
+    reasons: dict = field(default_factory=dict)
+
+
+@dataclass
+class Revision:
+    fetched: str | None
+    title: str
+    body: list[str]
+    content_hash: str
 
 
 @dataclass
@@ -111,4 +157,14 @@ class Index(Protocol):
                  date_from: datetime | None = None, date_to: datetime | None = None) -> list[TimelineRow]: ...
     def entity_counts(self, query: Node, type_: str | None = None, limit: int = 20) -> list[EntityCount]: ...
     def stats(self) -> dict: ...
+    # incremental crawling, revisions and source health (issue: scheduled incremental crawling)
+    def history(self, article_id: str) -> list[Revision]:
+        """Every version, oldest first; the last one is the current article."""
+        ...
+    def url_states(self, source: str) -> dict[str, UrlState]: ...
+    def save_url_states(self, states: list[UrlState]) -> None: ...
+    def record_runs(self, runs: list[SourceRun]) -> None: ...
+    def runs(self, source: str | None = None, limit: int = 10) -> list[SourceRun]:
+        """Newest first."""
+        ...
     def close(self) -> None: ...

@@ -37,6 +37,10 @@ class Article:
     content_hash: str = ""
     entities: list[EntityRef] = field(default_factory=list)
     actions: list[ActionRef] = field(default_factory=list)
+    # Set by the index on write, not by the pipeline:
+    revisions: int = 0                  # earlier versions kept (title or body changed)
+    cluster: str | None = None          # story cluster: the id of the first-seen near-duplicate copy
+    first_seen: str | None = None       # when this article was first indexed (ISO 8601 UTC)
 
     @property
     def text(self) -> str:
@@ -61,6 +65,8 @@ class Article:
             "language": self.language,
             "entities": [{"name": e.name, "type": e.type, "mentions": e.mentions} for e in self.entities],
             "actions": [{"action": a.action, "sentence": a.sentence} for a in self.actions],
+            "revisions": self.revisions, "cluster": self.cluster or self.id,
+            "first_copy": (self.cluster or self.id) == self.id,
         }
 
 

@@ -15,15 +15,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .base import (EntityCount, Hit, IndexConfigError, IndexUnavailable, SearchRequest,
-                   SearchResult, TimelineRow, WriteResult)
+from .base import (EntityCount, Hit, IndexConfigError, IndexUnavailable, Revision, SearchRequest,
+                   SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
 from .document import Article
 from .query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
+from . import dedup
 from . import timeline as tl
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SNIPPET_WORDS = 24
 _OPEN, _CLOSE = "\x02", "\x03"
 
@@ -46,7 +47,11 @@ CREATE TABLE IF NOT EXISTS articles (
     fetched TEXT,
     content_hash TEXT NOT NULL,
     entities TEXT NOT NULL DEFAULT '[]',
-    actions TEXT NOT NULL DEFAULT '[]'
+    actions TEXT NOT NULL DEFAULT '[]',
+    revisions INTEGER NOT NULL DEFAULT 0,
+    cluster TEXT,
+    first_seen TEXT,
+    fingerprint TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published_utc);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
@@ -92,7 +97,42 @@ CREATE TABLE IF NOT EXISTS actions (
     sentence TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS actions_action ON actions(action);
+CREATE TABLE IF NOT EXISTS revisions (
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    fetched TEXT,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    content_hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS revisions_article ON revisions(article);
+CREATE TABLE IF NOT EXISTS dedup_bands (
+    band TEXT NOT NULL,
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS dedup_bands_band ON dedup_bands(band);
+CREATE TABLE IF NOT EXISTS url_state (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    fetched TEXT NOT NULL,
+    status TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    published TEXT,
+    content_hash TEXT
+);
+CREATE INDEX IF NOT EXISTS url_state_source ON url_state(source);
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    run_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    counts TEXT NOT NULL,
+    PRIMARY KEY (run_id, source)
+);
+CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs(source, started);
 """
+# Columns added since schema version 1 (ALTER TABLE for databases made by an older PolicyWatch).
+_V2_COLUMNS = {"revisions": "INTEGER NOT NULL DEFAULT 0", "cluster": "TEXT", "first_seen": "TEXT", "fingerprint": "TEXT"}
 
 
 def utc_iso(value: str | None) -> str | None:
@@ -139,6 +179,12 @@ class SQLiteIndex:
             raise IndexConfigError(f"{self.path} has schema version {version}; this PolicyWatch "
                                    f"knows up to {SCHEMA_VERSION} — upgrade PolicyWatch")
         with self.db:
+            if version == 1:
+                have = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
+                for column, decl in _V2_COLUMNS.items():
+                    if column not in have:
+                        self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} {decl}")
+                self.db.execute("UPDATE articles SET cluster = id, first_seen = fetched WHERE cluster IS NULL")
             self.db.executescript(SCHEMA)
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -170,7 +216,8 @@ class SQLiteIndex:
         return result
 
     def _write_one(self, a: Article) -> str:
-        row = self.db.execute("SELECT rowid, content_hash FROM articles WHERE id = ?", (a.id,)).fetchone()
+        row = self.db.execute("SELECT rowid, content_hash, fetched, title, body FROM articles WHERE id = ?",
+                              (a.id,)).fetchone()
         if row and row[1] == a.content_hash:
             self.db.execute("UPDATE articles SET fetched = ? WHERE rowid = ?", (a.fetched, row[0]))
             return "unchanged"
@@ -180,15 +227,24 @@ class SQLiteIndex:
                   json.dumps([{"action": x.action, "sentence": x.sentence} for x in a.actions]))
         if row:
             rowid = row[0]
+            # The outlet changed the story: keep the version we had, with when we fetched it.
+            self.db.execute("INSERT INTO revisions VALUES (?,?,?,?,?)", (rowid, row[2], row[3], row[4], row[1]))
             self.db.execute("""UPDATE articles SET url=?, source=?, title=?, body=?, published=?, published_utc=?,
                 modified=?, authors=?, language=?, section=?, image=?, fetched=?, content_hash=?, entities=?,
-                actions=? WHERE rowid=?""", values + (rowid,))
+                actions=?, revisions = revisions + 1 WHERE rowid=?""", values + (rowid,))
             for table in ("entities", "mentions", "actions"):
                 self.db.execute(f"DELETE FROM {table} WHERE article = ?", (rowid,))
         else:
+            fingerprint = dedup.signature(a.text)
+            first_seen = a.first_seen or a.fetched or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            cluster = self._cluster_of(fingerprint) or a.id
             rowid = self.db.execute("""INSERT INTO articles (url, source, title, body, published, published_utc,
-                modified, authors, language, section, image, fetched, content_hash, entities, actions, id)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", values + (a.id,)).lastrowid
+                modified, authors, language, section, image, fetched, content_hash, entities, actions, id,
+                cluster, first_seen, fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                values + (a.id, cluster, first_seen, dedup.to_hex(fingerprint))).lastrowid
+            if fingerprint is not None:
+                self.db.executemany("INSERT INTO dedup_bands VALUES (?, ?)",
+                                    [(band, rowid) for band in dedup.band_keys(fingerprint)])
         self.db.executemany("INSERT OR REPLACE INTO entities VALUES (?,?,?,?)",
                             [(rowid, e.name, e.type, e.mentions) for e in a.entities])
         self.db.executemany("INSERT INTO mentions VALUES (?,?,?,?)",
@@ -196,6 +252,19 @@ class SQLiteIndex:
         self.db.executemany("INSERT INTO actions VALUES (?,?,?)",
                             [(rowid, x.action, x.sentence) for x in a.actions])
         return "updated" if row else "new"
+
+    def _cluster_of(self, fingerprint) -> str | None:
+        """The story cluster of the earliest-seen near-duplicate already indexed, if any."""
+        if fingerprint is None:
+            return None
+        keys = dedup.band_keys(fingerprint)
+        candidates = self.db.execute(
+            f"SELECT a.cluster, a.fingerprint FROM articles a WHERE a.rowid IN (SELECT article FROM dedup_bands "
+            f"WHERE band IN ({','.join('?' * len(keys))})) ORDER BY a.first_seen, a.id", keys)
+        for cluster, other in candidates:
+            if dedup.similarity(fingerprint, dedup.from_hex(other)) >= dedup.THRESHOLD:
+                return cluster
+        return None
 
     # -- reading --------------------------------------------------------------------------
     def _where(self, node: Node) -> tuple[str, list]:
@@ -248,7 +317,9 @@ class SQLiteIndex:
 
     def search(self, request: SearchRequest) -> SearchResult:
         where, params = self._full_where(request.query, request.date_from, request.date_to)
-        total = self.db.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
+        group = "coalesce(a.cluster, a.id)"
+        counted = f"count(DISTINCT {group})" if request.collapse else "count(*)"
+        total = self.db.execute(f"SELECT {counted} FROM articles a WHERE {where}", params).fetchone()[0]
         rank = self._rank_source(request.query)
         join, join_params = "", []
         score = "0.0"
@@ -259,11 +330,22 @@ class SQLiteIndex:
                     f"WHERE {table} MATCH ?) s ON s.r = a.rowid")
             join_params = [expr]
             score = "coalesce(s.score, 0.0)"
-        order = (f"{score} DESC, a.published_utc DESC, a.id" if request.sort == "relevance"
-                 else "a.published_utc IS NULL, a.published_utc DESC, a.id")
+        order = ("score DESC, published_utc DESC, id" if request.sort == "relevance"
+                 else "published_utc IS NULL, published_utc DESC, id")
+        # With collapse, each story cluster shows its best hit (by the same order) and its size.
         rows = self.db.execute(
-            f"""SELECT a.rowid, a.id, a.url, a.title, a.source, a.published, {score}, a.body, a.entities, a.actions
-                FROM articles a {join} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?""",
+            f"""WITH matched AS (
+                    SELECT a.rowid AS rowid, a.id AS id, a.url AS url, a.title AS title, a.source AS source,
+                           a.published AS published, a.published_utc AS published_utc, {score} AS score,
+                           a.body AS body, a.entities AS entities, a.actions AS actions, a.revisions AS revisions,
+                           {group} AS grp
+                    FROM articles a {join} WHERE {where}),
+                ranked AS (
+                    SELECT *, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY {order}) AS nth,
+                           COUNT(*) OVER (PARTITION BY grp) AS copies FROM matched)
+                SELECT rowid, id, url, title, source, published, score, body, entities, actions, copies, revisions
+                FROM {"ranked WHERE nth = 1" if request.collapse else "ranked"}
+                ORDER BY {order} LIMIT ? OFFSET ?""",
             join_params + params + [request.limit, request.offset]).fetchall()
         snippets = self._snippets([r[0] for r in rows], rank)
         hits = []
@@ -271,7 +353,8 @@ class SQLiteIndex:
             entities = sorted(json.loads(r[8]), key=lambda e: -e["mentions"])
             hits.append(Hit(id=r[1], url=r[2], title=r[3], source=r[4], published=r[5], score=float(r[6]),
                             snippet=snippets.get(r[0]) or _lead(r[7]), entities=entities,
-                            actions=sorted({x["action"] for x in json.loads(r[9])})))
+                            actions=sorted({x["action"] for x in json.loads(r[9])}),
+                            copies=r[10] if request.collapse else 1, revisions=r[11]))
         facets = self._facets(where, params) if request.facets else {}
         return SearchResult(total=total, hits=hits, facets=facets)
 
@@ -312,7 +395,7 @@ class SQLiteIndex:
 
     def _article(self, row) -> Article:
         (rowid, id_, url, source, title, body, published, modified, authors, language, section, image,
-         fetched, chash, entities, actions) = row
+         fetched, chash, entities, actions, revisions, cluster, first_seen) = row
         ents = json.loads(entities)
         sentences: dict[str, list[str]] = {}
         for name, sentence in self.db.execute(
@@ -324,7 +407,7 @@ class SQLiteIndex:
             id=id_, url=url, source=source, title=title, body=body.split("\n\n") if body else [],
             published=published, modified=modified, authors=json.loads(authors), language=language,
             section=section, image=image, fetched=fetched, content_hash=chash, entities=ents,
-            actions=json.loads(actions)))
+            actions=json.loads(actions), revisions=revisions, cluster=cluster, first_seen=first_seen))
 
     def mentions(self, entity: str, date_from=None, date_to=None) -> Iterator[tuple[str, str, str, str, str]]:
         sql = ("SELECT a.published_utc, a.source, a.url, a.title, m.sentence FROM mentions m "
@@ -367,6 +450,42 @@ class SQLiteIndex:
         sql += " GROUP BY name, type ORDER BY c DESC, m DESC, name LIMIT ?"
         return [EntityCount(*row) for row in self.db.execute(sql, params + [limit])]
 
+    def history(self, article_id: str) -> list[Revision]:
+        row = self.db.execute("SELECT rowid, fetched, title, body, content_hash FROM articles WHERE id = ?",
+                              (article_id,)).fetchone()
+        if not row:
+            return []
+        older = self.db.execute("SELECT fetched, title, body, content_hash FROM revisions WHERE article = ? "
+                                "ORDER BY rowid", (row[0],)).fetchall()
+        return [Revision(f, t, b.split("\n\n") if b else [], h) for f, t, b, h in older + [row[1:]]]
+
+    def url_states(self, source: str) -> dict[str, UrlState]:
+        return {r[0]: UrlState(*r) for r in self.db.execute(
+            "SELECT url, source, fetched, status, etag, last_modified, published, content_hash FROM url_state "
+            "WHERE source = ?", (source,))}
+
+    def save_url_states(self, states: list[UrlState]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO url_state VALUES (?,?,?,?,?,?,?,?)",
+                                [(s.url, s.source, s.fetched, s.status, s.etag, s.last_modified, s.published,
+                                  s.content_hash) for s in states])
+
+    def record_runs(self, runs: list[SourceRun]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO crawl_runs VALUES (?,?,?,?,?)",
+                                [(r.run_id, r.source, r.started, r.finished, json.dumps(_run_counts(r)))
+                                 for r in runs])
+
+    def runs(self, source: str | None = None, limit: int = 10) -> list[SourceRun]:
+        sql = "SELECT run_id, source, started, finished, counts FROM crawl_runs"
+        params: list = []
+        if source:
+            sql += " WHERE source = ?"
+            params.append(source)
+        rows = self.db.execute(sql + " ORDER BY started DESC, source LIMIT ?", params + [limit])
+        return [SourceRun(run_id, src, started, finished, **json.loads(counts))
+                for run_id, src, started, finished, counts in rows]
+
     def stats(self) -> dict:
         q = self.db.execute
         return {
@@ -380,7 +499,12 @@ class SQLiteIndex:
 
 
 _ARTICLE_COLUMNS = ("a.rowid, a.id, a.url, a.source, a.title, a.body, a.published, a.modified, a.authors, "
-                    "a.language, a.section, a.image, a.fetched, a.content_hash, a.entities, a.actions")
+                    "a.language, a.section, a.image, a.fetched, a.content_hash, a.entities, a.actions, "
+                    "a.revisions, a.cluster, a.first_seen")
+
+
+def _run_counts(run: SourceRun) -> dict:
+    return {k: v for k, v in vars(run).items() if k not in ("run_id", "source", "started", "finished")}
 
 
 def _marked(text: str) -> str:

@@ -9,6 +9,7 @@ HTTP/1.1 with keep-alive, as the crawler will use; HEAD is answered like GET wit
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -70,6 +71,8 @@ class _Handler(BaseHTTPRequestHandler):
             response = Response(500, b"newsroom: internal error\n", "text/plain; charset=utf-8")
         if response.before:
             response.before()
+        response = self.server.revise(request.path, response)
+        response = _conditional(response, self.headers.get("If-None-Match"))
         self.server.record(self.command, self.path, response.status)
         try:
             self._write(response, head_only)
@@ -112,7 +115,18 @@ class _OutletServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], outlet, log: deque):
         self.outlet, self.public_host, self._log = outlet, address[0], log
+        self.edits: dict[str, list[tuple[bytes, bytes]]] = {}
         super().__init__(address, _Handler)
+
+    def revise(self, path: str, response: Response) -> Response:
+        """Apply the edits a test made to this page (Newsroom.edit), as when an outlet updates a story."""
+        edits = self.edits.get(path.split("?")[0])
+        if not edits or response.chunks is not None:
+            return response
+        body = response.body
+        for old, new in edits:
+            body = body.replace(old, new)
+        return Response(response.status, body, response.content_type, dict(response.headers))
 
     def record(self, method: str, target: str, status: int) -> None:
         self._log.append({"outlet": self.outlet.name, "method": method, "path": target,
@@ -143,6 +157,11 @@ class Newsroom:
         """Requests served so far, oldest first: outlet, method, path (with query), status, time."""
         return [r for r in list(self._log) if outlet is None or r["outlet"] == outlet]
 
+    def edit(self, outlet: str, path: str, old: str, new: str) -> None:
+        """From now on serve `path` with `old` replaced by `new` (the page's own charset is assumed
+        UTF-8 here): a story updated after publication, for revision tests."""
+        self._servers[outlet].edits.setdefault(path, []).append((old.encode(), new.encode()))
+
     def reset_faults(self) -> None:
         """Restart the faults outlet's per-URL counters (the 500-then-200 page)."""
         server = self._servers.get("faults")
@@ -163,6 +182,18 @@ class Newsroom:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _conditional(response: Response, if_none_match: str | None) -> Response:
+    """ETags on whole 200 responses, and 304 for a matching If-None-Match, as real outlets' feeds
+    and sitemaps do: what lets an incremental crawl cost little when nothing changed."""
+    if response.status != 200 or response.chunks is not None:
+        return response
+    etag = '"' + hashlib.sha1(response.body).hexdigest()[:16] + '"'
+    headers = dict(response.headers, ETag=etag)
+    if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
+        return Response(304, b"", response.content_type, headers)
+    return Response(response.status, response.body, response.content_type, headers)
 
 
 def _url_host(host: str) -> str:

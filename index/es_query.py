@@ -1,0 +1,157 @@
+"""The query tree (index/query.py) compiled to Elasticsearch's query DSL, and snippets shaped
+like SQLite FTS5's. User text only ever becomes the value of a term, match or prefix query —
+never query_string syntax.
+
+Field layout (index/es/template.json): `title`/`body` analysed like FTS5's
+`porter unicode61 remove_diacritics 2`; `title.exact`/`body.exact` the same without stemming,
+for prefixes (SQLite's `articles_fts_exact`); keyword fields for the filters.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from datetime import datetime, timezone
+
+from .query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
+
+TITLE_BOOST = 3.0          # as SQLite's bm25(…, 3.0, 1.0): a title word counts three body words
+MAX_EXPANSIONS = 10_000    # prefix phrases ("data prot*"); a one-word prefix has no limit
+SNIPPET_WORDS = 24
+OPEN, CLOSE = "\x02", "\x03"          # highlight markers, turned into <mark> after escaping
+
+FILTER_FIELDS = {"source": "source.lower", "lang": "language.lower", "entity": "entity_names",
+                 "type": "entity_types", "action": "actions"}
+
+
+def fold(word: str) -> str:
+    """What the pw_exact analyzer makes of one word: lower case, FTS5's remove_diacritics=2.
+    Prefix queries are not analysed, so their value is folded here."""
+    out = []
+    for ch in word.lower():
+        if unicodedata.category(ch) == "Mn":
+            continue
+        if ord(ch) >= 0x80:
+            parts = unicodedata.normalize("NFD", ch)
+            if (len(parts) > 1 and parts[0].isascii() and parts[0].isalpha()
+                    and all(unicodedata.category(c) == "Mn" for c in parts[1:])):
+                ch = parts[0]
+        out.append(ch)
+    return "".join(out)
+
+
+def _text_clause(text: Text, field: str, boost: float = 1.0) -> dict:
+    if text.prefix:
+        if len(text.words) == 1:
+            return {"prefix": {field: {"value": fold(text.words[0]), "boost": boost}}}
+        return {"match_phrase_prefix": {field: {"query": " ".join(text.words), "boost": boost,
+                                                "max_expansions": MAX_EXPANSIONS}}}
+    if len(text.words) == 1:
+        return {"match": {field: {"query": text.words[0], "operator": "and", "boost": boost}}}
+    return {"match_phrase": {field: {"query": " ".join(text.words), "boost": boost}}}
+
+
+def _text(text: Text) -> dict:
+    suffix = ".exact" if text.prefix else ""
+    return {"bool": {"should": [_text_clause(text, "title" + suffix, TITLE_BOOST),
+                                _text_clause(text, "body" + suffix)],
+                     "minimum_should_match": 1}}
+
+
+def compile_query(node: Node) -> dict:
+    """Words and phrases score (bool must/should); filters and NOT do not (filter/must_not),
+    like SQLite, whose score is the bm25 of the query's positive words only."""
+    if isinstance(node, MatchAll):
+        return {"bool": {"filter": [{"match_all": {}}]}}
+    if isinstance(node, Text):
+        return _text(node)
+    if isinstance(node, Filter):
+        field = FILTER_FIELDS.get(node.field)
+        if not field:
+            raise QueryError(f"unknown filter {node.field}")
+        return {"bool": {"filter": [{"term": {field: node.value}}]}}
+    if isinstance(node, Not):
+        return {"bool": {"must_not": [compile_query(node.item)]}}
+    if isinstance(node, And):
+        return {"bool": {"must": [compile_query(item) for item in node.items]}}
+    if isinstance(node, Or):
+        return {"bool": {"should": [compile_query(item) for item in node.items], "minimum_should_match": 1}}
+    raise QueryError(f"cannot search for {node!r}")
+
+
+def utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def with_dates(query: dict, date_from: datetime | None, date_to: datetime | None) -> dict:
+    """Add the publication range (from inclusive, to exclusive); undated articles fall outside it."""
+    if not date_from and not date_to:
+        return query
+    bounds = {}
+    if date_from:
+        bounds["gte"] = utc(date_from)
+    if date_to:
+        bounds["lt"] = utc(date_to)
+    return {"bool": {"must": [query], "filter": [{"range": {"published_utc": bounds}}]}}
+
+
+def highlight(node: Node) -> dict | None:
+    """Highlight the body with the query's positive words — stemmed ones if any, else the
+    prefixes (SQLite's snippet source). The whole body comes back marked; `snippet` cuts it."""
+    texts = positive_texts(node)
+    stemmed = [t for t in texts if not t.prefix]
+    chosen = stemmed or texts
+    if not chosen:
+        return None
+    field = "body" if stemmed else "body.exact"
+    return {"pre_tags": [OPEN], "post_tags": [CLOSE], "require_field_match": True,
+            "fields": {field: {"type": "unified", "number_of_fragments": 0, "no_match_size": 0,
+                               "max_analyzed_offset": 900_000,
+                               "highlight_query": {"bool": {"should": [_text_clause(t, field) for t in chosen]}}}}}
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+def snippet(marked: str | None, body: str, words: int = SNIPPET_WORDS) -> str:
+    """About `words` words of the body around the matches, HTML-escaped, matches in <mark>.
+
+    Like FTS5's snippet(): the window with the most distinct matched words wins, a window
+    that starts a sentence gets a bonus, and '…' shows where text was cut. Without a match in
+    the body (a title-only match), the body's first words."""
+    if not marked or OPEN not in marked:
+        return lead(body, words)
+    tokens = marked.split()
+    hits = [i for i, t in enumerate(tokens) if OPEN in t]
+    n = len(tokens)
+    starts = [0] + [i for i in range(1, n) if _SENTENCE_END.search(tokens[i - 1].replace(CLOSE, ""))]
+
+    def score(start: int) -> int:
+        inside = [tokens[i] for i in hits if start <= i < start + words]
+        return 1000 * len({t.lower() for t in inside}) + len(inside)
+
+    best, best_score = 0, -1
+    for h in (hits if n > words else []):           # a short body is shown whole
+        last = max(i for i in hits if h <= i < h + words)
+        centred = max(0, min(h - (words - (last - h + 1)) // 2, n - words))
+        candidates = [(score(centred), centred)]
+        sentence = max((s for s in starts if s <= h), default=0)
+        if h - sentence < words:
+            candidates.append((score(sentence) + (120 if sentence == 0 else 100), sentence))
+        for value, start in candidates:
+            if value > best_score or (value == best_score and start < best):
+                best, best_score = start, value
+    window = tokens[best:best + words]
+    text = " ".join(window)
+    before = "".join(tokens[:best])
+    if before.count(OPEN) > before.count(CLOSE):
+        text = OPEN + text
+    if text.count(OPEN) > text.count(CLOSE):
+        text += CLOSE
+    text = ("…" if best > 0 else "") + text + ("…" if best + words < n else "")
+    return html.escape(text).replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
+
+
+def lead(body: str, words: int = SNIPPET_WORDS) -> str:
+    parts = body.split()
+    return html.escape(" ".join(parts[:words]) + (" …" if len(parts) > words else ""))
