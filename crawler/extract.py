@@ -22,6 +22,13 @@ logger = logging.getLogger(__name__)
 MIN_WORDS = 60            # fewer words than this is a caption, a teaser or a video page
 MAX_CHARS = 5_000_000     # a page larger than this (decoded) is not an article
 
+# File signatures of what misconfigured servers send as text/html. A PDF or a gzip stream can
+# start without a NUL byte, so the control-character test alone would miss them.
+_MAGIC = ((b"%PDF-", "PDF"), (b"PK\x03\x04", "ZIP"), (b"\x1f\x8b", "gzip"), (b"\x89PNG", "PNG"),
+          (b"GIF8", "GIF"), (b"\xff\xd8\xff", "JPEG"), (b"\x7fELF", "executable"), (b"OggS", "Ogg"),
+          (b"ID3", "MP3"), (b"\x28\xb5\x2f\xfd", "zstd"))
+_TEXT_CONTROLS = frozenset(b"\t\n\r\x0c\x1b")
+
 _BOILERPLATE_LINE = re.compile(
     r"^\s*(\(END\)|\(?(?:featured|top|lead|header) image\b.*|(?:photo|image|picture)s?\s*(?:credit|courtesy|by)?\s*[:/].*|"
     r"\(ATTN:.*\)|(?:also read|see also|read also|related article|recommended)\s*:.*|follow (?:us|[\w .]{2,40}) on .*|"
@@ -89,6 +96,9 @@ class Hints:
 def extract(page: bytes | str, url: str, hints: Hints | None = None, header_charset: str | None = None) -> Extracted:
     hints = hints or Hints()
     if isinstance(page, bytes):
+        # Before decoding: binary data decodes "successfully" as windows-1252 or with U+FFFD.
+        if kind := binary_kind(page):
+            return _not_article(url, f"binary content ({kind})")
         text, encoding, mismatch = decode_html(page, header_charset)
     else:
         text, encoding, mismatch = page, None, False
@@ -96,8 +106,8 @@ def extract(page: bytes | str, url: str, hints: Hints | None = None, header_char
         return _not_article(url, "empty page")
     if len(text) > MAX_CHARS:
         return _not_article(url, f"page too large ({len(text)} characters)")
-    if "\x00" in text[:2048]:
-        return _not_article(url, "binary content")
+    if "\x00" in text[:4096]:
+        return _not_article(url, "binary content (NUL characters)")
     try:
         tree = md.parse_tree(text)
     except (etree.ParserError, ValueError) as exc:
@@ -123,6 +133,24 @@ def extract(page: bytes | str, url: str, hints: Hints | None = None, header_char
     if reason:
         result.is_article, result.reason = False, reason
     return result
+
+
+def binary_kind(body: bytes) -> str | None:
+    """What a body that should be HTML is when it is binary data ("PDF", "control characters"),
+    or None. Looks at the first 4 KB only. A UTF-16 page (NUL bytes galore) announces itself
+    with a byte-order mark and is text."""
+    head = body[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    controls = sum(1 for b in head if b < 0x20 and b not in _TEXT_CONTROLS)
+    # A NUL never belongs in an 8-bit or UTF-8 page; other stray control bytes happen (a
+    # legacy CMS pasting a vertical tab), but not in 2% of a page.
+    if b"\x00" in head or controls > len(head) // 50:
+        return "control characters"
+    return None
 
 
 def _body(text: str, url: str, title: str) -> list[str]:

@@ -26,9 +26,12 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 RETRY_BACKOFF_BASE = 1.0          # seconds; doubled on every retry
 RETRY_BACKOFF_MAX = 60.0
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"    # the spider counts and logs the failure itself
-DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30              # the whole download, not each read: a page that drips in slowly times out too
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024   # larger pages are refused while they arrive ("errors/page too large")
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# A connection that closes before the announced Content-Length is an error ("errors/truncated
+# download", retried), never half a page handed to extraction. Scrapy's default; stated here on purpose.
+DOWNLOAD_FAIL_ON_DATALOSS = True
 REDIRECT_MAX_TIMES = 5
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

@@ -77,7 +77,7 @@ def test_search_json_with_filters(site):
     expected = {t["url"] for t in site["truth"] if "telegram" in (t["title"] + t["text"]).lower()
                 and "deepfake" in (t["title"] + t["text"]).lower()}
     assert {h["url"] for h in hits} == expected
-    assert set(hits[0]) == {"id", "url", "title", "source", "published", "score", "snippet"}
+    assert set(hits[0]) == {"id", "url", "title", "source", "published", "score", "snippet", "copies", "revisions"}
     assert "<mark>" in hits[0]["snippet"]
 
     out = run_cli("search", "source:dmr", "--index", site["index"], "--format", "json", "--limit", "100",
@@ -117,7 +117,7 @@ def test_export_jsonl_and_csv(site, tmp_path):
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(records) == len(site["truth"])
     assert set(records[0]) == {"id", "url", "source", "title", "body", "published", "authors", "language",
-                               "entities", "actions"}
+                               "entities", "actions", "revisions", "cluster", "first_copy"}
     assert all(r["published"][-6] in "+-" for r in records)          # ISO 8601 with an offset
     subset = run_cli("export", "source:yonhap", "--index", site["index"], "--format", "csv").stdout
     rows = list(csv.DictReader(io.StringIO(subset)))

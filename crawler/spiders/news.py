@@ -11,11 +11,17 @@ from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy import signals
+from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
+                               DownloadFailedError, DownloadTimeoutError, IgnoreRequest, NotConfigured,
+                               ResponseDataLossError)
 from scrapy.linkextractors import LinkExtractor
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (ConnectError, ConnectionLost, ConnectionRefusedError, DNSLookupError,
+                                    TCPTimedOutError, TimeoutError)
+from twisted.web.client import ResponseFailed
 
+from ..extract import binary_kind
 from ..feeds import parse_feed_or_sitemap
 from ..items import PageItem
 from ..sources import Source, SourcesError, load_sources, select
@@ -55,6 +61,9 @@ class NewsSpider(scrapy.Spider):
         # Off-site links are dropped by Source.allows(), which compares host names: the
         # extractor's own allow_domains compares host:port and would drop every local test site.
         spider.links = LinkExtractor(unique=True)
+        # A redirect loop never reaches on_error: the scheduler's duplicate filter drops the hop
+        # back to a URL already requested, silently. on_dropped() counts it.
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         return spider
 
     async def start(self):
@@ -126,6 +135,18 @@ class NewsSpider(scrapy.Spider):
             count(self.crawler.stats, source.name, "skipped", f"not HTML ({ctype.decode('latin-1')})")
             logger.info("skipped %s: content type %s", response.url, ctype.decode("latin-1"))
             return
+        if kind := binary_kind(response.body):
+            # Binary data labelled text/html (a misconfigured server): not worth a worker's time.
+            count(self.crawler.stats, source.name, "skipped", "binary content")
+            logger.info("skipped %s: binary content (%s) labelled %s", response.url, kind, ctype.decode("latin-1"))
+            return
+        if _cut_off(response.body):
+            # A complete HTTP response whose HTML stops mid-document (the CMS crashed mid-render).
+            # Its extracted body may pass as an article, but it ends mid-sentence: rather than
+            # index a body known to be incomplete, skip it (counted); the next crawl fetches it again.
+            count(self.crawler.stats, source.name, "skipped", "truncated HTML")
+            logger.info("skipped %s: the HTML stops mid-document", response.url)
+            return
         charset = None
         if (header := response.headers.get(b"Content-Type")) and b"charset=" in header.lower():
             charset = header.lower().split(b"charset=")[1].split(b";")[0].strip(b"\"' ").decode("latin-1")
@@ -134,6 +155,10 @@ class NewsSpider(scrapy.Spider):
                        hints=response.meta.get("hints") or {})
 
     def on_error(self, failure):
+        """Count a failed request under one stable, readable reason (the keys of the crawl
+        summary's "reasons", which staff and alerts read): "errors/timeout", "errors/page too
+        large", "errors/truncated download", "errors/HTTP 503", "skipped/disallowed by robots.txt"…
+        Scrapy's downloader wraps Twisted's errors in its own (scrapy.exceptions); both are mapped."""
         request = failure.request
         source = request.meta.get("source", "?")
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
@@ -141,13 +166,40 @@ class NewsSpider(scrapy.Spider):
             return
         if failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
-        elif failure.check(TimeoutError, TCPTimedOutError):
-            reason = "timeout"
+        elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
+            reason = "timeout"           # no answer, or an answer too slow to finish, in DOWNLOAD_TIMEOUT
+        elif failure.check(DownloadCancelledError) and "max size" in str(failure.value):
+            reason = "page too large"    # over DOWNLOAD_MAXSIZE: announced, or counted while it arrived
+        elif failure.check(ResponseDataLossError):
+            reason = "truncated download"    # the connection closed before Content-Length bytes came
+        elif failure.check(IgnoreRequest) and "max redirections" in str(failure.value):
+            reason = "too many redirects"
         elif failure.check(IgnoreRequest):
             reason = str(failure.value) or "ignored"
-        elif failure.check(DNSLookupError):
+        elif failure.check(CannotResolveHostError, DNSLookupError):
             reason = "DNS lookup failed"
+        elif failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
+            reason = "connection refused"
+        elif failure.check(DownloadFailedError, ResponseFailed, ConnectionLost, ConnectError):
+            reason = "connection failed"
         else:
             reason = failure.type.__name__
         count(self.crawler.stats, source, "errors", reason)
         logger.warning("failed %s: %s", request.url, reason)
+
+    def on_dropped(self, request, spider=None):
+        """request_dropped: the scheduler refused a request it had seen. When the request is a
+        redirect back to a URL of its own redirect chain, that is a redirect loop; anything else
+        (a redirect to an article already crawled) is the duplicate filter doing its job."""
+        chain = [normalize_url(u) for u in request.meta.get("redirect_urls") or ()]
+        if chain and normalize_url(request.url) in chain:
+            count(self.crawler.stats, request.meta.get("source", "?"), "errors", "redirect loop")
+            logger.warning("failed %s: redirect loop (%s)", chain[0], " -> ".join(chain + [request.url]))
+
+
+def _cut_off(body: bytes) -> bool:
+    """Whether an HTML page stops mid-document: no </html> near the end, and the last bytes are
+    text or half a tag rather than a closing '>'. (HTML may omit </body></html>, so a missing
+    end tag alone is not enough; a page cut exactly at a tag boundary goes unnoticed.)"""
+    tail = body[-2048:].rstrip()
+    return bool(tail) and b"</html" not in tail.lower() and not tail.endswith(b">")
