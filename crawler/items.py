@@ -13,6 +13,9 @@ class PageItem:
     header_charset: str | None
     fetched: str                 # ISO 8601 UTC
     hints: dict = field(default_factory=dict)   # title/published/authors from a feed or sitemap
+    etag: str | None = None
+    last_modified: str | None = None
+    redirected_from: tuple[str, ...] = ()       # earlier URLs of a redirect chain, remembered too
 
     def __repr__(self) -> str:      # Scrapy logs items; never dump a whole page into the log
         return f"PageItem({self.source}, {self.final_url}, {len(self.body)} bytes)"

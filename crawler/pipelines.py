@@ -6,11 +6,13 @@ import asyncio
 import logging
 import multiprocessing
 import time
+from datetime import datetime, timezone
 from concurrent.futures import ProcessPoolExecutor
 
 from scrapy.exceptions import DropItem, NotConfigured
 
 from index import Article, IndexError_, content_hash, open_index
+from index.base import SourceRun, UrlState
 from index.document import ActionRef, EntityRef
 
 from . import work
@@ -74,6 +76,8 @@ class ArticlePipeline:
         self.flush_seconds = settings.getfloat("POLICYWATCH_WRITE_SECONDS", 2.0)
         self.nlp_batch = settings.getint("POLICYWATCH_NLP_BATCH", 16)
         self.buffer: list[Article] = []
+        self.states: list[UrlState] = []      # what the next crawl needs to know, saved with each write
+        self.article_states: dict[str, list[UrlState]] = {}   # saved only once their article is stored
         self.seen: set[str] = set()
         self.last_flush = time.monotonic()
 
@@ -95,9 +99,33 @@ class ArticlePipeline:
         self.batcher.flush()
         self._flush()
         self.pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            self.index.record_runs(self._runs())
+        except IndexError_ as exc:
+            logger.warning("could not record this crawl run: %s", exc)
         self.index.close()
 
+    def _runs(self) -> list[SourceRun]:
+        """This crawl, per source, for `policywatch status` and source health."""
+        stats = self.stats.get_stats()
+        started = stats.get("start_time") or datetime.now(timezone.utc)
+        run_id = started.strftime("%Y%m%dT%H%M%S.%fZ")
+        runs = []
+        for source in self.crawler.spider.sources:
+            prefix = f"policywatch/{source.name}/"
+            value = lambda key: int(stats.get(prefix + key, 0))
+            reasons = {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix) and k.count("/") >= 3}
+            runs.append(SourceRun(run_id, source.name, started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                  datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                  **{k: value(k) for k in ("pages_fetched", "new", "updated", "unchanged", "skipped",
+                                                           "errors", "extracted", "empty_body", "no_date",
+                                                           "no_author")}, reasons=reasons))
+        return runs
+
     async def process_item(self, item):
+        if isinstance(item, UrlState):
+            self.states.append(item)
+            return item
         source = self.crawler.spider.by_name[item.source]
         loop = asyncio.get_running_loop()
         extracted = await loop.run_in_executor(
@@ -106,9 +134,18 @@ class ArticlePipeline:
         if extracted.charset_mismatch:
             logger.info("wrong charset declared on %s; decoded as %s", item.final_url, extracted.encoding)
             self.stats.inc_value(f"policywatch/{item.source}/charset_mismatch")
+        self.stats.inc_value(f"policywatch/{item.source}/extracted")
         if not extracted.is_article:
-            count(self.stats, item.source, "skipped", extracted.reason.split(" (")[0])
+            reason = extracted.reason.split(" (")[0]
+            if reason in ("too little text", "empty page"):
+                self.stats.inc_value(f"policywatch/{item.source}/empty_body")
+            count(self.stats, item.source, "skipped", reason)
+            self.states += self._states_of(item, "skipped")
             raise DropItem(f"not an article ({extracted.reason}): {item.final_url}")
+        if not extracted.published:
+            self.stats.inc_value(f"policywatch/{item.source}/no_date")
+        if not extracted.authors:
+            self.stats.inc_value(f"policywatch/{item.source}/no_author")
         # The canonical link decides the id, unless it points off-site (a syndication partner).
         canonical = extracted.canonical_url if same_site(extracted.canonical_url, item.final_url) else item.final_url
         aid = article_id(canonical)
@@ -128,28 +165,50 @@ class ArticlePipeline:
                 article.entities = [EntityRef(e.name, e.type, e.mentions, list(e.sentences)) for e in analysis.entities]
                 article.actions = [ActionRef(a.action, a.sentence) for a in analysis.actions]
         self.buffer.append(article)
+        self.article_states[aid] = self._states_of(item, "article", extracted.published, chash)
         if len(self.buffer) >= self.batch_size or time.monotonic() - self.last_flush > self.flush_seconds:
             self._flush()
         return item
 
+    @staticmethod
+    def _states_of(item, status: str, published: str | None = None, chash: str | None = None) -> list[UrlState]:
+        return [UrlState(url=url, source=item.source, fetched=item.fetched, status=status, etag=item.etag,
+                         last_modified=item.last_modified, published=published, content_hash=chash)
+                for url in dict.fromkeys((item.url, normalize_url(item.final_url), *item.redirected_from))]
+
     def _flush(self):
         self.last_flush = time.monotonic()
-        if not self.buffer:
-            return
         batch, self.buffer = self.buffer, []
+        if batch:
+            self._write(batch)
+        # URL states go after the articles they describe: a crash in between means a page is
+        # fetched once more, never that an article is marked seen but missing.
+        states, self.states = self.states, []
+        if states:
+            try:
+                self.index.save_url_states(states)
+            except IndexError_ as exc:
+                logger.warning("could not save %d URL states (the next crawl fetches them again): %s", len(states), exc)
+
+    def _write(self, batch: list[Article]) -> None:
         by_source: dict[str, list[Article]] = {}
         for article in batch:
             by_source.setdefault(article.source, []).append(article)
         for source, articles in by_source.items():
+            states = [st for a in articles for st in self.article_states.pop(a.id, [])]
             try:
                 result = self.index.write(articles)
             except IndexError_ as exc:
                 count(self.stats, source, "errors", "index write failed", len(articles))
                 logger.error("could not write %d articles to the index: %s", len(articles), exc)
                 continue
+            failed = {url for url, _ in result.failed}
+            self.states += [st for st in states if st.url not in failed]
             count(self.stats, source, "new", n=result.new)
             count(self.stats, source, "updated", n=result.updated)
             count(self.stats, source, "unchanged", n=result.unchanged)
+            if result.spooled:      # the index was unavailable: kept for the next crawl or `policywatch flush`
+                count(self.stats, source, "spooled", "index unavailable, kept for policywatch flush", result.spooled)
             for url, reason in result.failed:
                 count(self.stats, source, "errors", "index rejected the article")
                 logger.error("index rejected %s: %s", url, reason)

@@ -22,8 +22,9 @@ from . import output
 logger = logging.getLogger("policywatch")
 
 ENTITY_TYPES = ("PERSON", "AGENCY", "PLATFORM", "ORG", "GPE", "LAW")
-SEARCH_COLUMNS = ["id", "url", "title", "source", "published", "score", "snippet"]
-EXPORT_COLUMNS = ["id", "url", "source", "title", "published", "authors", "language", "entities", "actions", "body"]
+SEARCH_COLUMNS = ["id", "url", "title", "source", "published", "score", "snippet", "copies", "revisions"]
+EXPORT_COLUMNS = ["id", "url", "source", "title", "published", "authors", "language", "entities", "actions",
+                  "revisions", "cluster", "first_copy", "body"]
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -83,9 +84,17 @@ def _out(path: str | None):
 
 # -- commands -------------------------------------------------------------------------------
 def cmd_crawl(args, cfg: Config) -> int:
+    from crawler.locks import source_locks
     from crawler.run import crawl_settings, run_crawl
+    from crawler.schedule import due_sources
     from crawler.sources import load_sources, select
-    select(load_sources(args.sources), args.source)          # fail early, with the file's message
+    chosen = select(load_sources(args.sources), args.source)  # fail early, with the file's message
+    if args.due:
+        from datetime import datetime, timezone
+        chosen = due_sources(chosen, _last_started(cfg)(), datetime.now(timezone.utc))
+        if not chosen:
+            print("nothing is due", file=sys.stderr)
+            return 0
     overrides = {"POLICYWATCH_INDEX_OPTIONS": cfg.index_options, "POLICYWATCH_PROGRESS_SECONDS": 10.0,
                  "LOG_LEVEL": ("WARNING", "INFO", "DEBUG")[min(args.verbose, 2)], "STATS_DUMP": args.verbose > 0,
                  "LOG_INSTALL_ROOT_HANDLER": False}    # logging is configured in main()
@@ -100,7 +109,12 @@ def cmd_crawl(args, cfg: Config) -> int:
         overrides[key.strip()] = value
     with _opened(cfg):
         pass                                                  # an unreachable index fails before crawling
-    summaries, stats = run_crawl(args.source or [], crawl_settings(args.sources, cfg.index_url, overrides))
+    with source_locks(cfg.lock_dir, [s.name for s in chosen]) as (locked, busy):
+        for name in busy:
+            print(f"policywatch: {name} is being crawled by another process; skipped", file=sys.stderr)
+        if not locked:
+            return 0
+        summaries, stats = run_crawl(locked, crawl_settings(args.sources, cfg.index_url, overrides))
     if args.format == "json":
         output.write_json([s.record() for s in summaries], sys.stdout)
     else:
@@ -119,7 +133,7 @@ def cmd_crawl(args, cfg: Config) -> int:
 def cmd_search(args, cfg: Config) -> int:
     request = SearchRequest(query=_query(cfg, args.query), date_from=parse_date(args.date_from),
                             date_to=parse_date(args.date_to, end=True), sort=args.sort, limit=args.limit,
-                            offset=args.offset)
+                            offset=args.offset, collapse=args.collapse)
     with _opened(cfg) as index:
         result = index.search(request)
     records = [h.record() for h in result.hits]
@@ -129,7 +143,8 @@ def cmd_search(args, cfg: Config) -> int:
         output.write_csv(records, SEARCH_COLUMNS, sys.stdout)
     else:
         rows = [dict(r, snippet=output.plain(r["snippet"]), published=(r["published"] or "")[:10]) for r in records]
-        output.write_table(rows, ["published", "source", "title", "snippet"], sys.stdout, {"title": 60})
+        columns = ["published", "source", "title", "snippet"] + (["copies"] if args.collapse else [])
+        output.write_table(rows, columns, sys.stdout, {"title": 60})
         print(f"{len(records)} of {result.total} matching articles", file=sys.stderr)
     return 0
 
@@ -223,11 +238,106 @@ def cmd_stats(args, cfg: Config) -> int:
     return 0
 
 
+def cmd_flush(args, cfg: Config) -> int:
+    from index.maintenance import flush
+    result = flush(cfg.index_url, **cfg.index_options)
+    print(f"flushed: {result.new} new, {result.updated} updated, {result.unchanged} unchanged, "
+          f"{len(result.failed)} rejected; {result.spooled} still spooled")
+    for url, reason in result.failed:
+        print(f"  rejected {url}: {reason}", file=sys.stderr)
+    return 1 if result.spooled or result.failed else 0
+
+
+def cmd_reindex(args, cfg: Config) -> int:
+    from index.maintenance import reindex
+    result = reindex(cfg.index_url, **cfg.index_options)
+    print(f"reindexed {result.documents} articles: {result.alias} now points at {result.new_index} "
+          f"({result.old_index} deleted)")
+    return 0
+
+
+def cmd_copy(args, cfg: Config) -> int:
+    from index.maintenance import copy
+    result = copy(args.from_url, args.to_url, **cfg.index_options)
+    print(f"copied {result.read} articles: {result.new} new, {result.updated} updated, {result.unchanged} unchanged, "
+          f"{len(result.failed)} rejected, {result.spooled} spooled")
+    for url, reason in result.failed:
+        print(f"  rejected {url}: {reason}", file=sys.stderr)
+    return 1 if result.failed else 0
+
+
 def cmd_serve(args, cfg: Config) -> int:
     from web.app import serve
     serve(cfg, host=args.host, port=args.port, token=args.token or os.environ.get("POLICYWATCH_TOKEN"),
           state=args.state)
     return 0
+
+
+def cmd_history(args, cfg: Config) -> int:
+    import difflib
+    with _opened(cfg) as index:
+        versions = index.history(args.id)
+    if not versions:
+        print(f"policywatch: no article with id {args.id}", file=sys.stderr)
+        return 1
+    print(f"{len(versions)} version(s) of {args.id}; {len(versions) - 1} revision(s)")
+    for older, newer in zip(versions, versions[1:]):
+        a = [older.title, ""] + older.body
+        b = [newer.title, ""] + newer.body
+        sys.stdout.writelines(line + "\n" for line in difflib.unified_diff(
+            a, b, fromfile=f"fetched {older.fetched}", tofile=f"fetched {newer.fetched}", lineterm=""))
+    if len(versions) == 1:
+        print(f"fetched {versions[0].fetched}: unchanged since")
+    return 0
+
+
+def cmd_status(args, cfg: Config) -> int:
+    from crawler.health import assess
+    from crawler.sources import load_sources
+    names = [s.name for s in load_sources(args.sources) if s.enabled]
+    with _opened(cfg) as index:
+        known = {r.source for r in index.runs(limit=1000)}
+        reports = [assess(name, index.runs(name, args.runs)) for name in dict.fromkeys(names + sorted(known))]
+    if args.format == "json":
+        output.write_json([{"source": h.source, "ok": h.ok, "flags": h.flags, "runs": [vars(r) for r in h.runs]}
+                           for h in reports], sys.stdout)
+        return 0
+    rows = []
+    for h in reports:
+        last = h.runs[0] if h.runs else None
+        rows.append({"source": h.source, "last run": last.started if last else "",
+                     "fetched": last.pages_fetched if last else "", "new": last.new if last else "",
+                     "updated": last.updated if last else "", "unchanged": last.unchanged if last else "",
+                     "skipped": last.skipped if last else "", "failed": last.errors if last else "",
+                     "health": "ok" if h.ok else "; ".join(h.flags)})
+    output.write_table(rows, ["source", "last run", "fetched", "new", "updated", "unchanged", "skipped", "failed",
+                              "health"], sys.stdout)
+    return 0
+
+
+def _last_started(cfg: Config):
+    from datetime import datetime
+
+    def read() -> dict:
+        with _opened(cfg) as index:
+            latest: dict = {}
+            for run in index.runs(limit=10000):
+                latest.setdefault(run.source, datetime.fromisoformat(run.started.replace("Z", "+00:00")))
+            return latest
+    return read
+
+
+def cmd_schedule(args, cfg: Config) -> int:
+    from crawler.schedule import Scheduler
+    from crawler.sources import load_sources
+    sources = [s for s in load_sources(args.sources) if s.enabled and s.schedule]
+    if not sources:
+        print("policywatch: no source in the sources file has a schedule", file=sys.stderr)
+        return 2
+    crawl_args = ["--index", cfg.index_url] + (["--sources", args.sources] if args.sources else [])
+    crawl_args += [a for item in args.set or [] for a in ("--set", item)]
+    print(f"scheduling {len(sources)} source(s); Ctrl-C or SIGTERM stops after the running crawls", file=sys.stderr)
+    return Scheduler(sources, _last_started(cfg), crawl_args, tick=args.tick).run()
 
 
 # -- the parser -------------------------------------------------------------------------------
@@ -243,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a Scrapy setting (repeatable)")
     p.add_argument("--no-nlp", action="store_true", help="skip entities and actions (faster)")
+    p.add_argument("--due", action="store_true", help="only the sources whose schedule says they are due (for cron)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     _index_flags(p)
     _gazetteer_flag(p)
@@ -255,6 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", choices=SORTS, default="relevance")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--collapse", action="store_true", help="one hit per story (syndicated copies folded), with their count")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     _gazetteer_flag(p)
     p.set_defaults(func=cmd_search)
@@ -306,9 +418,43 @@ def build_parser() -> argparse.ArgumentParser:
     _gazetteer_flag(p)
     p.set_defaults(func=cmd_serve)
 
+    p = sub.add_parser("history", help="an article's revisions, as a diff")
+    p.add_argument("id", metavar="ID")
+    _index_flags(p)
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("status", help="each source's recent crawl runs and health")
+    p.add_argument("--sources", metavar="FILE")
+    p.add_argument("--runs", type=int, default=5, help="runs per source to look at (default 5)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    _index_flags(p)
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("schedule", help="run due crawls until stopped (SIGTERM/SIGINT end it cleanly)")
+    p.add_argument("--sources", metavar="FILE")
+    p.add_argument("--tick", type=float, default=30.0, help="seconds between checks for due sources")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="passed on to each crawl")
+    _index_flags(p)
+    p.set_defaults(func=cmd_schedule)
+
     p = sub.add_parser("stats", help="what the index holds")
     _index_flags(p)
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("flush", help="write the articles spooled while Elasticsearch was unavailable")
+    _index_flags(p)
+    p.set_defaults(func=cmd_flush)
+
+    p = sub.add_parser("reindex", help="rebuild an Elasticsearch collection into a new index, no downtime")
+    _index_flags(p)
+    p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("copy", help="copy every article from one index to another (any backends)")
+    p.add_argument("--from", dest="from_url", required=True, metavar="URL", help="the index to read")
+    p.add_argument("--to", dest="to_url", required=True, metavar="URL", help="the index to write")
+    p.add_argument("--es-api-key", metavar="KEY", help="Elasticsearch API key; env POLICYWATCH_ES_API_KEY")
+    p.add_argument("--es-ca-certs", metavar="FILE", help="CA bundle for Elasticsearch TLS; env POLICYWATCH_ES_CA_CERTS")
+    p.set_defaults(func=cmd_copy)
     return parser
 
 
@@ -326,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
     handler.setLevel(level)          # Scrapy lowers the root logger's level; the handler keeps ours
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler])
+    # the Elasticsearch client warns on every failed connection; the index logs one clear warning instead
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR if args.verbose < 2 else logging.DEBUG)
     try:
         return args.func(args, from_args(args))
     except QueryError as exc:

@@ -11,6 +11,7 @@ ENV_INDEX = "POLICYWATCH_INDEX"
 ENV_ES_API_KEY = "POLICYWATCH_ES_API_KEY"
 ENV_ES_CA_CERTS = "POLICYWATCH_ES_CA_CERTS"
 ENV_GAZETTEER = "POLICYWATCH_GAZETTEER"      # extra gazetteer files, separated by os.pathsep
+ENV_LOCK_DIR = "POLICYWATCH_LOCK_DIR"        # where per-source crawl locks live (default data/locks)
 
 
 class UsageError(ValueError):
@@ -22,6 +23,7 @@ class Config:
     index_url: str
     index_options: dict = field(default_factory=dict)
     gazetteers: list[str] = field(default_factory=list)
+    lock_dir: str = "data/locks"
 
 
 def from_args(args, environ=os.environ) -> Config:
@@ -36,7 +38,7 @@ def from_args(args, environ=os.environ) -> Config:
     if not gazetteers and environ.get(ENV_GAZETTEER):
         gazetteers = [p for p in environ[ENV_GAZETTEER].split(os.pathsep) if p]
     return Config(index_url=getattr(args, "index", None) or environ.get(ENV_INDEX) or DEFAULT_INDEX,
-                  index_options=options, gazetteers=gazetteers)
+                  index_options=options, gazetteers=gazetteers, lock_dir=environ.get(ENV_LOCK_DIR) or "data/locks")
 
 
 def parse_date(value: str | None, end: bool = False) -> datetime | None:

@@ -124,11 +124,17 @@ def test_export_jsonl_and_csv(site, tmp_path):
     assert len(rows) == 20 and {r["source"] for r in rows} == {"yonhap"}
 
 
-def test_second_crawl_adds_no_duplicates(site):
+def test_second_crawl_adds_no_duplicates_and_skips_what_it_has_seen(site):
     again = json.loads(run_cli("crawl", "--sources", str(site["sources"]), "--index", site["index"], "--format", "json",
                                *FAST_CRAWL).stdout)
+    for name in ("yonhap", "dmr"):
+        s, first = summary(again, name), summary(site["first"], name)
+        assert (s["new"], s["updated"]) == (0, 0), s
+        assert s["pages_fetched"] < first["pages_fetched"] / 2, (s, first)
+    full = json.loads(run_cli("crawl", "--sources", str(site["sources"]), "--index", site["index"], "--format", "json",
+                              "--set", "POLICYWATCH_INCREMENTAL=false", *FAST_CRAWL).stdout)
     for name, n in (("yonhap", 20), ("dmr", 18)):
-        s = summary(again, name)
+        s = summary(full, name)
         assert (s["new"], s["updated"], s["unchanged"]) == (0, 0, n)
     ix = open_index(site["index"])
     assert ix.stats()["articles"] == len(site["truth"])

@@ -3,6 +3,7 @@ from scrapy.http import HtmlResponse, Request, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.spiders.news import NewsSpider
+from index.base import UrlState
 
 SOURCES = """sources:
   - name: wp
@@ -60,7 +61,10 @@ def test_feed_entries_carry_hints(tmp_path):
     spider = make_spider(tmp_path, "wp")
     rss = b"""<rss><channel><item><title>Durov charged</title><link>https://news.example/2024/08/28/durov/</link>
       <pubDate>Wed, 28 Aug 2024 18:00:00 +0000</pubDate></item></channel></rss>"""
-    (req,) = list(spider.parse_feed(response("https://news.example/feed/", rss, {"source": "wp"}, XmlResponse)))
+    out = list(spider.parse_feed(response("https://news.example/feed/", rss, {"source": "wp"}, XmlResponse)))
+    (req,) = [r for r in out if isinstance(r, Request)]
+    (state,) = [s for s in out if isinstance(s, UrlState)]
+    assert (state.url, state.status) == ("https://news.example/feed/", "feed")
     assert req.meta["hints"]["title"] == "Durov charged"
     assert req.meta["hints"]["published"] == "2024-08-28T18:00:00+00:00"
 
@@ -71,5 +75,35 @@ def test_non_html_article_is_skipped_and_counted(tmp_path):
     pdf = Response("https://news.example/2024/09/03/report.pdf", body=b"%PDF-1.7",
                    headers={"Content-Type": "application/pdf"}, request=Request("https://news.example/x", meta={"source": "wp"}))
     spider.crawler.stats.open_spider()
-    assert list(spider.parse_article(pdf)) == []
+    assert [type(x) for x in spider.parse_article(pdf)] == [UrlState]     # remembered, not extracted
     assert spider.crawler.stats.get_value("policywatch/wp/skipped/not HTML (application/pdf)") == 1
+
+
+def test_known_urls_are_not_fetched_again_unless_recent(tmp_path):
+    from datetime import datetime, timedelta, timezone
+    spider = make_spider(tmp_path, "wp")
+    spider.crawler.stats.open_spider()
+    now = datetime.now(timezone.utc)
+    old, fresh = "https://news.example/2024/01/02/old/", "https://news.example/2024/09/03/fresh/"
+    spider.known["wp"] = {
+        old: UrlState(old, "wp", now.isoformat(), "article", published="2024-01-02T00:00:00+00:00"),
+        fresh: UrlState(fresh, "wp", now.isoformat(), "article", etag='"v1"',
+                        published=(now - timedelta(hours=3)).isoformat())}
+    body = b'<a href="/2024/01/02/old/">old</a><a href="/2024/09/03/fresh/">fresh</a><a href="/2024/09/04/new/">new</a>'
+    out = list(spider.parse_listing(response("https://news.example/category/tech/", body + LISTING[-80:],
+                                             {"source": "wp", "page": 1})))
+    urls = {r.url: r for r in out}
+    assert old not in urls                                          # seen, and too old to change
+    assert urls[fresh].headers.get("If-None-Match") == b'"v1"'        # recent: re-checked, conditionally
+    assert "https://news.example/2024/09/04/new/" in urls
+
+
+def test_listing_pagination_stops_when_a_page_brings_nothing_new(tmp_path):
+    from datetime import datetime, timezone
+    spider = make_spider(tmp_path, "wp")
+    spider.crawler.stats.open_spider()
+    seen = "https://news.example/2024/09/03/police-probe-telegram/"
+    spider.known["wp"] = {seen: UrlState(seen, "wp", datetime.now(timezone.utc).isoformat(), "article",
+                                         published="2024-09-03T00:00:00+00:00")}
+    out = list(spider.parse_listing(response("https://news.example/category/tech/", LISTING, {"source": "wp", "page": 1})))
+    assert out == []                                                 # no article request, no page 2

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -22,6 +22,9 @@ from twisted.internet.error import (ConnectError, ConnectionLost, ConnectionRefu
 from twisted.web.client import ResponseFailed
 
 from ..extract import binary_kind
+from index import IndexError_, open_index
+from index.base import UrlState
+
 from ..feeds import parse_feed_or_sitemap
 from ..items import PageItem
 from ..sources import Source, SourcesError, load_sources, select
@@ -64,9 +67,42 @@ class NewsSpider(scrapy.Spider):
         # A redirect loop never reaches on_error: the scheduler's duplicate filter drops the hop
         # back to a URL already requested, silently. on_dropped() counts it.
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
+        settings = crawler.settings
+        spider.incremental = settings.getbool("POLICYWATCH_INCREMENTAL", True)
+        spider.recheck = timedelta(hours=settings.getfloat("POLICYWATCH_RECHECK_HOURS", 48))
+        spider.retry_skipped = timedelta(days=settings.getfloat("POLICYWATCH_RETRY_SKIPPED_DAYS", 7))
+        spider.retry_errors = timedelta(hours=settings.getfloat("POLICYWATCH_RETRY_ERRORS_HOURS", 6))
+        spider.known = {s.name: {} for s in spider.sources}
         return spider
 
+    def _load_known(self) -> None:
+        """What earlier crawls saw, from the index's URL-state store; an unreachable index means a
+        full crawl (its articles are spooled), never a failed one."""
+        if not self.incremental:
+            return
+        settings = self.crawler.settings
+        try:
+            index = open_index(settings.get("POLICYWATCH_INDEX"), **settings.getdict("POLICYWATCH_INDEX_OPTIONS"))
+            try:
+                for source in self.sources:
+                    self.known[source.name] = index.url_states(source.name)
+            finally:
+                index.close()
+        except IndexError_ as exc:
+            logger.warning("cannot read what earlier crawls saw (%s): crawling everything", exc)
+
+    def _due_again(self, state: UrlState, now: datetime) -> bool:
+        """Whether a URL seen before is worth a request now."""
+        fetched = _parse_time(state.fetched) or datetime.min.replace(tzinfo=timezone.utc)
+        if state.status == "article":
+            published = _parse_time(state.published)
+            return published is not None and now - published < self.recheck     # recent: may still change
+        if state.status == "skipped":
+            return now - fetched > self.retry_skipped
+        return now - fetched > self.retry_errors                                # an error: try again later
+
     async def start(self):
+        self._load_known()
         for source in self.sources:
             for url in source.feeds + source.sitemaps:
                 yield self._request(url, source, self.parse_feed, priority=10)
@@ -74,7 +110,17 @@ class NewsSpider(scrapy.Spider):
                 yield self._request(url, source, self.parse_listing, priority=5, page=1)
 
     def _request(self, url, source: Source, callback, priority=0, **meta) -> scrapy.Request:
-        return scrapy.Request(normalize_url(url), callback=callback, errback=self.on_error, priority=priority,
+        url = normalize_url(url)
+        headers = {}
+        state = self.known[source.name].get(url)
+        if state and (state.etag or state.last_modified):
+            # Conditional GET: an unchanged feed, sitemap or article costs a 304 and no parsing.
+            if state.etag:
+                headers["If-None-Match"] = state.etag
+            if state.last_modified:
+                headers["If-Modified-Since"] = state.last_modified
+            meta["handle_httpstatus_list"] = [304]
+        return scrapy.Request(url, callback=callback, errback=self.on_error, priority=priority, headers=headers,
                               meta={"source": source.name, **meta})
 
     def _article_request(self, url: str, source: Source, hints: dict | None = None):
@@ -84,12 +130,24 @@ class NewsSpider(scrapy.Spider):
         verdict = source.looks_like_article(url)
         if verdict is False or (verdict is None and _NOT_ARTICLE_PATH.search(urlsplit(url).path)):
             return None
+        state = self.known[source.name].get(url)
+        if state is not None and not self._due_again(state, datetime.now(timezone.utc)):
+            self.crawler.stats.inc_value(f"policywatch/{source.name}/known_not_fetched")
+            return None
         return self._request(url, source, self.parse_article, priority=20, hints=hints or {})
+
+    def _state(self, response, source: Source, status: str) -> UrlState:
+        return UrlState(url=normalize_url(response.request.url), source=source.name, fetched=_now(), status=status,
+                        etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"))
 
     # -- callbacks ------------------------------------------------------------------------
     def parse_feed(self, response):
         source = self.by_name[response.meta["source"]]
+        if response.status == 304:
+            count(self.crawler.stats, source.name, "pages_fetched", "feed or sitemap not modified")
+            return
         count(self.crawler.stats, source.name, "pages_fetched")
+        yield self._state(response, source, "feed")
         parsed = parse_feed_or_sitemap(response.body)
         if parsed.kind == "unknown":
             count(self.crawler.stats, source.name, "errors", "unreadable feed or sitemap")
@@ -112,14 +170,20 @@ class NewsSpider(scrapy.Spider):
         page = response.meta.get("page", 1)
         rel_next = {normalize_url(response.urljoin(h)) for h in
                     response.css('a[rel~="next"]::attr(href), link[rel~="next"]::attr(href)').getall()}
+        next_pages, fresh = [], 0
         for link in self.links.extract_links(response):
             if normalize_url(link.url) in rel_next or self._is_next_page(link, response.url):
-                if page < source.max_listing_pages:
-                    yield self._request(link.url, source, self.parse_listing, priority=5, page=page + 1)
+                next_pages.append(link.url)
                 continue
             request = self._article_request(link.url, source)
             if request is not None:
+                fresh += request.url not in self.known[source.name]
                 yield request
+        # Pagination goes on while pages bring something new: a listing whose page 1 holds only
+        # articles already seen has nothing older worth fetching either.
+        if page < source.max_listing_pages and (fresh or not self.known[source.name]):
+            for url in next_pages:
+                yield self._request(url, source, self.parse_listing, priority=5, page=page + 1)
 
     @staticmethod
     def _is_next_page(link, current: str) -> bool:
@@ -130,10 +194,16 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response):
         source = self.by_name[response.meta["source"]]
         count(self.crawler.stats, source.name, "pages_fetched")
+        if response.status == 304:
+            count(self.crawler.stats, source.name, "unchanged", "not modified (304)")
+            old = self.known[source.name].get(normalize_url(response.request.url))
+            yield UrlState(**{**vars(old), "fetched": _now()}) if old else self._state(response, source, "article")
+            return
         ctype = (response.headers.get(b"Content-Type") or b"text/html").split(b";")[0].strip().lower()
         if ctype not in _HTML_TYPES:
             count(self.crawler.stats, source.name, "skipped", f"not HTML ({ctype.decode('latin-1')})")
             logger.info("skipped %s: content type %s", response.url, ctype.decode("latin-1"))
+            yield self._state(response, source, "skipped")
             return
         if kind := binary_kind(response.body):
             # Binary data labelled text/html (a misconfigured server): not worth a worker's time.
@@ -151,8 +221,9 @@ class NewsSpider(scrapy.Spider):
         if (header := response.headers.get(b"Content-Type")) and b"charset=" in header.lower():
             charset = header.lower().split(b"charset=")[1].split(b";")[0].strip(b"\"' ").decode("latin-1")
         yield PageItem(source=source.name, url=response.request.url, final_url=response.url, body=response.body,
-                       header_charset=charset, fetched=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                       hints=response.meta.get("hints") or {})
+                       header_charset=charset, fetched=_now(), hints=response.meta.get("hints") or {},
+                       etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
+                       redirected_from=tuple(normalize_url(u) for u in response.meta.get("redirect_urls") or ()))
 
     def on_error(self, failure):
         """Count a failed request under one stable, readable reason (the keys of the crawl
@@ -163,7 +234,7 @@ class NewsSpider(scrapy.Spider):
         source = request.meta.get("source", "?")
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             count(self.crawler.stats, source, "skipped", "disallowed by robots.txt")
-            return
+            return [self._failed(request, "skipped")]
         if failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
         elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
@@ -186,6 +257,12 @@ class NewsSpider(scrapy.Spider):
             reason = failure.type.__name__
         count(self.crawler.stats, source, "errors", reason)
         logger.warning("failed %s: %s", request.url, reason)
+        return [self._failed(request, "error")]
+
+    def _failed(self, request, status: str) -> UrlState:
+        # Remembered so the next crawls wait before asking again (POLICYWATCH_RETRY_* settings).
+        return UrlState(url=normalize_url(request.url), source=request.meta.get("source", "?"), fetched=_now(),
+                        status=status)
 
     def on_dropped(self, request, spider=None):
         """request_dropped: the scheduler refused a request it had seen. When the request is a
@@ -195,6 +272,25 @@ class NewsSpider(scrapy.Spider):
         if chain and normalize_url(request.url) in chain:
             count(self.crawler.stats, request.meta.get("source", "?"), "errors", "redirect loop")
             logger.warning("failed %s: redirect loop (%s)", chain[0], " -> ".join(chain + [request.url]))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _header(response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def _cut_off(body: bytes) -> bool:

@@ -1,0 +1,112 @@
+"""When each source is due, and the long-running scheduler (`policywatch schedule`).
+
+A source's `schedule` is an interval (`90s`, `30m`, `2h`, `1d`) or a cron expression
+(`*/30 * * * *`, evaluated in UTC). A source without one is crawled only when asked."""
+from __future__ import annotations
+
+import logging
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from croniter import croniter
+
+from .sources import Source
+
+logger = logging.getLogger(__name__)
+
+_INTERVAL = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$", re.IGNORECASE)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class ScheduleError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Schedule:
+    text: str
+
+    def __post_init__(self):
+        if not _INTERVAL.match(self.text) and not croniter.is_valid(self.text):
+            raise ScheduleError(f"bad schedule '{self.text}': use an interval such as 30m, 2h, 1d "
+                                "or a cron expression such as '*/30 * * * *'")
+
+    def next_after(self, moment: datetime) -> datetime:
+        if (m := _INTERVAL.match(self.text)):
+            return moment + timedelta(seconds=int(m[1]) * _UNITS[m[2].lower()])
+        return croniter(self.text, moment.astimezone(timezone.utc)).get_next(datetime)
+
+
+def due_sources(sources: list[Source], last_started: dict[str, datetime], now: datetime) -> list[Source]:
+    """Scheduled sources never crawled, or whose next time after the last run has come."""
+    due = []
+    for source in sources:
+        if not source.schedule:
+            continue
+        last = last_started.get(source.name)
+        if last is None or Schedule(source.schedule).next_after(last) <= now:
+            due.append(source)
+    return due
+
+
+class Scheduler:
+    """Starts `policywatch crawl` for due sources, one child process per batch, never two crawls of
+    the same source at once. SIGTERM/SIGINT: no new crawls; running ones are asked to stop (Scrapy
+    finishes its in-flight requests and writes what it has), then the scheduler exits."""
+
+    def __init__(self, sources: list[Source], last_started, crawl_args: list[str], tick: float = 30.0,
+                 clock=lambda: datetime.now(timezone.utc)):
+        self.sources, self.last_started, self.crawl_args = sources, last_started, crawl_args
+        self.tick, self.clock = tick, clock
+        self.running: dict[subprocess.Popen, list[str]] = {}
+        self.stopping = False
+
+    def _stop(self, signum, frame):
+        logger.warning("received %s: finishing running crawls, starting no new ones", signal.Signals(signum).name)
+        self.stopping = True
+        for child in self.running:
+            child.send_signal(signal.SIGTERM)
+
+    def busy(self) -> set[str]:
+        return {name for names in self.running.values() for name in names}
+
+    def reap(self) -> None:
+        for child in [c for c in self.running if c.poll() is not None]:
+            names = self.running.pop(child)
+            logger.info("crawl of %s ended with exit code %s", ", ".join(names), child.returncode)
+
+    def launch_due(self) -> list[str]:
+        now = self.clock()
+        started = self.last_started()
+        due = [s.name for s in due_sources(self.sources, started, now) if s.name not in self.busy()]
+        if due:
+            args = [sys.executable, "-m", "policywatch.cli", "crawl", *self.crawl_args,
+                    *[a for name in due for a in ("--source", name)]]
+            logger.info("starting a crawl of %s", ", ".join(due))
+            self.running[subprocess.Popen(args)] = due
+        return due
+
+    def run(self, max_ticks: int | None = None) -> int:
+        previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        ticks = 0
+        try:
+            while not self.stopping and (max_ticks is None or ticks < max_ticks):
+                self.reap()
+                self.launch_due()
+                ticks += 1
+                deadline = time.monotonic() + self.tick
+                while not self.stopping and time.monotonic() < deadline:
+                    time.sleep(min(0.5, self.tick))
+                    self.reap()
+            for child in list(self.running):
+                child.wait()
+            self.reap()
+            return 0
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
