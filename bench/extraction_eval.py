@@ -54,7 +54,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 DEFAULT_FIXTURES = REPO_ROOT / "tests" / "fixtures" / "extraction"
-EXTRACTORS = ("policywatch", "trafilatura-bare")
+EXTRACTORS = ("policywatch", "trafilatura-bare", "newspaper4k")
 TRUTH_KEYS = {
     "url": str,
     "title": str,
@@ -211,7 +211,26 @@ def trafilatura_bare_extractor() -> Callable[[bytes, str], Any]:
     return run
 
 
+def newspaper4k_extractor() -> Callable[[bytes, str], Any]:
+    """newspaper4k as a candidate second opinion. It is not a PolicyWatch dependency: run this
+    mode from an environment that has it (`pip install newspaper4k`)."""
+    import newspaper
+
+    def run(html: bytes, url: str) -> SimpleNamespace:
+        article = newspaper.Article(url)
+        article.download(input_html=html.decode("utf-8", "replace"))
+        article.parse()
+        return SimpleNamespace(
+            title=article.title, body=[p for p in (article.text or "").split("\n") if p.strip()],
+            published=article.publish_date.isoformat() if article.publish_date else None,
+            authors=list(article.authors))
+
+    return run
+
+
 def load_extractor(name: str) -> Callable[[bytes, str], Any]:
+    if name == "newspaper4k":
+        return newspaper4k_extractor()
     if name == "policywatch":
         return policywatch_extractor()
     if name == "trafilatura-bare":
