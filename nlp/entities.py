@@ -160,7 +160,7 @@ class EntityResolver:
         mentions: list[EntityMention] = []
         for span in gaz_spans:
             entry = gaz.get(span.id_) or gaz.get(span.text)
-            if entry is None:
+            if entry is None or _is_wire_credit(span):
                 continue
             t = in_title(span)
             reliable = not (t and headline and entry.common_word)
@@ -297,6 +297,8 @@ class EntityResolver:
         if span is None:
             return None
         text = span.text
+        if _is_wire_credit(span):
+            return None
         entry = self.gazetteer.get(text)
         if entry is not None:
             return span, entry.name, entry.type, entry
@@ -408,6 +410,15 @@ def _fold_surnames(mentions: list[EntityMention]) -> list[EntityMention]:
         if target is not None:
             out[i] = replace(m, name=target.name, type="PERSON")
     return out
+
+
+def _is_wire_credit(span: Span) -> bool:
+    """The agency in a dateline, "SEOUL, Sept. 2 (Yonhap) --": who filed the story, not who is in it."""
+    doc = span.doc
+    if span.start < 2 or span.end + 1 >= len(doc):
+        return False
+    return (doc[span.start - 1].text == "(" and doc[span.end].text == ")"
+            and doc[span.end + 1].text in ("--", "-", "—", "–"))
 
 
 def _is_dateline(span: Span) -> bool:

@@ -75,6 +75,14 @@ def test_junk_spans_never_become_entities(stored):
             assert not re.search(r"\(Yonhap\)|SEOUL,", name), name
 
 
+def test_a_wire_credit_in_the_dateline_is_not_an_entity(site, stored):
+    only_credit = [t for t in site["truth"] if t["outlet"] == "yonhap"
+                   and re.sub(r"\(Yonhap\)", "", t["text"]).count("Yonhap") == 0]
+    assert len(only_credit) >= 10
+    for t in only_credit:
+        assert "Yonhap News Agency" not in entities(stored[t["path"]]), t["path"]
+
+
 def test_actions_keep_the_sentence_that_triggered_them(stored):
     arrest = stored["/2024/08/26/telegram-founder-pavel-durov-detained-in-france/"]
     tags = {a.action: a.sentence for a in arrest.actions}

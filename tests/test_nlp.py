@@ -323,9 +323,11 @@ def test_short_forms_and_acronyms_fold_into_the_organisation(blank_nlp):
     assert found == {"Daegu Consumer Rights Board": 2, "Hanbit Entertainment": 2}
 
 
-def test_dateline_place_is_a_gpe(blank_nlp):
-    _, analysis = analyse(blank_nlp, "Title\n\nANKARA, Oct. 9 (Reuters) - Officials met.", {"ANKARA": "ORG"})
+def test_dateline_place_is_a_gpe_and_its_wire_credit_no_entity(blank_nlp):
+    _, analysis = analyse(blank_nlp, "Title\n\nANKARA, Oct. 9 (Reuters) - Officials met. Reuters asked them.",
+                          {"ANKARA": "ORG"})
     assert names(analysis) == {"Ankara": "GPE", "Reuters": "ORG"}
+    assert next(e for e in analysis.entities if e.name == "Reuters").mentions == 1   # not the credit
 
 
 def test_doc_ents_carry_types_and_canonical_ids(blank_nlp):
