@@ -150,3 +150,28 @@ def test_health_flags_dead_sources_and_layout_changes():
     dates = assess("s", [run("r2", extracted=20, no_date=12), run("r1", extracted=20, no_date=0)])
     assert dates.flags[0].startswith("missing-date rate jumped to 60%")
     assert "last run did not finish" in assess("s", [run("r1", finished=None)]).flags
+
+
+def test_search_collapse_folds_syndicated_copies(tmp_path):
+    from index import Article, content_hash
+    wire = ("Police in Seoul said on Monday they had opened an investigation into Telegram over the spread of "
+            "sexually explicit deepfake images, widening a crackdown on digital sex crimes that has alarmed "
+            "parents, teachers and lawmakers across the country. Investigators will examine whether the "
+            "messaging app aided the distribution of the material and will seek help from French authorities, "
+            "who have charged its founder.")
+    index = f"sqlite:///{tmp_path}/c.db"
+    ix = open_index(index)
+    for i, (source, fetched) in enumerate([("yonhap", "2024-09-02T01:00:00Z"), ("dmr", "2024-09-02T05:00:00Z"),
+                                           ("koreaherald", "2024-09-02T06:00:00Z")]):
+        body = [wire + ("" if i == 0 else f" Reported by {source}.")]
+        ix.write([Article(id=f"c{i}", url=f"https://{source}.example/c{i}", source=source, title=f"Police probe {i}",
+                          body=body, published="2024-09-02T10:00:00+09:00", fetched=fetched,
+                          content_hash=content_hash(f"Police probe {i}", body))])
+    ix.close()
+    hits = json.loads(run_cli("search", "telegram", "--index", index, "--collapse", "--format", "json").stdout)
+    assert len(hits) == 1 and hits[0]["copies"] == 3
+    plain = json.loads(run_cli("search", "telegram", "--index", index, "--format", "json").stdout)
+    assert len(plain) == 3 and all(h["copies"] == 1 for h in plain)
+    records = [json.loads(line) for line in run_cli("export", "--index", index).stdout.splitlines()]
+    assert {r["id"]: (r["cluster"], r["first_copy"]) for r in records} == {
+        "c0": ("c0", True), "c1": ("c0", False), "c2": ("c0", False)}
