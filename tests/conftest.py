@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import urllib.request
 import uuid
 from pathlib import Path
@@ -52,10 +53,16 @@ def index_url(request, tmp_path):
     index.close()
 
 
+# Crawl locks of the test run's own: a developer's scheduler crawling "yonhap" in this checkout
+# must not make the tests' crawls of the sample "yonhap" skip.
+LOCK_DIR = tempfile.mkdtemp(prefix="policywatch-test-locks-")
+
+
 def run_cli(*args: str, check: bool = True, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
     """The real `policywatch` command in a subprocess (a crawl owns its process's reactor)."""
     result = subprocess.run([sys.executable, "-m", "policywatch.cli", *args], cwd=ROOT, capture_output=True,
-                            text=True, timeout=timeout, env={**os.environ, **(env or {})})
+                            text=True, timeout=timeout,
+                            env={**os.environ, "POLICYWATCH_LOCK_DIR": LOCK_DIR, **(env or {})})
     if check and result.returncode != 0:
         raise AssertionError(f"policywatch {' '.join(args)} exited {result.returncode}\n"
                              f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}")

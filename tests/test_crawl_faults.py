@@ -29,7 +29,7 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
-from conftest import FAST_CRAWL, ROOT, run_cli
+from conftest import FAST_CRAWL, LOCK_DIR, ROOT, run_cli
 from crawler.settings import RETRY_TIMES
 from crawler.spiders.news import NewsSpider
 from index import open_index, parse
@@ -206,7 +206,8 @@ def test_crawl_killed_with_sigkill_and_run_again_loses_nothing_and_duplicates_no
         # OOM killer or `systemctl kill -s KILL` would.
         with open(tmp_path / "killed.log", "wb") as log:
             crawl = subprocess.Popen([sys.executable, "-m", "policywatch.cli", *args], cwd=ROOT,
-                                     stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+                                     stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+                                     env={**os.environ, "POLICYWATCH_LOCK_DIR": LOCK_DIR})
             deadline = time.monotonic() + 120
             try:
                 while _count(db) < KILL_AFTER and crawl.poll() is None and time.monotonic() < deadline:

@@ -3,6 +3,7 @@ crawl-run records and source health."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from index import open_index, parse
 from index.base import SourceRun
 from newsroom import corpus, sources_yaml, start
 
-from conftest import FAST_CRAWL, ROOT, run_cli
+from conftest import FAST_CRAWL, LOCK_DIR, ROOT, run_cli
 
 
 @pytest.fixture
@@ -94,7 +95,8 @@ def test_scheduler_crawls_due_sources_and_stops_cleanly_on_sigterm(newsroom):
     child = subprocess.Popen([sys.executable, "-m", "policywatch.cli", "schedule", "--sources", str(sources),
                               "--index", index, "--tick", "0.5", "--set", "DOWNLOAD_DELAY=0",
                               "--set", "AUTOTHROTTLE_ENABLED=false", "--set", "RETRY_BACKOFF_BASE=0.05"],
-                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "POLICYWATCH_LOCK_DIR": LOCK_DIR})
     try:
         deadline = time.monotonic() + 120
         runs = []
