@@ -2,14 +2,16 @@
 
     http(s)://[user:pass@]HOST:PORT[/NAME]     NAME: the collection's alias (default policywatch-articles)
 
-Documents live in versioned indices NAME-v1, NAME-v2… created from the index template in
-index/es/template.json; everything reads and writes through the alias, so `reindex()` can
-build the next version and switch with no search downtime. Setup is lazy and idempotent:
-opening never contacts the node.
+Articles live in versioned indices NAME-v1, NAME-v2… made from the index template in
+index/es/template.json; everything reads and writes through the alias, so a reindex
+(index/maintenance.py) builds the next version and switches with no search downtime. URL states
+and crawl runs live beside it in NAME.urls and NAME.runs (index/es_state.py). Setup is lazy and
+idempotent: opening never contacts the node.
 
 Nothing is lost when the node is down or refuses writes (connection error, 429, 5xx, a write
-block): the articles go to a local spool (index/spool.py), one warning is logged, and the next
-write once the node answers — or `flush()` — replays them. Same ids, so replays never duplicate.
+block): articles, URL states and runs go to a local spool (index/spool.py), one warning is
+logged, and the next write once the node answers — or `flush()` — replays them. Same ids, so
+a replay never duplicates.
 """
 from __future__ import annotations
 
@@ -17,33 +19,36 @@ import json
 import logging
 import re
 import time
-from dataclasses import dataclass
-from datetime import date
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
+from . import es_docs as docs
 from . import es_query as dsl
 from . import timeline as tl
-from .base import (INTERVALS, EntityCount, Hit, IndexConfigError, IndexError_, IndexUnavailable,
-                   SearchRequest, SearchResult, TimelineRow, WriteResult)
+from .base import (INTERVALS, EntityCount, Hit, IndexConfigError, IndexError_, IndexUnavailable, Revision,
+                   SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
 from .document import Article
+from .es_state import Clusters, CrawlState, run_doc, run_from_doc
 from .query import Node
 from .spool import Spool, spool_path
-from .sqlite import utc_iso
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_NAME = "policywatch-articles"
 DEFAULT_SPOOL_DIR = "data/spool"
 TEMPLATE_FILE = Path(__file__).with_name("es") / "template.json"
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,200}$")
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,200}$")
 SCAN_SIZE = 1000
-HIT_SOURCE = ["id", "url", "title", "source", "published", "body", "detail.entities.name",
-              "detail.entities.type", "detail.entities.mentions", "detail.actions.action"]
+_PREVIOUS = ["fetched", "title", "body", "content_hash", "cluster", "first_seen", "fingerprint", "dedup_bands",
+             "detail.revisions"]
 
 
 class _Unavailable(Exception):
@@ -54,51 +59,9 @@ class _Unavailable(Exception):
         self.reason, self.pending = reason, pending
 
 
-@dataclass
-class ReindexResult:
-    alias: str
-    old_index: str
-    new_index: str
-    documents: int
-
-
 def load_template() -> dict:
     spec = json.loads(TEMPLATE_FILE.read_text(encoding="utf-8"))
     return {k: v for k, v in spec.items() if not k.startswith("_comment")}
-
-
-def to_doc(a: Article) -> dict:
-    """The stored document: searchable fields, keyword fields for filters and facets, nested
-    entities (one per name and type, as SQLite's primary key) for timelines, and `detail`
-    (not indexed) with every entity's sentences and every action's sentence, for export."""
-    unique: dict[tuple[str, str], object] = {}
-    for e in a.entities:
-        unique[(e.name.lower(), e.type)] = e          # the last one wins, as INSERT OR REPLACE
-    return {
-        "id": a.id, "url": a.url, "source": a.source, "title": a.title, "body": a.text,
-        "published": a.published, "published_utc": utc_iso(a.published), "modified": a.modified,
-        "authors": list(a.authors), "language": a.language, "section": a.section, "image": a.image,
-        "fetched": a.fetched, "content_hash": a.content_hash,
-        "entity_names": sorted({e.name for e in a.entities}),
-        "entity_types": sorted({e.type for e in a.entities}),
-        "actions": sorted({x.action for x in a.actions}),
-        "entities": [{"name": e.name, "type": e.type, "mentions": e.mentions, "key": f"{e.name}|{e.type}",
-                      "group": f"{e.name.lower()}\x01{e.type}"} for e in unique.values()],
-        "detail": {"entities": [{"name": e.name, "type": e.type, "mentions": e.mentions,
-                                 "sentences": list(e.sentences)} for e in a.entities],
-                   "actions": [{"action": x.action, "sentence": x.sentence} for x in a.actions]},
-    }
-
-
-def from_doc(d: dict) -> Article:
-    detail = d.get("detail") or {}
-    body = d.get("body") or ""
-    return Article.from_dict(dict(
-        id=d["id"], url=d["url"], source=d["source"], title=d["title"], body=body.split("\n\n") if body else [],
-        published=d.get("published"), modified=d.get("modified"), authors=d.get("authors") or [],
-        language=d.get("language"), section=d.get("section"), image=d.get("image"), fetched=d.get("fetched"),
-        content_hash=d.get("content_hash") or "", entities=detail.get("entities") or [],
-        actions=detail.get("actions") or []))
 
 
 def _transient(status, error) -> bool:
@@ -111,30 +74,33 @@ def _transient(status, error) -> bool:
 def _describe(exc: Exception) -> str:
     """'connection refused' rather than three nested exception reprs."""
     found = re.search(r"\[Errno -?\d+\] ([^)\]]+)", str(exc))
-    if found:
-        return found.group(1).strip().lower()
-    return str(exc)[:300]
+    return found.group(1).strip().lower() if found else str(exc)[:300]
 
 
 def _reason(error) -> str:
-    if isinstance(error, dict):
-        return f"{error.get('type')}: {error.get('reason')}"
-    return str(error)
+    return f"{error.get('type')}: {error.get('reason')}" if isinstance(error, dict) else str(error)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class ElasticIndex:
     def __init__(self, client: Elasticsearch, name: str, location: str, spool: Spool,
-                 retry_after: float = 30.0, chunk_size: int = 500):
+                 retry_after: float = 30.0, chunk_size: int = 500, bulk_streams: int = 2):
         self.client, self.name, self.location = client, name, location
         self.spool = spool
         self.retry_after = retry_after          # after a failure, spool without trying for this long
-        self.chunk_size = chunk_size
+        self.chunk_size = chunk_size            # documents per bulk request
+        self.bulk_streams = bulk_streams        # concurrent bulk requests in one big write
+        self.clusters = Clusters(client, name)
+        self.state = CrawlState(client, name, self._scan)
         self._ready = False
         self._down_until = 0.0
+        self._down_reason = ""
         # when to replay the spool on a write: None = nothing spooled; a file left by an earlier run: at once
         self._replay_after: float | None = 0.0 if spool.path.exists() else None
         self._warned = False
-        self._down_reason = ""
 
     @classmethod
     def from_url(cls, url: str, api_key: str | None = None, ca_certs: str | None = None,
@@ -149,8 +115,8 @@ class ElasticIndex:
         name = parts.path.strip("/") or DEFAULT_NAME
         if not host or not NAME_RE.match(name) or parts.query or parts.fragment:
             raise IndexConfigError(f"bad index URL '{url}': use http(s)://[user:pass@]HOST:PORT[/NAME], NAME in "
-                                   "lower-case letters, digits, '-', '_' and '.'")
-        options: dict = {"request_timeout": request_timeout, "max_retries": 2, "retry_on_timeout": True}
+                                   "lower-case letters, digits, '-' and '_'")
+        options: dict = {"request_timeout": request_timeout, "max_retries": 1, "retry_on_timeout": True}
         if parts.username:
             options["basic_auth"] = (unquote(parts.username), unquote(parts.password or ""))
         if api_key:
@@ -163,14 +129,15 @@ class ElasticIndex:
         return cls(client, name, f"{parts.scheme}://{host_text}:{port}/{name}", spool)
 
     # -- setup ----------------------------------------------------------------------------
-    def _indices(self) -> dict:
+    def indices(self) -> dict:
         """{concrete index: its description} behind the alias; {} when the collection is new."""
         try:
             return dict(self.client.indices.get(index=self.name).body)
         except NotFoundError:
             return {}
 
-    def _versions(self) -> list[str]:
+    def versions(self) -> list[str]:
+        """NAME-v1, NAME-v2… that exist, oldest first (behind the alias or not)."""
         pattern = re.compile(rf"^{re.escape(self.name)}-v(\d+)$")
         try:
             found = self.client.indices.get(index=f"{self.name}-v*", expand_wildcards="all").body
@@ -185,13 +152,13 @@ class ElasticIndex:
         self.client.indices.put_index_template(name=self.name, **spec)
 
     def _setup(self) -> None:
-        indices = self._indices()
+        indices = self.indices()
         if self.name in indices:
             raise IndexConfigError(f"{self.location}: '{self.name}' is an index, not an alias; "
                                    "pick another NAME in the URL or `policywatch copy` it into one")
         if not indices:
             self.put_template()
-            versions = self._versions()
+            versions = self.versions()
             target = versions[-1] if versions else f"{self.name}-v1"
             try:
                 if versions:    # a setup that stopped half-way: attach the alias
@@ -201,7 +168,7 @@ class ElasticIndex:
             except ApiError as exc:
                 if "resource_already_exists" not in str(exc):
                     raise                          # else another process created it meanwhile
-            indices = self._indices()
+            indices = self.indices()
         for index, spec in indices.items():
             schema = (spec.get("mappings", {}).get("_meta") or {}).get("policywatch_schema", 0)
             if schema > SCHEMA_VERSION:
@@ -212,14 +179,11 @@ class ElasticIndex:
                                "--index %s`", index, schema, SCHEMA_VERSION, self.location)
         self._ready = True
 
-    def _ensure_ready(self) -> None:
-        if not self._ready:
-            self._setup()
-
-    def _read(self, call, *args, **kwargs):
-        """Run a read; errors become the index's own, with a message fit for a user."""
+    def run(self, call, *args, **kwargs):
+        """Call the node (set up first if need be); its errors become the index's own."""
         try:
-            self._ensure_ready()
+            if not self._ready:
+                self._setup()
             return call(*args, **kwargs)
         except TransportError as exc:
             raise IndexUnavailable(f"Elasticsearch at {self.location} is unreachable: {_describe(exc)}") from exc
@@ -229,25 +193,24 @@ class ElasticIndex:
             raise IndexError_(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
 
     def _search(self, **body) -> dict:
-        return self._read(lambda: self.client.search(index=self.name, **body).body)
+        return self.run(lambda: self.client.search(index=self.name, **body).body)
 
     # -- writing --------------------------------------------------------------------------
     def content_hashes(self, ids: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         if time.monotonic() >= self._down_until:
             try:
-                self._ensure_ready()
-                found = self._stored_hashes(ids)
-            except (TransportError, ApiError) as exc:
-                self._unless_permanent(exc)
+                found = {aid: d.get("content_hash", "") for aid, d in self.run(self._stored, ids, ["content_hash"]).items()}
+            except IndexUnavailable as exc:
+                self._went_down(exc)
         found.update(self.spool.hashes(ids))      # a spooled version is newer than the stored one
         return found
 
-    def _stored_hashes(self, ids: list[str]) -> dict[str, str]:
+    def _stored(self, ids: list[str], fields: list[str]) -> dict[str, dict]:
         found = {}
         for start in range(0, len(ids), 1000):
-            response = self.client.mget(index=self.name, ids=ids[start:start + 1000], source=["content_hash"])
-            found.update({d["_id"]: d["_source"].get("content_hash", "") for d in response["docs"] if d.get("found")})
+            response = self.client.mget(index=self.name, ids=ids[start:start + 1000], source=fields)
+            found.update({d["_id"]: d["_source"] for d in response["docs"] if d.get("found")})
         return found
 
     def write(self, articles: Iterable[Article]) -> WriteResult:
@@ -258,11 +221,7 @@ class ElasticIndex:
         try:
             if time.monotonic() < self._down_until:
                 raise _Unavailable(self._down_reason, articles)
-            try:
-                self._ensure_ready()
-            except (TransportError, ApiError) as exc:
-                self._unless_permanent(exc)
-                raise _Unavailable(_describe(exc), articles) from exc
+            self._try(lambda: self._ready or self._setup(), articles)
             if self._replay_after is not None and time.monotonic() >= self._replay_after:
                 self._replay(WriteResult())
             self._write_now(articles, result)
@@ -270,13 +229,22 @@ class ElasticIndex:
             self._to_spool(exc.pending, exc.reason, result)
         return result
 
+    def _try(self, call, pending: list[Article]):
+        """Run a call on the write path: a refusal of the request itself raises IndexError_;
+        anything that says the node cannot take it now raises _Unavailable (spool `pending`)."""
+        try:
+            return call()
+        except (TransportError, ApiError) as exc:
+            if isinstance(exc, ApiError) and not _transient(exc.status_code, None):
+                raise IndexError_(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
+            self._went_down(exc)
+            raise _Unavailable(_describe(exc), pending) from exc
+
     def _write_now(self, articles: list[Article], result: WriteResult) -> None:
         """Write to the node; raises _Unavailable with what it could not take (spool those)."""
-        try:
-            stored = self._stored_hashes(list(dict.fromkeys(a.id for a in articles)))
-        except (TransportError, ApiError) as exc:
-            self._unless_permanent(exc)
-            raise _Unavailable(_describe(exc), articles) from exc
+        stored = {aid: d.get("content_hash") for aid, d in
+                  self._try(lambda: self._stored(list(dict.fromkeys(a.id for a in articles)), ["content_hash"]),
+                            articles).items()}
         # outcomes as if written one by one; one action per id (its last version)
         latest: dict[str, Article] = {}
         outcomes: dict[str, list[str]] = {}
@@ -287,46 +255,76 @@ class ElasticIndex:
             outcomes.setdefault(a.id, []).append(outcome)
             latest[a.id] = a
             before[a.id] = a.content_hash
+        changed = [aid for aid, a in latest.items() if aid in stored and stored[aid] != a.content_hash]
+        previous = self._try(lambda: self._stored(changed, _PREVIOUS), articles) if changed else {}
+        fresh = [a for aid, a in latest.items() if aid not in stored]
+        placed = self._try(lambda: self.clusters.assign(fresh, lambda a: a.first_seen or a.fetched or _now()),
+                           articles)
 
-        def actions():
-            for aid, a in latest.items():
-                if stored.get(aid) == a.content_hash:       # unchanged: only note when it was fetched
-                    yield {"_op_type": "update", "_index": self.name, "_id": aid, "doc": {"fetched": a.fetched}}
-                else:
-                    yield {"_op_type": "index", "_index": self.name, "_id": aid, "_source": to_doc(a)}
+        def action(aid: str) -> dict:
+            a = latest[aid]
+            if stored.get(aid) == a.content_hash:           # unchanged: only note when it was fetched
+                return {"_op_type": "update", "_index": self.name, "_id": aid, "doc": {"fetched": a.fetched}}
+            if aid in placed:
+                cluster, seen, fingerprint, bands = placed[aid]
+                doc = docs.to_doc(a, cluster=cluster, first_seen=seen, fingerprint=fingerprint, bands=bands,
+                                  revisions=[])
+            else:                                           # changed: keep the version we had
+                old = previous.get(aid, {})
+                body = old.get("body") or ""
+                kept = (old.get("detail") or {}).get("revisions", []) + [
+                    {"fetched": old.get("fetched"), "title": old.get("title", ""),
+                     "body": body.split("\n\n") if body else [], "content_hash": old.get("content_hash", "")}]
+                doc = docs.to_doc(a, cluster=old.get("cluster") or aid, first_seen=old.get("first_seen") or _now(),
+                                  fingerprint=old.get("fingerprint"), bands=old.get("dedup_bands") or [],
+                                  revisions=kept)
+            return {"_op_type": "index", "_index": self.name, "_id": aid, "_source": doc}
+
+        def send(ids: list[str]) -> tuple[list[tuple[bool, dict]], TransportError | None]:
+            replies = []
+            try:
+                for ok, item in helpers.streaming_bulk(
+                        self.client, map(action, ids), chunk_size=self.chunk_size, max_chunk_bytes=50 * 1024 * 1024,
+                        raise_on_error=False, raise_on_exception=False, max_retries=3, initial_backoff=0.5,
+                        max_backoff=4):
+                    replies.append((ok, next(iter(item.values()))))
+            except TransportError as exc:
+                return replies, exc
+            return replies, None
+
+        # Big writes go as parallel streams: the client's JSON work overlaps the node's indexing.
+        ids = list(latest)
+        streams = max(1, min(self.bulk_streams, len(ids) // self.chunk_size))
+        size = -(-len(ids) // streams)
+        parts = [ids[i:i + size] for i in range(0, len(ids), size)]
+        if len(parts) == 1:
+            sent = [send(parts[0])]
+        else:
+            with ThreadPoolExecutor(len(parts), thread_name_prefix="pw-bulk") as pool:
+                sent = list(pool.map(send, parts))
 
         done: set[str] = set()
         retry: list[Article] = []
         reasons: list[str] = []
-        try:
-            for ok, item in helpers.streaming_bulk(
-                    self.client, actions(), chunk_size=self.chunk_size, max_chunk_bytes=50 * 1024 * 1024,
-                    raise_on_error=False, raise_on_exception=False, max_retries=3, initial_backoff=0.5,
-                    max_backoff=4):
-                info = next(iter(item.values()))
-                aid = info.get("_id")
-                done.add(aid)
-                if ok:
-                    for outcome in outcomes[aid]:
-                        setattr(result, outcome, getattr(result, outcome) + 1)
-                elif _transient(info.get("status"), info.get("error")):
-                    retry.append(latest[aid])
-                    reasons.append(_reason(info.get("error") or info.get("exception")))
-                else:
-                    result.failed.append((latest[aid].url, _reason(info.get("error"))))
-                    logger.error("Elasticsearch rejected %s: %s", latest[aid].url, _reason(info.get("error")))
-        except TransportError as exc:
-            self._went_down(exc)
-            raise _Unavailable(_describe(exc), retry + [a for aid, a in latest.items() if aid not in done]) from exc
+        for ok, info in (reply for replies, _ in sent for reply in replies):
+            aid = info.get("_id")
+            done.add(aid)
+            if ok:
+                for outcome in outcomes[aid]:
+                    setattr(result, outcome, getattr(result, outcome) + 1)
+            elif _transient(info.get("status"), info.get("error")):
+                retry.append(latest[aid])
+                reasons.append(_reason(info.get("error") or info.get("exception")))
+            else:
+                result.failed.append((latest[aid].url, _reason(info.get("error"))))
+                logger.error("Elasticsearch rejected %s: %s", latest[aid].url, _reason(info.get("error")))
+        broken = next((error for _, error in sent if error is not None), None)
+        if broken is not None:
+            self._went_down(broken)
+            raise _Unavailable(_describe(broken), retry + [a for aid, a in latest.items() if aid not in done])
         if retry:
             raise _Unavailable(reasons[0], retry)
         self._down_until = 0.0
-
-    def _unless_permanent(self, exc: Exception) -> None:
-        """A refusal about the request itself (400, 404…) raises; anything else opens the breaker."""
-        if isinstance(exc, ApiError) and not _transient(exc.status_code, None):
-            raise IndexError_(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
-        self._went_down(exc)
 
     def _went_down(self, exc: Exception) -> None:
         self._down_until = time.monotonic() + self.retry_after
@@ -335,14 +333,15 @@ class ElasticIndex:
     def _to_spool(self, articles: list[Article], reason: str, result: WriteResult) -> None:
         self.spool.put(articles, reason)
         result.spooled += len(articles)
+        self._spooled(reason)
+
+    def _spooled(self, reason: str) -> None:
         self._replay_after = time.monotonic() + self.retry_after
         if not self._warned:
             self._warned = True
-            logger.warning("Elasticsearch at %s cannot take articles now (%s): spooling them to %s; the next crawl "
+            logger.warning("Elasticsearch at %s cannot take writes now (%s): spooling them to %s; the next crawl "
                            "or `policywatch flush --index %s` writes them", self.location, reason, self.spool.path,
                            self.location)
-        else:
-            logger.debug("spooled %d more articles to %s", len(articles), self.spool.path)
 
     def _replay(self, result: WriteResult) -> WriteResult:
         """Write what the spool holds, oldest first; stop (keeping the rest) if the node fails again."""
@@ -355,20 +354,33 @@ class ElasticIndex:
             except _Unavailable as exc:
                 pending = {a.id for a in exc.pending}
                 self.spool.remove([seq for seq, a in batch if a.id not in pending])
-                result.spooled = self.spool.count()
-                self._replay_after = time.monotonic() + self.retry_after
-                logger.warning("replaying the spool %s stopped (%s); %d articles still wait", self.spool.path,
-                               exc.reason, result.spooled)
-                return result
+                return self._replay_stopped(result, exc.reason)
             self.spool.remove([seq for seq, _ in batch])
             replayed += len(batch)
+        try:
+            states, runs = self.spool.records("url_state"), self.spool.records("run")
+            if states:
+                self.run(self.state.save_url_states, [UrlState(**r) for r in states.values()])
+                self.spool.remove_records("url_state", states)
+            if runs:
+                self.run(self.state.record_runs, [run_from_doc(r) for r in runs.values()])
+                self.spool.remove_records("run", runs)
+        except IndexUnavailable as exc:
+            return self._replay_stopped(result, str(exc))
         if replayed:
             logger.info("replayed %d spooled articles into %s", replayed, self.location)
         return result
 
+    def _replay_stopped(self, result: WriteResult, reason: str) -> WriteResult:
+        result.spooled = self.spool.count()
+        self._replay_after = time.monotonic() + self.retry_after
+        logger.info("replaying the spool %s stopped (%s); %d articles still wait", self.spool.path, reason,
+                    result.spooled)          # the one warning was given when they were spooled
+        return result
+
     def flush(self) -> WriteResult:
-        """Write every spooled article now. `spooled` in the result: what still waits."""
-        self._read(lambda: None)                          # unreachable: IndexUnavailable
+        """Write everything spooled now. `spooled` in the result: articles that still wait."""
+        self.run(lambda: None)                            # unreachable: IndexUnavailable
         self._down_until = 0.0
         result = self._replay(WriteResult())
         self.refresh()
@@ -378,44 +390,88 @@ class ElasticIndex:
         """Articles waiting in the spool."""
         return self.spool.count()
 
+    # -- crawl bookkeeping ----------------------------------------------------------------
+    def url_states(self, source: str) -> dict[str, UrlState]:
+        return self.run(self.state.url_states, source)
+
+    def save_url_states(self, states: list[UrlState]) -> None:
+        self._keep("url_state", {s.url: asdict(s) for s in states}, self.state.save_url_states, states)
+
+    def record_runs(self, runs: list[SourceRun]) -> None:
+        self._keep("run", {f"{r.run_id}|{r.source}": run_doc(r) for r in runs}, self.state.record_runs, runs)
+
+    def _keep(self, kind: str, records: dict[str, dict], save, items) -> None:
+        """Save crawl bookkeeping, or spool it with the articles when the node cannot take it."""
+        if not records:
+            return
+        if time.monotonic() >= self._down_until:
+            try:
+                return self.run(save, items)
+            except IndexUnavailable as exc:
+                self._went_down(exc)
+        self.spool.put_records(kind, records)
+        self._spooled(self._down_reason)
+
+    def runs(self, source: str | None = None, limit: int = 10) -> list[SourceRun]:
+        return self.run(self.state.runs, source, limit)
+
+    def history(self, article_id: str) -> list[Revision]:
+        found = self.run(self._stored, [article_id], ["fetched", "title", "body", "content_hash", "detail.revisions"])
+        if article_id not in found:
+            return []
+        d = found[article_id]
+        body = d.get("body") or ""
+        return [Revision(**r) for r in (d.get("detail") or {}).get("revisions", [])] + [
+            Revision(d.get("fetched"), d["title"], body.split("\n\n") if body else [], d["content_hash"])]
+
     # -- reading --------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         query = dsl.with_dates(dsl.compile_query(request.query), request.date_from, request.date_to)
         newest = {"published_utc": {"order": "desc", "missing": "_last"}}
         sort = (["_score", newest, {"id": "asc"}] if request.sort == "relevance" else [newest, {"id": "asc"}])
         body = {"query": query, "sort": sort, "from_": request.offset, "size": request.limit,
-                "track_total_hits": True, "source": HIT_SOURCE}
+                "track_total_hits": True, "source": docs.HIT_SOURCE}
+        aggs: dict = {}
         marks = dsl.highlight(request.query)
         if marks:
             body["highlight"] = marks
         if request.facets:
-            body["aggs"] = _FACET_AGGS
+            aggs.update(docs.FACET_AGGS)
+        if request.collapse:        # one hit per story cluster: its best, with how many copies matched
+            body["collapse"] = {"field": "cluster", "inner_hits": {"name": "copies", "size": 0}}
+            aggs["clusters"] = {"cardinality": {"field": "cluster", "precision_threshold": 40_000}}
+        if aggs:
+            body["aggs"] = aggs
         response = self._search(**body)
         hits = []
         for h in response["hits"]["hits"]:
             d = h["_source"]
             detail = d.get("detail") or {}
             marked = next(iter((h.get("highlight") or {}).values()), [None])[0]
-            entities = sorted(detail.get("entities") or [], key=lambda e: -e["mentions"])
+            copies = h["inner_hits"]["copies"]["hits"]["total"]["value"] if request.collapse else 1
             hits.append(Hit(id=d["id"], url=d["url"], title=d["title"], source=d["source"],
                             published=d.get("published"), score=float(h.get("_score") or 0.0),
-                            snippet=dsl.snippet(marked, d.get("body") or ""), entities=entities,
-                            actions=sorted({x["action"] for x in detail.get("actions") or []})))
-        facets = _facets(response["aggregations"]) if request.facets else {}
-        return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
+                            snippet=dsl.snippet(marked, d.get("body") or ""),
+                            entities=sorted(detail.get("entities") or [], key=lambda e: -e["mentions"]),
+                            actions=sorted({x["action"] for x in detail.get("actions") or []}),
+                            copies=copies, revisions=d.get("revisions") or 0))
+        found = response.get("aggregations") or {}
+        total = found["clusters"]["value"] if request.collapse else response["hits"]["total"]["value"]
+        return SearchResult(total=total, hits=hits, facets=docs.facets(found) if request.facets else {})
 
     def get(self, article_id: str) -> Article | None:
         def fetch():
             try:
-                return self.client.get(index=self.name, id=article_id).body["_source"]
+                return self.client.get(index=self.name, id=article_id,
+                                       source_excludes=docs.ARTICLE_SOURCE["excludes"]).body["_source"]
             except NotFoundError:
                 return None
-        found = self._read(fetch)
-        return from_doc(found) if found else None
+        found = self.run(fetch)
+        return docs.from_doc(found) if found else None
 
-    def _scan(self, query: dict, sort: list, source) -> Iterator[dict]:
+    def _scan(self, query: dict, sort: list, source, index: str | None = None) -> Iterator[dict]:
         """Every match, through a point in time and search_after: no 10,000-hit window."""
-        pit = self._read(lambda: self.client.open_point_in_time(index=self.name, keep_alive="2m").body["id"])
+        pit = self.run(lambda: self.client.open_point_in_time(index=index or self.name, keep_alive="2m").body["id"])
         try:
             after = None
             while True:
@@ -423,7 +479,7 @@ class ElasticIndex:
                         "pit": {"id": pit, "keep_alive": "2m"}, "track_total_hits": False}
                 if after is not None:
                     body["search_after"] = after
-                response = self._read(lambda: self.client.search(**body).body)
+                response = self.run(lambda: self.client.search(**body).body)
                 pit = response.get("pit_id", pit)
                 hits = response["hits"]["hits"]
                 yield from hits
@@ -440,8 +496,8 @@ class ElasticIndex:
 
     def export(self, query: Node, date_from=None, date_to=None) -> Iterator[Article]:
         q = dsl.with_dates(dsl.compile_query(query), date_from, date_to)
-        for hit in self._scan(q, self._OLDEST_FIRST, True):
-            yield from_doc(hit["_source"])
+        for hit in self._scan(q, self._OLDEST_FIRST, docs.ARTICLE_SOURCE):
+            yield docs.from_doc(hit["_source"])
 
     def _entity_query(self, entity: str, date_from, date_to) -> dict:
         q = {"bool": {"filter": [{"nested": {"path": "entities", "query": {"term": {"entities.name": entity}}}},
@@ -473,7 +529,7 @@ class ElasticIndex:
                                 track_total_hits=False)
         counts = {}
         for bucket in response["aggregations"]["periods"]["buckets"]:
-            matched = bucket["entities"]["entity"]
+            matched = bucket["entities"]["entity"]        # rows, as SQLite counts (name, type) pairs
             counts[date.fromisoformat(bucket["key_as_string"])] = (matched["doc_count"],
                                                                    int(matched["mentions"]["value"]))
         return tl.fill(entity, counts, interval)
@@ -494,77 +550,54 @@ class ElasticIndex:
         return out
 
     def stats(self) -> dict:
+        utc = "yyyy-MM-dd'T'HH:mm:ss'Z'"
         aggs = {"sources": {"terms": {"field": "source", "size": 10_000, "order": {"_key": "asc"}}},
                 "entities": {"nested": {"path": "entities"},
                              "aggs": {"names": {"cardinality": {"field": "entities.name", "precision_threshold": 40_000}}}},
-                "first": {"min": {"field": "published_utc", "format": "yyyy-MM-dd'T'HH:mm:ss'Z'"}},
-                "last": {"max": {"field": "published_utc", "format": "yyyy-MM-dd'T'HH:mm:ss'Z'"}}}
+                "first": {"min": {"field": "published_utc", "format": utc}},
+                "last": {"max": {"field": "published_utc", "format": utc}}}
         r = self._search(size=0, aggs=aggs, track_total_hits=True)
         a = r["aggregations"]
         return {
             "backend": "elasticsearch", "location": self.location, "schema_version": SCHEMA_VERSION,
-            "indices": sorted(self._read(self._indices)),
-            "articles": r["hits"]["total"]["value"],
+            "indices": sorted(self.run(self.indices)), "articles": r["hits"]["total"]["value"],
             "sources": {b["key"]: b["doc_count"] for b in a["sources"]["buckets"]},
             "entities": a["entities"]["names"]["value"],
-            "first_published": a["first"].get("value_as_string"),
-            "last_published": a["last"].get("value_as_string"),
+            "first_published": a["first"].get("value_as_string"), "last_published": a["last"].get("value_as_string"),
             "spooled": self.spool.count(),
         }
 
     # -- administration -------------------------------------------------------------------
-    def refresh(self) -> None:
-        self._read(lambda: self.client.indices.refresh(index=self.name))
-
-    def reindex(self) -> ReindexResult:
-        """Build NAME-v(n+1) from the current template, copy every document with _reindex, switch
-        the alias in one step and delete the old index. Searches go on throughout; writes meanwhile
-        meet a write block and are spooled, then replayed into the new index."""
-        return self._read(self._reindex)
-
-    def _reindex(self) -> ReindexResult:
-        indices = self._indices()
-        if len(indices) != 1:
-            raise IndexConfigError(f"{self.location}: the alias points at {len(indices)} indices; expected one")
-        old = next(iter(indices))
-        number = max([int(v.rsplit("-v", 1)[1]) for v in self._versions()] + [0]) + 1
-        new = f"{self.name}-v{number}"
-        self.put_template()
-        refresh = load_template()["template"]["settings"]["index"]["refresh_interval"]
-        self.client.indices.create(index=new, settings={"index": {"refresh_interval": "-1"}})
-        self.client.indices.add_block(index=old, block="write")
+    @contextmanager
+    def bulk_load(self):
+        """For a big load (copy, benchmarks): no periodic refresh until it is done, then one
+        refresh. Searches meanwhile see the collection as it was before the load."""
+        def settings(refresh):
+            self.client.indices.put_settings(index=self.name, settings={"index": {"refresh_interval": refresh}})
+        self.run(settings, "-1")
         try:
-            self.client.indices.refresh(index=old)        # _reindex reads by search: see every write
-            copied = self.client.options(request_timeout=24 * 3600).reindex(
-                source={"index": old}, dest={"index": new}, wait_for_completion=True, refresh=True)
-            if copied.get("failures"):
-                raise IndexError_(f"reindexing {old} into {new} failed: {copied['failures'][:3]}")
-            self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": refresh}})
-            self.client.indices.refresh(index=new)
-            before = self.client.count(index=old)["count"]
-            after = self.client.count(index=new)["count"]
-            if before != after:
-                raise IndexError_(f"reindexing {old} into {new} copied {after} of {before} documents")
-            self.client.indices.update_aliases(actions=[{"remove": {"index": old, "alias": self.name}},
-                                                        {"add": {"index": new, "alias": self.name}}])
-        except BaseException:
-            self.client.indices.put_settings(index=old, settings={"index": {"blocks": {"write": False}}})
-            self.client.indices.delete(index=new, ignore_unavailable=True)
-            raise
-        self.client.indices.delete(index=old)
-        return ReindexResult(self.name, old, new, after)
+            yield self
+        finally:
+            self.run(settings, load_template()["template"]["settings"]["index"]["refresh_interval"])
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.run(lambda: self.client.indices.refresh(index=[self.name] + self.state.indices(),
+                                                     ignore_unavailable=True))
+        self.clusters.forget_recent()
 
     def drop(self) -> None:
-        """Delete the collection: its versioned indices, the alias, the template and the spool."""
-        def run():
-            names = set(self._indices()) | set(self._versions())
-            for index in sorted(names):
+        """Delete the collection: its versioned indices, the alias, the template, URL states and
+        crawl runs, and the spool."""
+        def delete():
+            for index in sorted(set(self.indices()) | set(self.versions())):
                 self.client.indices.delete(index=index, ignore_unavailable=True)
+            self.state.delete()
             try:
                 self.client.indices.delete_index_template(name=self.name)
             except NotFoundError:
                 pass
-        self._read(run)
+        self.run(delete)
         self._ready = False
         self.spool.delete()
 
@@ -574,23 +607,3 @@ class ElasticIndex:
             logger.info("%d articles wait in %s for `policywatch flush`", waiting, self.spool.path)
         self.spool.close()
         self.client.close()
-
-
-_FACET_AGGS = {
-    "source": {"terms": {"field": "source", "size": 10_000, "order": [{"_count": "desc"}, {"_key": "asc"}]}},
-    "entity": {"nested": {"path": "entities"},
-               "aggs": {"groups": {"terms": {"field": "entities.group", "size": 15, "shard_size": 1000,
-                                             "order": [{"_count": "desc"}, {"_key": "asc"}]},
-                                   "aggs": {"shown": {"terms": {"field": "entities.key", "size": 1}}}}}},
-    "type": {"terms": {"field": "entity_types", "size": 100, "order": [{"_count": "desc"}, {"_key": "asc"}]}},
-    "action": {"terms": {"field": "actions", "size": 100, "order": [{"_count": "desc"}, {"_key": "asc"}]}},
-}
-
-
-def _facets(aggs: dict) -> dict[str, list[tuple[str, int]]]:
-    return {
-        "source": [(b["key"], b["doc_count"]) for b in aggs["source"]["buckets"]],
-        "entity": [(b["shown"]["buckets"][0]["key"], b["doc_count"]) for b in aggs["entity"]["groups"]["buckets"]],
-        "type": [(b["key"], b["doc_count"]) for b in aggs["type"]["buckets"]],
-        "action": [(b["key"], b["doc_count"]) for b in aggs["action"]["buckets"]],
-    }

@@ -22,6 +22,12 @@ CREATE TABLE IF NOT EXISTS spool (
     reason TEXT NOT NULL,
     spooled_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
+CREATE TABLE IF NOT EXISTS records (          -- crawl bookkeeping: URL states, crawl runs
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
 """
 
 
@@ -101,6 +107,31 @@ class Spool:
         if db and seqs:
             with db:
                 db.executemany("DELETE FROM spool WHERE seq = ?", [(s,) for s in seqs])
+
+    def put_records(self, kind: str, records: dict[str, dict]) -> None:
+        """Other writes the index could not take (URL states, crawl runs), latest per key."""
+        if not records:
+            return
+        db = self._open(create=True)
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO records VALUES (?,?,?)",
+                               [(kind, key, json.dumps(data, ensure_ascii=False)) for key, data in records.items()])
+        except sqlite3.Error as exc:
+            raise IndexUnavailable(f"cannot write to the spool {self.path}: {exc}") from exc
+
+    def records(self, kind: str) -> dict[str, dict]:
+        db = self._open(create=False)
+        if not db:
+            return {}
+        return {key: json.loads(data) for key, data in
+                db.execute("SELECT key, data FROM records WHERE kind = ? ORDER BY rowid", (kind,))}
+
+    def remove_records(self, kind: str, keys: Iterable[str]) -> None:
+        db = self._open(create=False)
+        if db:
+            with db:
+                db.executemany("DELETE FROM records WHERE kind = ? AND key = ?", [(kind, k) for k in keys])
 
     def delete(self) -> None:
         self.close()

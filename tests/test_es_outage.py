@@ -136,19 +136,20 @@ def test_the_next_write_replays_the_spool_by_itself(running_node, tmp_path):
 
 def test_crawl_goes_on_when_the_node_stops_and_flush_recovers_every_article(running_node, tmp_path):
     from newsroom import sources_yaml, start
-    newsroom = start(scale=60, slow_seconds=5, drip_seconds=5)
+    newsroom = start(scale=100, slow_seconds=5, drip_seconds=5)
     sources = tmp_path / "sources.yaml"
     sources.write_text(sources_yaml(newsroom.urls))
     url = f"{running_node}/pw-outage-crawl-{uuid.uuid4().hex[:8]}"
     crawl = ["crawl", "--sources", str(sources), "--no-nlp", "--format", "json", *FAST_CRAWL,
-             "--set", "POLICYWATCH_WRITE_BATCH=5", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
+             "--set", "POLICYWATCH_WRITE_BATCH=5"]
+    paced = ["--set", "DOWNLOAD_DELAY=0.05", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]   # time to stop the node
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:
-        process = subprocess.Popen([sys.executable, "-m", "policywatch.cli", *crawl, "--index", url], cwd=ROOT,
-                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen([sys.executable, "-m", "policywatch.cli", *crawl, *paced, "--index", url],
+                                   cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and process.poll() is None and _count(url) < 10:
-            time.sleep(0.5)
+        while time.monotonic() < deadline and process.poll() is None and _count(url) < 1:
+            time.sleep(0.2)
         assert process.poll() is None, "the crawl finished before the node could be stopped: raise scale"
         node("es-stop")                                    # mid-crawl
         out, err = process.communicate(timeout=600)
@@ -172,10 +173,11 @@ def test_crawl_goes_on_when_the_node_stops_and_flush_recovers_every_article(runn
         assert sorted(ids) == expected                       # every article, exactly once
     finally:
         newsroom.stop()
-        if answers():
-            ix = open_index(url)
-            ix.drop()
-            ix.close()
+        if not answers():
+            node("es-start")
+        ix = open_index(url)
+        ix.drop()                                              # indices, template and spool file
+        ix.close()
 
 
 def _count(url: str) -> int:

@@ -92,7 +92,9 @@ final class CompatAnalysis {
             PreConfiguredTokenFilter.singleton("kstem", false, KStemFilter::new),
             // Elasticsearch's pre-configured "stemmer" and "snowball" are English
             PreConfiguredTokenFilter.singleton("stemmer", false, PorterStemFilter::new),
-            PreConfiguredTokenFilter.singleton("snowball", false, ts -> new SnowballFilter(ts, "English"))
+            PreConfiguredTokenFilter.singleton("snowball", false, ts -> new SnowballFilter(ts, "English")),
+            // PolicyWatch's own: FTS5's remove_diacritics=2 (see Unicode61Analysis)
+            PreConfiguredTokenFilter.singleton("pw_remove_diacritics", true, Unicode61Analysis.RemoveDiacriticsFilter::new)
         );
     }
 
@@ -173,7 +175,9 @@ final class CompatAnalysis {
         return List.of(
             PreConfiguredTokenizer.singleton("whitespace", WhitespaceTokenizer::new),
             PreConfiguredTokenizer.singleton("keyword", KeywordTokenizer::new),
-            PreConfiguredTokenizer.singleton("letter", LetterTokenizer::new)
+            PreConfiguredTokenizer.singleton("letter", LetterTokenizer::new),
+            // PolicyWatch's own: the words of SQLite FTS5's unicode61 tokenizer (see Unicode61Analysis)
+            PreConfiguredTokenizer.singleton("pw_unicode61", Unicode61Analysis.Unicode61Tokenizer::new)
         );
     }
 

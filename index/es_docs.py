@@ -1,0 +1,76 @@
+"""The shape of an article in Elasticsearch (index/es/template.json) and back, and the facet
+aggregations over it — kept apart from the backend's I/O in index/elastic.py."""
+from __future__ import annotations
+
+from .document import Article
+from .sqlite import utc_iso
+
+# what a search hit needs: no mention sentences, no earlier versions
+HIT_SOURCE = {"includes": ["id", "url", "title", "source", "published", "body", "revisions",
+                           "detail.entities.name", "detail.entities.type", "detail.entities.mentions",
+                           "detail.actions.action"]}
+ARTICLE_SOURCE = {"excludes": ["detail.revisions", "fingerprint", "dedup_bands"]}
+
+
+def to_doc(a: Article, *, cluster: str, first_seen: str, fingerprint: str | None, bands: list[str],
+           revisions: list[dict]) -> dict:
+    """The stored document: searchable fields, keyword fields for filters and facets, nested
+    entities (one per name and type, like SQLite's primary key) for timelines and entity counts,
+    and `detail` (not indexed): every entity with its sentences, every action with its sentence,
+    and the earlier versions of the article."""
+    unique: dict[tuple[str, str], object] = {}
+    for e in a.entities:
+        unique[(e.name.lower(), e.type)] = e          # the last one wins, as INSERT OR REPLACE
+    return {
+        "id": a.id, "url": a.url, "source": a.source, "title": a.title, "body": a.text,
+        "published": a.published, "published_utc": utc_iso(a.published), "modified": a.modified,
+        "authors": list(a.authors), "language": a.language, "section": a.section, "image": a.image,
+        "fetched": a.fetched, "content_hash": a.content_hash,
+        "entity_names": sorted({e.name for e in a.entities}),
+        "entity_types": sorted({e.type for e in a.entities}),
+        "actions": sorted({x.action for x in a.actions}),
+        "entities": [{"name": e.name, "type": e.type, "mentions": e.mentions, "key": f"{e.name}|{e.type}",
+                      "group": f"{e.name.lower()}\x01{e.type}"} for e in unique.values()],
+        "cluster": cluster, "first_seen": first_seen, "revisions": len(revisions),
+        "fingerprint": fingerprint, "dedup_bands": bands,
+        "detail": {"entities": [{"name": e.name, "type": e.type, "mentions": e.mentions,
+                                 "sentences": list(e.sentences)} for e in a.entities],
+                   "actions": [{"action": x.action, "sentence": x.sentence} for x in a.actions],
+                   "revisions": revisions},
+    }
+
+
+def from_doc(d: dict) -> Article:
+    detail = d.get("detail") or {}
+    body = d.get("body") or ""
+    return Article.from_dict(dict(
+        id=d["id"], url=d["url"], source=d["source"], title=d["title"], body=body.split("\n\n") if body else [],
+        published=d.get("published"), modified=d.get("modified"), authors=d.get("authors") or [],
+        language=d.get("language"), section=d.get("section"), image=d.get("image"), fetched=d.get("fetched"),
+        content_hash=d.get("content_hash") or "", entities=detail.get("entities") or [],
+        actions=detail.get("actions") or [], revisions=d.get("revisions") or 0, cluster=d.get("cluster"),
+        first_seen=d.get("first_seen")))
+
+
+def _by_count(field: str, size: int) -> dict:
+    return {"terms": {"field": field, "size": size, "order": [{"_count": "desc"}, {"_key": "asc"}]}}
+
+
+# SQLite's _facets: sources (all), the 15 commonest entities as "Name|TYPE", entity types, actions
+FACET_AGGS = {
+    "source": _by_count("source", 10_000),
+    "entity": {"nested": {"path": "entities"},
+               "aggs": {"groups": dict(_by_count("entities.group", 15), aggs={
+                   "shown": {"terms": {"field": "entities.key", "size": 1}}})}},
+    "type": _by_count("entity_types", 100),
+    "action": _by_count("actions", 100),
+}
+
+
+def facets(aggs: dict) -> dict[str, list[tuple[str, int]]]:
+    return {
+        "source": [(b["key"], b["doc_count"]) for b in aggs["source"]["buckets"]],
+        "entity": [(b["shown"]["buckets"][0]["key"], b["doc_count"]) for b in aggs["entity"]["groups"]["buckets"]],
+        "type": [(b["key"], b["doc_count"]) for b in aggs["type"]["buckets"]],
+        "action": [(b["key"], b["doc_count"]) for b in aggs["action"]["buckets"]],
+    }

@@ -1,0 +1,125 @@
+"""Index upkeep: `reindex` (Elasticsearch, no search downtime), `copy` between any two indexes,
+`flush` — through the functions and through the CLI."""
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+
+from index import Article, IndexConfigError, SearchRequest, content_hash, open_index, parse
+from index.maintenance import copy, flush, reindex
+
+from conftest import ES_URL, require_es, run_cli
+from test_index_contract import CORPUS
+
+
+def es_url() -> str:
+    require_es()
+    return f"{ES_URL.rstrip('/')}/pw-test-{uuid.uuid4().hex[:10]}"
+
+
+def filler(n: int) -> list[Article]:
+    out = []
+    for i in range(n):
+        title = f"Committee hearing number {i} on platform accountability"
+        body = [f"Lawmakers questioned executives at hearing {i} about content moderation and data protection."]
+        out.append(Article(id=f"f{i}", url=f"https://filler.example/{i}", source="filler", title=title, body=body,
+                           published=f"2023-{i % 12 + 1:02d}-{i % 28 + 1:02d}T08:00:00+00:00", language="en",
+                           content_hash=content_hash(title, body)))
+    return out
+
+
+@pytest.fixture
+def es_collection():
+    url = es_url()
+    yield url
+    ix = open_index(url)
+    ix.drop()
+    ix.close()
+
+
+@pytest.mark.es
+def test_reindex_keeps_search_working(es_collection):
+    ix = open_index(es_collection)
+    ix.write(CORPUS + filler(3000))
+    ix.refresh()
+    seen, errors, stop = [], [], threading.Event()
+
+    def search_meanwhile():
+        reader = open_index(es_collection)
+        while not stop.is_set():
+            try:
+                result = reader.search(SearchRequest(parse("telegram"), limit=10))
+                seen.append(sorted(h.id for h in result.hits))
+            except Exception as exc:        # any failure at all is what this test is about
+                errors.append(exc)
+        reader.close()
+
+    thread = threading.Thread(target=search_meanwhile)
+    thread.start()
+    try:
+        result = reindex(es_collection)
+    finally:
+        stop.set()
+        thread.join()
+    assert errors == []
+    assert len(seen) > 1 and all(ids == ["a1", "a2", "a3"] for ids in seen)
+    name = es_collection.rsplit("/", 1)[1]
+    assert (result.old_index, result.new_index, result.documents) == (f"{name}-v1", f"{name}-v2", len(CORPUS) + 3000)
+    assert ix.stats()["indices"] == [f"{name}-v2"]
+    assert ix.search(SearchRequest(parse(""), limit=1)).total == len(CORPUS) + 3000
+    assert {a.id for a in ix.export(parse("entity:Telegram"))} == {"a1", "a2", "a3", "a8", "a9"}
+    # writes go to the new index; a second reindex goes on to v3
+    assert ix.write(filler(3001)[-1:]).new == 1
+    assert reindex(es_collection).new_index == f"{name}-v3"
+    ix.close()
+
+
+def test_reindex_is_for_elasticsearch_only(tmp_path):
+    with pytest.raises(IndexConfigError):
+        reindex(f"sqlite:///{tmp_path}/x.db")
+
+
+@pytest.mark.es
+@pytest.mark.parametrize("direction", ["sqlite-to-es", "es-to-sqlite"])
+def test_copy_moves_every_article_with_entities_and_sentences(direction, tmp_path, es_collection):
+    sqlite_url = f"sqlite:///{tmp_path}/index.db"
+    source, target = (sqlite_url, es_collection) if direction == "sqlite-to-es" else (es_collection, sqlite_url)
+    ix = open_index(source)
+    ix.write(CORPUS)
+    getattr(ix, "refresh", lambda: None)()
+    ix.close()
+
+    result = copy(source, target, batch=3)
+    assert (result.read, result.new, result.updated, result.unchanged, result.failed) == (len(CORPUS), len(CORPUS), 0, 0, [])
+    again = copy(source, target)
+    assert (again.new, again.unchanged) == (0, len(CORPUS))
+
+    copied = open_index(target)
+    exported = {a.id: a for a in copied.export(parse(""))}
+    assert {i: a.export_record() for i, a in exported.items()} == {a.id: a.export_record() for a in CORPUS}
+    assert copied.get("a1").entities == CORPUS[0].entities              # mention sentences too
+    assert copied.timeline("Telegram", "month") == open_index(source).timeline("Telegram", "month")
+    copied.close()
+
+
+@pytest.mark.es
+def test_cli_copy_reindex_flush(tmp_path, es_collection):
+    sqlite_url = f"sqlite:///{tmp_path}/index.db"
+    ix = open_index(sqlite_url)
+    ix.write(CORPUS)
+    ix.close()
+    copied = run_cli("copy", "--from", sqlite_url, "--to", es_collection)
+    assert f"copied {len(CORPUS)} articles: {len(CORPUS)} new" in copied.stdout
+    assert "now points at" in run_cli("reindex", "--index", es_collection).stdout
+    assert "0 still spooled" in run_cli("flush", "--index", es_collection).stdout
+    searched = run_cli("search", "telegram", "--index", es_collection, "--format", "json")
+    assert searched.stdout.count('"id"') == 3
+    refused = run_cli("reindex", "--index", sqlite_url, check=False)
+    assert refused.returncode == 2 and "Elasticsearch" in refused.stderr
+
+
+def test_flush_has_nothing_to_do_for_an_embedded_index(tmp_path):
+    result = flush(f"sqlite:///{tmp_path}/x.db")
+    assert (result.new, result.spooled) == (0, 0)
