@@ -39,9 +39,14 @@ chromium:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || { echo "could not install chromium: run 'sudo apt-get install chromium'"; exit 1; }; }
 
+# Every figure in the README's "Figures" section (Elasticsearch must be up: make es-start).
 bench: install
 	$(BIN)/python bench/extraction_eval.py
-	$(BIN)/python bench/crawl_rate.py
+	$(BIN)/python bench/nlp_eval.py
+	$(BIN)/python bench/crawl_rate.py --articles 1000
+	$(BIN)/python bench/incremental.py --articles 1000
+	$(BIN)/python bench/crawl_memory.py
+	$(BIN)/python bench/index_bench.py --articles 50000
 
 clean:
 	rm -rf $(VENV) data .es build *.egg-info

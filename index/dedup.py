@@ -17,21 +17,23 @@ BANDS = 16
 ROWS = PERMUTATIONS // BANDS
 THRESHOLD = 0.7           # estimated Jaccard similarity that makes two bodies copies of one story
 MIN_WORDS = 50            # shorter bodies match too easily to cluster safely
-SHINGLE = 3
+MAX_CANDIDATES = 50       # the earliest-seen candidates checked; a story's first copies come first
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _rng = np.random.default_rng(20240902)          # fixed: signatures must be stable across runs
 _SEEDS = _rng.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64)
 _MULTS = _rng.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
+_SHINGLE_MULTS = _rng.integers(1, 2**63, 2, dtype=np.uint64) | np.uint64(1)
 
 
 def signature(text: str) -> np.ndarray | None:
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < MIN_WORDS:
         return None
-    shingles = {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-    hashed = np.fromiter((int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big")
-                          for s in shingles), dtype=np.uint64, count=len(shingles))
+    # Each distinct word is hashed once; a shingle's hash combines its three words' hashes.
+    vocabulary = {w: int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big") for w in set(words)}
+    w = np.fromiter((vocabulary[x] for x in words), dtype=np.uint64, count=len(words))
     with np.errstate(over="ignore"):             # uint64 arithmetic wraps on purpose
+        hashed = np.unique((w[:-2] * _SHINGLE_MULTS[0]) ^ (w[1:-1] * _SHINGLE_MULTS[1]) ^ w[2:])
         mixed = (hashed[:, None] ^ _SEEDS[None, :]) * _MULTS[None, :]
         mixed ^= mixed >> np.uint64(29)
     return mixed.min(axis=0)

@@ -82,8 +82,11 @@ CREATE TABLE IF NOT EXISTS entities (
     mentions INTEGER NOT NULL,
     PRIMARY KEY (article, name, type)
 );
-CREATE INDEX IF NOT EXISTS entities_name ON entities(name);
-CREATE INDEX IF NOT EXISTS entities_type ON entities(type);
+-- Covering (filter value, article): "articles mentioning X" never has to visit the table.
+DROP INDEX IF EXISTS entities_name;
+DROP INDEX IF EXISTS entities_type;
+CREATE INDEX IF NOT EXISTS entities_name_article ON entities(name, article);
+CREATE INDEX IF NOT EXISTS entities_type_article ON entities(type, article);
 CREATE TABLE IF NOT EXISTS mentions (
     article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
     name TEXT NOT NULL COLLATE NOCASE,
@@ -96,7 +99,8 @@ CREATE TABLE IF NOT EXISTS actions (
     action TEXT NOT NULL,
     sentence TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS actions_action ON actions(action);
+DROP INDEX IF EXISTS actions_action;
+CREATE INDEX IF NOT EXISTS actions_action_article ON actions(action, article);
 CREATE TABLE IF NOT EXISTS revisions (
     article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
     fetched TEXT,
@@ -260,7 +264,8 @@ class SQLiteIndex:
         keys = dedup.band_keys(fingerprint)
         candidates = self.db.execute(
             f"SELECT a.cluster, a.fingerprint FROM articles a WHERE a.rowid IN (SELECT article FROM dedup_bands "
-            f"WHERE band IN ({','.join('?' * len(keys))})) ORDER BY a.first_seen, a.id", keys)
+            f"WHERE band IN ({','.join('?' * len(keys))})) ORDER BY a.first_seen, a.id LIMIT {dedup.MAX_CANDIDATES}",
+            keys)
         for cluster, other in candidates:
             if dedup.similarity(fingerprint, dedup.from_hex(other)) >= dedup.THRESHOLD:
                 return cluster
