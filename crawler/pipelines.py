@@ -9,6 +9,7 @@ import time
 from datetime import datetime, timezone
 from concurrent.futures import ProcessPoolExecutor
 
+from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
 from index import Article, IndexError_, content_hash, open_index
@@ -78,12 +79,18 @@ class ArticlePipeline:
         self.buffer: list[Article] = []
         self.states: list[UrlState] = []      # what the next crawl needs to know, saved with each write
         self.article_states: dict[str, list[UrlState]] = {}   # saved only once their article is stored
+        # A feed's ETag is saved only when the crawl finishes without errors for its source: a
+        # crawl killed, or an article failed, after reading a feed must read that feed again later
+        # (a 304 would hide the articles it lists), not only when the feed happens to change.
+        self.feed_states: list[UrlState] = []
         self.seen: set[str] = set()
         self.last_flush = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self):
         try:
@@ -103,7 +110,18 @@ class ArticlePipeline:
             self.index.record_runs(self._runs())
         except IndexError_ as exc:
             logger.warning("could not record this crawl run: %s", exc)
-        self.index.close()
+
+    def spider_closed(self, spider, reason):
+        """After close_spider: only now is it known whether the crawl finished or was cut short."""
+        try:
+            stats = self.stats.get_stats()
+            clean = [st for st in self.feed_states if not stats.get(f"policywatch/{st.source}/errors")]
+            if reason == "finished" and clean:
+                self.index.save_url_states(clean)
+        except IndexError_ as exc:
+            logger.warning("could not save feed validators (the next crawl reads the feeds in full): %s", exc)
+        finally:
+            self.index.close()
 
     def _runs(self) -> list[SourceRun]:
         """This crawl, per source, for `policywatch status` and source health."""
@@ -124,7 +142,7 @@ class ArticlePipeline:
 
     async def process_item(self, item):
         if isinstance(item, UrlState):
-            self.states.append(item)
+            (self.feed_states if item.status == "feed" else self.states).append(item)
             return item
         source = self.crawler.spider.by_name[item.source]
         loop = asyncio.get_running_loop()
@@ -183,7 +201,9 @@ class ArticlePipeline:
             self._write(batch)
         # URL states go after the articles they describe: a crash in between means a page is
         # fetched once more, never that an article is marked seen but missing.
-        states, self.states = self.states, []
+        spider = self.crawler.spider
+        states, self.states = self.states + spider.remembered, []
+        spider.remembered = []
         if states:
             try:
                 self.index.save_url_states(states)

@@ -73,6 +73,7 @@ class NewsSpider(scrapy.Spider):
         spider.retry_skipped = timedelta(days=settings.getfloat("POLICYWATCH_RETRY_SKIPPED_DAYS", 7))
         spider.retry_errors = timedelta(hours=settings.getfloat("POLICYWATCH_RETRY_ERRORS_HOURS", 6))
         spider.known = {s.name: {} for s in spider.sources}
+        spider.remembered = []           # URL states found outside any item (see on_dropped)
         return spider
 
     def _load_known(self) -> None:
@@ -272,6 +273,11 @@ class NewsSpider(scrapy.Spider):
         if chain and normalize_url(request.url) in chain:
             count(self.crawler.stats, request.meta.get("source", "?"), "errors", "redirect loop")
             logger.warning("failed %s: redirect loop (%s)", chain[0], " -> ".join(chain + [request.url]))
+        elif chain and request.callback == self.parse_article:
+            # An old URL redirecting to an article this crawl already has: remember the old URL
+            # too (the pipeline saves it), or every crawl would follow the redirect again.
+            self.remembered += [UrlState(url=u, source=request.meta.get("source", "?"), fetched=_now(),
+                                         status="article") for u in chain]
 
 
 def _now() -> str:
