@@ -152,6 +152,18 @@ def utc_iso(value: str | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _date_range(date_from: datetime | None, date_to: datetime | None) -> tuple[str, list]:
+    """SQL for a publication window: from inclusive, to exclusive."""
+    sql, params = "", []
+    if date_from:
+        sql += " AND a.published_utc >= ?"
+        params.append(_bound(date_from))
+    if date_to:
+        sql += " AND a.published_utc < ?"
+        params.append(_bound(date_to))
+    return sql, params
+
+
 def _bound(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
@@ -333,13 +345,8 @@ class SQLiteIndex:
 
     def _full_where(self, query: Node, date_from, date_to) -> tuple[str, list]:
         sql, params = self._where(query)
-        if date_from:
-            sql += " AND a.published_utc >= ?"
-            params.append(_bound(date_from))
-        if date_to:
-            sql += " AND a.published_utc < ?"
-            params.append(_bound(date_to))
-        return sql, params
+        dates, bounds = _date_range(date_from, date_to)
+        return sql + dates, params + bounds
 
     @staticmethod
     def _rank_source(query: Node) -> tuple[str, str] | None:
@@ -469,29 +476,17 @@ class SQLiteIndex:
     def mentions(self, entity: str, date_from=None, date_to=None) -> Iterator[tuple[str, str, str, str, str]]:
         sql = ("SELECT a.published_utc, a.source, a.url, a.title, m.sentence FROM mentions m "
                "JOIN articles a ON a.rowid = m.article WHERE m.name = ? AND a.published_utc IS NOT NULL")
-        params: list = [entity]
-        if date_from:
-            sql += " AND a.published_utc >= ?"
-            params.append(_bound(date_from))
-        if date_to:
-            sql += " AND a.published_utc < ?"
-            params.append(_bound(date_to))
-        yield from self.db.execute(sql + " ORDER BY a.published_utc, a.id, m.seq", params)
+        dates, bounds = _date_range(date_from, date_to)
+        yield from self.db.execute(sql + dates + " ORDER BY a.published_utc, a.id, m.seq", [entity] + bounds)
 
     def timeline(self, entity: str, interval: str = "month", tz: str | None = None,
                  date_from=None, date_to=None) -> list[TimelineRow]:
         zone = tl.zone(tz)
         sql = ("SELECT a.published_utc, e.mentions FROM entities e JOIN articles a ON a.rowid = e.article "
                "WHERE e.name = ? AND a.published_utc IS NOT NULL")
-        params: list = [entity]
-        if date_from:
-            sql += " AND a.published_utc >= ?"
-            params.append(_bound(date_from))
-        if date_to:
-            sql += " AND a.published_utc < ?"
-            params.append(_bound(date_to))
+        dates, bounds = _date_range(date_from, date_to)
         counts: dict = {}
-        for published, mentions in self.db.execute(sql, params):
+        for published, mentions in self.db.execute(sql + dates, [entity] + bounds):
             start = tl.period_start(tl.parse_utc(published), interval, zone)
             articles, total = counts.get(start, (0, 0))
             counts[start] = (articles + 1, total + mentions)
