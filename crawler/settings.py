@@ -56,3 +56,8 @@ POLICYWATCH_GAZETTEERS = []        # extra gazetteer files merged over nlp/gazet
 POLICYWATCH_WRITE_BATCH = 50
 POLICYWATCH_WRITE_SECONDS = 2.0
 POLICYWATCH_NLP_BATCH = 16
+# Incremental crawling: what a crawl fetches again of what earlier crawls saw.
+POLICYWATCH_INCREMENTAL = True
+POLICYWATCH_RECHECK_HOURS = 48       # articles published this recently are re-checked (conditional GET)
+POLICYWATCH_RETRY_SKIPPED_DAYS = 7   # non-article pages are looked at again after this long
+POLICYWATCH_RETRY_ERRORS_HOURS = 6   # failed pages are tried again after this long
