@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import cpu_model  # noqa: E402
+
 from crawler.extract import extract  # noqa: E402
 from index import open_index  # noqa: E402
 from newsroom import sources_yaml  # noqa: E402
@@ -30,16 +32,6 @@ from newsroom.server import start  # noqa: E402
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false", "--set", "CONCURRENT_REQUESTS=32",
         "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "--set", "POLICYWATCH_WRITE_BATCH=200",
         "--set", "RETRY_BACKOFF_BASE=0.05"]   # the newsroom's deliberate 500s must not dominate the timing
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def crawl(sources: Path, db: Path, outlets: list[str], nlp: bool) -> tuple[float, int, float]:

@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import cpu_model  # noqa: E402
+
 from index import Article, SearchRequest, content_hash, open_index, parse  # noqa: E402
 from index import dedup  # noqa: E402
 from index.document import ActionRef, EntityRef  # noqa: E402
@@ -93,13 +95,6 @@ QUERIES = [
     ("sort by date", "telegram", {"sort": "date"}),
     ("everything by date", "", {"sort": "date"}),
 ]
-
-
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown CPU"
 
 
 def tag(text: str) -> tuple[list[EntityRef], list[ActionRef]]:

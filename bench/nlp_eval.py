@@ -23,7 +23,10 @@ from pathlib import Path
 import spacy
 import yaml
 
-from nlp import ACTION_TAGS, DEFAULT_MODEL, ENTITY_TYPES, Analyzer, Gazetteer
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.machine import cpu_model  # noqa: E402
+from nlp import ACTION_TAGS, DEFAULT_MODEL, ENTITY_TYPES, Analyzer, Gazetteer  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parent / "data" / "nlp"
 
@@ -146,17 +149,6 @@ def score(articles: list[Article], analyses: list, gazetteer: Gazetteer) -> Repo
         for t in sorted(article.actions - tags):
             report.errors.append(f"{name}: action FN {t}")
     return report
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def format_report(reports: dict[str, Report], show_errors: bool = False) -> str:
