@@ -23,8 +23,6 @@ logger = logging.getLogger("policywatch")
 
 ENTITY_TYPES = ("PERSON", "AGENCY", "PLATFORM", "ORG", "GPE", "LAW")
 SEARCH_COLUMNS = ["id", "url", "title", "source", "published", "score", "snippet", "copies", "revisions"]
-EXPORT_COLUMNS = ["id", "url", "source", "title", "published", "authors", "language", "entities", "actions",
-                  "revisions", "cluster", "first_copy", "body"]
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -155,7 +153,7 @@ def cmd_export(args, cfg: Config) -> int:
         records = (a.export_record() for a in index.export(query, parse_date(args.date_from),
                                                            parse_date(args.date_to, end=True)))
         if args.format == "csv":
-            n = output.write_csv(records, EXPORT_COLUMNS, out)
+            n = output.write_csv(records, output.EXPORT_COLUMNS, out)
         else:
             n = output.write_jsonl(records, out)
     if args.output and args.output != "-":

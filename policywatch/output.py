@@ -12,6 +12,10 @@ from typing import Iterable, TextIO
 
 _MARK = re.compile(r"</?mark>")
 
+# The columns of a CSV export, from the CLI and from the web API alike.
+EXPORT_COLUMNS = ["id", "url", "source", "title", "published", "authors", "language", "entities", "actions",
+                  "revisions", "cluster", "first_copy", "body"]
+
 
 def plain(snippet: str, emphasis: tuple[str, str] = ("[", "]")) -> str:
     """A highlighted HTML snippet as terminal text: <mark>x</mark> → [x]."""

@@ -12,8 +12,8 @@ from urllib.parse import quote
 
 from policywatch import output
 
-# The columns of `policywatch export --format csv` (policywatch/cli.py EXPORT_COLUMNS).
-EXPORT_COLUMNS = ["id", "url", "source", "title", "published", "authors", "language", "entities", "actions", "body"]
+# The columns of `policywatch export --format csv`: one list, so the two exports cannot drift apart.
+EXPORT_COLUMNS = output.EXPORT_COLUMNS
 BATCH = 200
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8",
                "json": "application/json; charset=utf-8"}
