@@ -638,15 +638,17 @@ class ElasticIndex:
 
     def close(self) -> None:
         waiting = self.spool.count() if self._replay_after is not None else 0
+        still_down = ""
         if waiting and self._spooled_here:
             # spooled during this run (a node lost mid-crawl, a write block): the cluster has often
-            # recovered by now, so replay once rather than leave it all for `policywatch flush`
+            # recovered by now, so replay once rather than leave it all for `policywatch flush`.
+            # No second warning if it has not: the spooling one already said what happened.
             try:
                 self.flush()
             except IndexError_ as exc:
-                logger.warning("the spool could not be replayed at close: %s", exc)
+                still_down = f" ({exc})"
             waiting = self.spool.count()
         if waiting:
-            logger.info("%d articles wait in %s for `policywatch flush`", waiting, self.spool.path)
+            logger.info("%d articles wait in %s for `policywatch flush`%s", waiting, self.spool.path, still_down)
         self.spool.close()
         self.client.close()
