@@ -29,17 +29,20 @@ def search_notes(index, text: str | None, query: Node, total: int) -> list[str]:
     return found
 
 
+def nearest_entities(index, name: str) -> list[str]:
+    """The known entity names closest in spelling to name (most mentioned first when none is close)."""
+    known = [e.name for e in index.entity_counts(MatchAll(), None, 5000)]
+    by_lower: dict[str, str] = {}
+    for known_name in known:
+        by_lower.setdefault(known_name.casefold(), known_name)
+    close = difflib.get_close_matches(name.casefold(), list(by_lower), NEAREST, 0.5)
+    return [by_lower[n] for n in close]
+
+
 def entity_note(index, name: str) -> str | None:
     """None when some article mentions the entity; else a hint naming the nearest known entities."""
     if index.entity_counts(Filter("entity", name), None, 1):
         return None
-    known = [e.name for e in index.entity_counts(MatchAll(), None, 5000)]
-    by_lower = {}
-    for known_name in known:
-        by_lower.setdefault(known_name.casefold(), known_name)
-    close = [by_lower[n] for n in difflib.get_close_matches(name.casefold(), list(by_lower), NEAREST, 0.5)]
-    if close:
-        return f"no articles mention {name}; nearest known names: {', '.join(close)}"
-    if known:
-        return f"no articles mention {name}; most mentioned: {', '.join(known[:NEAREST])}"
-    return f"no articles mention {name}: the index has no entities yet"
+    close = nearest_entities(index, name)
+    return f"no articles mention {name}" + (f"; nearest known names: {', '.join(close)}" if close else
+                                             " and no known name is close")
