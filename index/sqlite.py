@@ -183,10 +183,10 @@ class SQLiteIndex:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
         except sqlite3.Error as exc:
             raise IndexUnavailable(f"cannot open SQLite index at {path}: {exc}") from exc
         try:
+            self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
@@ -576,10 +576,12 @@ def _lead(body: str, words: int = SNIPPET_WORDS) -> str:
 
 
 def _damaged(path: Path, exc: sqlite3.DatabaseError) -> IndexUnavailable:
-    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-        return IndexUnavailable(f"the SQLite index at {path} is busy: {exc}")
-    return IndexUnavailable(f"the SQLite index at {path} is damaged ({exc}): restore a backup, "
-                            "or crawl into a new file")
+    # SQLite may quote the damaged bytes themselves: keep the message to one printable line
+    detail = "".join(c if c.isprintable() else "?" for c in str(exc))
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in detail or "unable to open" in detail):
+        return IndexUnavailable(f"cannot use the SQLite index at {path}: {detail}")
+    return IndexUnavailable(f"the SQLite index at {path} is damaged or not a database ({detail}): "
+                            "restore a backup, or crawl into a new file")
 
 
 def _guarded(method):
