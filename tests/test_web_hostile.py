@@ -133,3 +133,14 @@ def test_serving_a_missing_index_fails_at_start(tmp_path):
     with pytest.raises(IndexMissing, match="no index at .*missing.db \\(run policywatch crawl, or make demo\\)"):
         app.state.services.warm()
     assert not (tmp_path / "nothere").exists()
+
+
+def test_web_csv_export_cells_read_like_the_clis(client):
+    import csv
+    import io
+    r = client.get("/api/export", params={"q": "entity:Telegram action:investigation", "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert r.status_code == 200 and rows
+    for row in rows:
+        assert "{" not in row["actions"] and "investigation" in row["actions"].split("; ")
+        assert any(c.startswith("Telegram (PLATFORM, ") for c in row["entities"].split("; "))
