@@ -58,7 +58,7 @@ def reindex(url: str, **options) -> ReindexResult:
     NAME-v(n+1) from the current template, every document copied by _reindex, the alias switched
     in one step, the old index deleted. Writes meanwhile meet a write block and are spooled, then
     replayed into the new index by the next write or `flush`."""
-    index = open_index(url, **options)
+    index = open_index(url, create=False, **options)
     try:
         if not hasattr(index, "versions"):
             raise IndexConfigError(f"reindex is for Elasticsearch collections; {url} is embedded and "
@@ -108,7 +108,7 @@ def copy(from_url: str, to_url: str, batch: int = COPY_BATCH,
     twice updates nothing. Entities, mention sentences and actions come along."""
     if from_url == to_url:
         raise IndexConfigError("copy needs two different indexes")
-    source = open_index(from_url, **options)
+    source = open_index(from_url, create=False, **options)      # the target is created, like an import
     try:
         target = open_index(to_url, **options)
         try:

@@ -130,3 +130,10 @@ def test_csv_export_cells_are_readable(index):
         assert "investigation" in row["actions"].split("; ")
         assert any(cell.startswith("Telegram (PLATFORM, ") and cell.endswith(")")
                    for cell in row["entities"].split("; "))
+
+
+def test_copy_from_a_missing_index_creates_neither_side(tmp_path):
+    source, target = tmp_path / "nothere" / "a.db", tmp_path / "b.db"
+    r = run_cli("copy", "--from", f"sqlite:///{source}", "--to", f"sqlite:///{target}", check=False)
+    assert r.returncode == 1 and one_line(r) == f"policywatch: no index at {source} {MISSING_LINE}"
+    assert not source.parent.exists() and not target.exists()
