@@ -58,7 +58,7 @@ def reindex(url: str, **options) -> ReindexResult:
     NAME-v(n+1) from the current template, every document copied by _reindex, the alias switched
     in one step, the old index deleted. Writes meanwhile meet a write block and are spooled, then
     replayed into the new index by the next write or `flush`."""
-    index = open_index(url, create=False, **options)
+    index = open_index(url, **options)
     try:
         if not hasattr(index, "versions"):
             raise IndexConfigError(f"reindex is for Elasticsearch collections; {url} is embedded and "
