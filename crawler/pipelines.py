@@ -18,6 +18,7 @@ from index.document import ActionRef, EntityRef
 
 from . import work
 from .stats import count
+from .text import cleaned
 from .urls import article_id, normalize_url, same_site
 
 logger = logging.getLogger(__name__)
@@ -149,6 +150,7 @@ class ArticlePipeline:
         extracted = await loop.run_in_executor(
             self.pool, work.extract_page, item.body, item.final_url, item.hints, item.header_charset,
             source.language, source.timezone)
+        extracted = cleaned(extracted)           # no XML-illegal character reaches the index (or a feed)
         if extracted.charset_mismatch:
             logger.info("wrong charset declared on %s; decoded as %s", item.final_url, extracted.encoding)
             self.stats.inc_value(f"policywatch/{item.source}/charset_mismatch")

@@ -25,6 +25,13 @@ class IndexConfigError(IndexError_):
     """A bad --index URL or option."""
 
 
+class IndexMissing(IndexError_):
+    """The index does not exist and the caller may not create it (only crawl and import create one)."""
+
+    def __init__(self, where: str):
+        super().__init__(f"no index at {where} (run policywatch crawl, or make demo)")
+
+
 @dataclass
 class SearchRequest:
     query: Node

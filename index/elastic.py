@@ -175,6 +175,15 @@ class ElasticIndex:
             return []
         return sorted((n for n in found if pattern.match(n)), key=lambda n: int(n.rsplit("-v", 1)[1]))
 
+    def exists(self) -> bool:
+        """Whether the collection exists (as an alias, or as a plain index _setup will reject)."""
+        try:
+            return bool(self.client.indices.exists(index=self.name))
+        except TransportError as exc:
+            raise IndexUnavailable(f"Elasticsearch at {self.location} is unreachable: {_describe(exc)}") from exc
+        except ApiError as exc:
+            raise IndexError_(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
+
     def put_template(self) -> None:
         spec = load_template()
         # a longer NAME is more specific: it wins over a shorter one whose pattern also matches

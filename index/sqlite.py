@@ -7,7 +7,9 @@ with a stemmed field and an unstemmed subfield.
 """
 from __future__ import annotations
 
+import functools
 import html
+import inspect
 import json
 import logging
 import sqlite3
@@ -181,12 +183,16 @@ class SQLiteIndex:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
         except sqlite3.Error as exc:
             raise IndexUnavailable(f"cannot open SQLite index at {path}: {exc}") from exc
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise _damaged(self.path, exc) from exc
 
     # -- schema ---------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -570,3 +576,38 @@ def _marked(text: str) -> str:
 def _lead(body: str, words: int = SNIPPET_WORDS) -> str:
     parts = body.split()
     return html.escape(" ".join(parts[:words]) + (" …" if len(parts) > words else ""))
+
+
+def _damaged(path: Path, exc: sqlite3.DatabaseError) -> IndexUnavailable:
+    # SQLite may quote the damaged bytes themselves: keep the message to one printable line
+    detail = "".join(c if c.isprintable() else "?" for c in str(exc))
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in detail or "unable to open" in detail):
+        return IndexUnavailable(f"cannot use the SQLite index at {path}: {detail}")
+    return IndexUnavailable(f"the SQLite index at {path} is damaged or not a database ({detail}): "
+                            "restore a backup, or crawl into a new file")
+
+
+def _guarded(method):
+    """SQLite's own errors (a corrupt page found mid-query, a lock held too long) become the index's
+    one-line IndexUnavailable; generators are guarded for as long as they are read."""
+    if inspect.isgeneratorfunction(method):
+        @functools.wraps(method)
+        def generator(self, *args, **kwargs):
+            try:
+                yield from method(self, *args, **kwargs)
+            except sqlite3.DatabaseError as exc:
+                raise _damaged(self.path, exc) from exc
+        return generator
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.path, exc) from exc
+    return call
+
+
+for _name in ("search", "get", "export", "mentions", "timeline", "entity_counts", "history", "url_states",
+              "runs", "stats", "content_hashes"):
+    setattr(SQLiteIndex, _name, _guarded(getattr(SQLiteIndex, _name)))

@@ -62,6 +62,13 @@ def _faults(record: dict) -> Article:
         authors=tuple(record["authors"]), tags=tuple(record.get("tags", ())))
 
 
+def demo_titles(outlet: str) -> dict[str, str]:
+    """{path: title} for the articles whose real title is a test fixture (a <script> in a headline):
+    what the demo shows instead, so a newcomer's first search is not a test page."""
+    records = {"dmr": dmr_content.ARTICLES}.get(outlet, [])
+    return {_dmr_path(parse_iso(r["published"]), r["slug"]): r["demo_title"] for r in records if "demo_title" in r}
+
+
 @lru_cache(maxsize=None)
 def handwritten(outlet: str) -> tuple[Article, ...]:
     """The hand-written articles of an outlet, newest first."""
@@ -80,12 +87,16 @@ class Catalog:
     """One outlet's articles. Synthetic articles are listed from cheap stubs; their full
     text is generated on request and kept in a small cache."""
 
-    def __init__(self, outlet: str, scale: int = 0):
+    def __init__(self, outlet: str, scale: int = 0, test_pages: bool = True):
+        """test_pages=False: the demo's newsroom, without the pages only tests need (demo_titles)."""
         if outlet not in OUTLETS:
             raise ValueError(f"unknown outlet {outlet!r}")
         self.outlet, self.scale = outlet, max(0, int(scale)) if outlet != "faults" else 0
         self.sections = SECTIONS[outlet]
         self._articles = {a.path: a for a in handwritten(outlet)}
+        if not test_pages:
+            for path, title in demo_titles(outlet).items():
+                self._articles[path] = replace(self._articles[path], title=title)
         self._synthetic: dict[str, int] = {}
         stubs = [_stub(a) for a in self._articles.values()]
         used: set[str] = set(self._articles)

@@ -212,16 +212,17 @@ def _port_map(ports, outlets) -> dict[str, int]:
 
 def start(host: str = "127.0.0.1", ports: int | dict[str, int] | None = None, scale: int = 0, *,
           outlets: tuple[str, ...] = OUTLETS, slow_seconds: float = 30.0, drip_seconds: float = 30.0,
-          huge_bytes: int = 50 * 1024 * 1024) -> Newsroom:
+          huge_bytes: int = 50 * 1024 * 1024, test_pages: bool = True) -> Newsroom:
     """Start the outlets and return at once. ``ports``: None picks free ports; an int is
     the first of consecutive ports in the order yonhap, dmr, faults; a dict sets them by name.
     ``scale`` adds that many synthetic articles to yonhap and to dmr. The ``*_seconds`` and
-    ``huge_bytes`` knobs size the faults outlet's slow, drip and huge pages."""
+    ``huge_bytes`` knobs size the faults outlet's slow, drip and huge pages. ``test_pages=False`` serves
+    the demo's newsroom: no page that exists only for a test (a <script> in a headline)."""
     unknown = set(outlets) - set(OUTLETS)
     if unknown:
         raise ValueError(f"unknown outlet(s): {', '.join(sorted(unknown))}")
     stopping, log = threading.Event(), deque(maxlen=REQUEST_LOG_SIZE)
-    catalogs = {name: Catalog(name, scale) for name in outlets}
+    catalogs = {name: Catalog(name, scale, test_pages) for name in outlets}
     servers: dict[str, _OutletServer] = {}
     for name, port in _port_map(ports, outlets).items():
         if name == "yonhap":

@@ -12,12 +12,12 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from index import IndexConfigError, IndexError_, QueryError, SearchRequest, open_index, parse
+from index import IndexConfigError, IndexError_, IndexMissing, QueryError, SearchRequest, open_index, parse
 from index.base import INTERVALS, SORTS
 
 from . import __version__
-from .config import Config, UsageError, from_args, parse_date
-from . import output
+from .config import Config, UsageError, from_args, parse_range
+from . import notes, output
 
 logger = logging.getLogger("policywatch")
 
@@ -26,6 +26,29 @@ SEARCH_COLUMNS = ["id", "url", "title", "source", "published", "score", "snippet
 
 
 # -- helpers --------------------------------------------------------------------------------
+class _Parser(argparse.ArgumentParser):
+    """Bad usage is one line on stderr and exit 2 (argparse's default adds the whole usage block)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _bounded(low: int, high: int):
+    """An argparse type: an integer from low to high."""
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text} is out of range: use {low} to {high:,}")
+        return value
+    return number
+
+
+MAX_LIMIT, MAX_OFFSET = 10_000, 1_000_000
+
+
 def _index_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--index", metavar="URL", help="sqlite:///PATH (default data/policywatch.db) or "
                    "http(s)://HOST:PORT[/NAME] for Elasticsearch; env POLICYWATCH_INDEX")
@@ -44,8 +67,9 @@ def _gazetteer_flag(p: argparse.ArgumentParser) -> None:
 
 
 @contextmanager
-def _opened(cfg: Config):
-    index = open_index(cfg.index_url, **cfg.index_options)
+def _opened(cfg: Config, create: bool = False):
+    """The index; only a crawl may create it (a typo'd --index must not make an empty one)."""
+    index = open_index(cfg.index_url, create=create, **cfg.index_options)
     try:
         yield index
     finally:
@@ -108,7 +132,8 @@ def cmd_crawl(args, cfg: Config) -> int:
         overrides[key.strip()] = value
     # an unreachable index fails before crawling; this machine's flock, then the index's lease
     # (Elasticsearch: shared by crawlers on every machine) make sure no source is crawled twice at once
-    with _opened(cfg) as index, source_locks(cfg.lock_dir, [s.name for s in chosen]) as (mine, busy_here), \
+    with _opened(cfg, create=True) as index, \
+            source_locks(cfg.lock_dir, [s.name for s in chosen]) as (mine, busy_here), \
             leased(index.crawl_leases(), mine) as (locked, busy_elsewhere):
         for name in busy_here + busy_elsewhere:
             where = "another process" if name in busy_here else "another crawler of this index"
@@ -136,12 +161,18 @@ def cmd_crawl(args, cfg: Config) -> int:
     return 0
 
 
+def _note(lines) -> None:
+    for line in lines:
+        print(f"policywatch: note: {line}", file=sys.stderr)
+
+
 def cmd_search(args, cfg: Config) -> int:
-    request = SearchRequest(query=_query(cfg, args.query), date_from=parse_date(args.date_from),
-                            date_to=parse_date(args.date_to, end=True), sort=args.sort, limit=args.limit,
-                            offset=args.offset, collapse=args.collapse)
+    date_from, date_to = parse_range(args.date_from, args.date_to)
+    request = SearchRequest(query=_query(cfg, args.query), date_from=date_from, date_to=date_to, sort=args.sort,
+                            limit=args.limit, offset=args.offset, collapse=args.collapse)
     with _opened(cfg) as index:
         result = index.search(request)
+        _note(notes.search_notes(index, args.query, request.query, result.total))
     records = [h.record() for h in result.hits]
     if args.format == "json":
         output.write_json(records, sys.stdout)
@@ -157,9 +188,9 @@ def cmd_search(args, cfg: Config) -> int:
 
 def cmd_export(args, cfg: Config) -> int:
     query = _query(cfg, args.query)
+    date_from, date_to = parse_range(args.date_from, args.date_to)
     with _opened(cfg) as index, _out(args.output) as out:
-        records = (a.export_record() for a in index.export(query, parse_date(args.date_from),
-                                                           parse_date(args.date_to, end=True)))
+        records = (a.export_record() for a in index.export(query, date_from, date_to))
         if args.format == "csv":
             n = output.write_csv(records, output.EXPORT_COLUMNS, out)
         else:
@@ -204,8 +235,11 @@ def cmd_extract(args, cfg: Config) -> int:
 
 def cmd_timeline(args, cfg: Config) -> int:
     entity = _canonical(cfg, args.entity)
-    date_from, date_to = parse_date(args.date_from), parse_date(args.date_to, end=True)
+    date_from, date_to = parse_range(args.date_from, args.date_to)
     with _opened(cfg) as index, _out(args.output) as out:
+        unknown = notes.entity_note(index, entity)
+        if unknown:
+            _note([unknown])
         if args.detail:
             from index.timeline import parse_utc, zone
             tz = zone(args.tz)
@@ -330,7 +364,13 @@ def _last_started(cfg: Config):
             for run in index.runs(limit=10000):
                 latest.setdefault(run.source, datetime.fromisoformat(run.started.replace("Z", "+00:00")))
             return latest
-    return read
+
+    def read_or_nothing() -> dict:
+        try:
+            return read()
+        except IndexMissing:
+            return {}                   # no index yet: no source has run, every one is due
+    return read_or_nothing
 
 
 def cmd_schedule(args, cfg: Config) -> int:
@@ -350,11 +390,11 @@ def cmd_schedule(args, cfg: Config) -> int:
 
 # -- the parser -------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="policywatch", description="Monitor how governments act on online harms: "
+    parser = _Parser(prog="policywatch", description="Monitor how governments act on online harms: "
                                      "crawl outlets, search articles, follow entities over time.")
     parser.add_argument("--version", action="version", version=f"policywatch {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("crawl", help="crawl the sources once and index what is new")
     p.add_argument("--sources", metavar="FILE", help="sources YAML (default crawler/sources.yaml)")
@@ -372,8 +412,8 @@ def build_parser() -> argparse.ArgumentParser:
     _index_flags(p)
     _date_flags(p)
     p.add_argument("--sort", choices=SORTS, default="relevance")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=_bounded(0, MAX_LIMIT), default=20)
+    p.add_argument("--offset", type=_bounded(0, MAX_OFFSET), default=0)
     p.add_argument("--collapse", action="store_true", help="one hit per story (syndicated copies folded), with their count")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     _gazetteer_flag(p)
@@ -412,7 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="?", default="", metavar="QUERY")
     _index_flags(p)
     p.add_argument("--type", type=str.upper, choices=ENTITY_TYPES)
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=_bounded(1, MAX_LIMIT), default=20)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     _gazetteer_flag(p)
     p.set_defaults(func=cmd_entities)
@@ -420,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="the web UI and JSON API")
     _index_flags(p)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_bounded(1, 65535), default=8000)
     p.add_argument("--token", help="require this token to save or delete searches; env POLICYWATCH_TOKEN")
     p.add_argument("--state", default="data/web.db", metavar="FILE", help="where saved searches live")
     _gazetteer_flag(p)

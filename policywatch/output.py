@@ -46,11 +46,24 @@ def write_csv(records: Iterable[dict], columns: list[str], out: TextIO) -> int:
 
 
 def _cell(value):
+    """A readable spreadsheet cell: lists joined with '; ', entities as 'Telegram (PLATFORM, 7)', actions
+    by name once each ('legislation; investigation'); the sentences stay in the JSON exports."""
     if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) if not isinstance(v, dict) else v.get("name", str(v)) for v in value)
+        parts = [_item(v) for v in value]
+        return "; ".join(dict.fromkeys(parts))
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return value
+
+
+def _item(value) -> str:
+    if not isinstance(value, dict):
+        return str(value)
+    if "action" in value:
+        return str(value["action"])
+    if "name" in value and "type" in value:
+        return f"{value['name']} ({value['type']}, {value.get('mentions', 0)})"
+    return str(value.get("name", json.dumps(value, ensure_ascii=False)))
 
 
 def write_table(rows: list[dict], columns: list[str], out: TextIO, widths: dict[str, int] | None = None) -> None:

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from index import QueryError, SearchRequest, SearchResult
 from index.base import SORTS
 from index.query import ACTIONS, ENTITY_TYPES, And, Filter, MatchAll, Node, Or
-from policywatch.config import UsageError, parse_date
+from policywatch.config import UsageError, parse_range
+from policywatch.notes import search_notes
 
 from .errors import BadRequest
 
@@ -161,9 +162,9 @@ def build_query(services, form: SearchForm) -> Node:
 
 def build_request(services, form: SearchForm, limit: int = PAGE_SIZE, facets: bool = True) -> SearchRequest:
     """Raises QueryError for a malformed query, UsageError for a bad date."""
-    return SearchRequest(query=build_query(services, form), date_from=parse_date(form.date_from or None),
-                         date_to=parse_date(form.date_to or None, end=True), sort=form.sort, limit=limit,
-                         offset=(form.page - 1) * limit, facets=facets)
+    date_from, date_to = parse_range(form.date_from or None, form.date_to or None)
+    return SearchRequest(query=build_query(services, form), date_from=date_from, date_to=date_to, sort=form.sort,
+                         limit=limit, offset=(form.page - 1) * limit, facets=facets)
 
 
 @dataclass
@@ -171,6 +172,7 @@ class SearchPage:
     form: SearchForm
     result: SearchResult | None = None
     error: str | None = None           # a malformed query or date, shown above the results
+    notes: list[str] = field(default_factory=list)   # hints: unknown outlet, lower-case operators
     page_size: int = PAGE_SIZE
 
     @property
@@ -208,7 +210,9 @@ def run_search(services, form: SearchForm, limit: int = PAGE_SIZE, facets: bool 
         request = build_request(services, form, limit, facets)
     except (QueryError, UsageError) as exc:
         return SearchPage(form, error=str(exc), page_size=limit)
-    return SearchPage(form, services.index.search(request), page_size=limit)
+    result = services.index.search(request)
+    return SearchPage(form, result, page_size=limit,
+                      notes=search_notes(services.index, form.q, request.query, result.total))
 
 
 def hit_record(hit) -> dict:
@@ -219,7 +223,8 @@ def hit_record(hit) -> dict:
 def api_result(page: SearchPage) -> dict:
     result = page.result
     return {
-        "query": page.form.q, "filters": page.form.filters(), "total": result.total, "page": page.form.page,
+        "query": page.form.q, "filters": page.form.filters(), "notes": page.notes, "total": result.total,
+        "page": page.form.page,
         "pages": page.pages, "hits": [hit_record(h) for h in result.hits],
         "facets": {
             "source": [{"name": n, "count": c} for n, c in page.facet("source")],
