@@ -59,6 +59,8 @@ def check_settings(settings: Settings) -> None:
         if name.startswith("POLICYWATCH_") and name not in KNOWN:
             raise SettingsError(f"unknown setting {name} (see the README's crawl settings)")
     for name, (kind, minimum) in _RULES.items():
+        if settings.get(name) is None:        # not set at all (Scrapy without our settings module)
+            continue
         getter = {"int": settings.getint, "float": settings.getfloat, "bool": settings.getbool}[kind]
         try:
             value = getter(name)

@@ -51,7 +51,7 @@ def judge(stats: dict, source: str) -> Verdict:
     hosts: dict[str, set] = stats.get(hosts_key(source)) or {}
     reasons = Counter({reason: n for key, n in stats.items()
                        if key.startswith(prefix + "errors/") and (reason := key[len(prefix) + 7:]) in hosts})
-    listed = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
+    listed = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items(), key=lambda r: (-r[1], r[0])))
     if failed < requests:
         return Verdict(PARTIAL, f"{failed} of {requests} requests failed: {listed}", requests, failed)
     if len(reasons) == 1:

@@ -25,6 +25,7 @@ from ..extract import binary_kind
 from index import IndexError_, open_index
 from index.base import UrlState
 
+from .. import settings as defaults
 from ..checks import SettingsError, check_settings
 from ..feeds import parse_feed_or_sitemap
 from ..items import PageItem
@@ -78,12 +79,14 @@ class NewsSpider(scrapy.Spider):
         spider.known = {s.name: {} for s in spider.sources}
         spider.remembered = []           # URL states found outside any item (see on_dropped)
         # Limits, so that every crawl ends (each cut is counted as "skipped/<why>").
-        spider.max_sitemap_depth = settings.getint("POLICYWATCH_MAX_SITEMAP_DEPTH")
-        spider.max_sitemaps = settings.getint("POLICYWATCH_MAX_SITEMAPS")
-        spider.max_links = settings.getint("POLICYWATCH_MAX_LINKS_PER_LISTING")
-        spider.max_pages = settings.getint("POLICYWATCH_MAX_PAGES")
-        spider.max_url_length = settings.getint("URLLENGTH_LIMIT")
-        spider.requested = {s.name: set() for s in spider.sources}     # URLs asked for in this crawl
+        spider.max_sitemap_depth = settings.getint("POLICYWATCH_MAX_SITEMAP_DEPTH", defaults.POLICYWATCH_MAX_SITEMAP_DEPTH)
+        spider.max_sitemaps = settings.getint("POLICYWATCH_MAX_SITEMAPS", defaults.POLICYWATCH_MAX_SITEMAPS)
+        spider.max_links = settings.getint("POLICYWATCH_MAX_LINKS_PER_LISTING",
+                                           defaults.POLICYWATCH_MAX_LINKS_PER_LISTING)
+        spider.max_pages = settings.getint("POLICYWATCH_MAX_PAGES", defaults.POLICYWATCH_MAX_PAGES)
+        spider.max_url_length = settings.getint("URLLENGTH_LIMIT", defaults.URLLENGTH_LIMIT)
+        spider.considered = {s.name: set() for s in spider.sources}    # URLs met in this crawl
+        spider.requested = {s.name: 0 for s in spider.sources}
         spider.sitemaps_requested = {s.name: 0 for s in spider.sources}
         return spider
 
@@ -141,9 +144,10 @@ class NewsSpider(scrapy.Spider):
         """A request of `source`, or None when its URL is too long, was asked for already in this
         crawl (Scrapy's duplicate filter would drop it) or is over the source's page limit."""
         url = normalize_url(url)
-        requested = self.requested[source.name]
-        if url in requested:
+        considered = self.considered[source.name]
+        if url in considered:
             return None
+        considered.add(url)            # counted once, however often the site links it
         headers = {}
         state = self.known[source.name].get(url)
         if state and (state.etag or state.last_modified):
@@ -159,10 +163,10 @@ class NewsSpider(scrapy.Spider):
             count(self.crawler.stats, source.name, "skipped", "URL too long")
             logger.info("not requested: a %d-character URL on %s", len(request.url), source.name)
             return None
-        if len(requested) >= self.max_pages:
+        if self.requested[source.name] >= self.max_pages:
             count(self.crawler.stats, source.name, "skipped", "over the page limit per source")
             return None
-        requested.add(url)
+        self.requested[source.name] += 1
         return request
 
     @staticmethod
