@@ -369,11 +369,11 @@ def _last_started(cfg: Config):
 def cmd_schedule(args, cfg: Config) -> int:
     from crawler.schedule import Scheduler
     from crawler.sources import load_sources
+    _checked_settings(args, cfg, _set_overrides(args.set))     # a bad --set: exit 2 now, not in every crawl
     sources = [s for s in load_sources(args.sources) if s.enabled and s.schedule]
     if not sources:
         print("policywatch: no source in the sources file has a schedule", file=sys.stderr)
         return 2
-    _checked_settings(args, cfg, _set_overrides(args.set))     # a bad --set: exit 2 now, not in every crawl
     crawl_args = ["--index", cfg.index_url] + (["--sources", args.sources] if args.sources else [])
     crawl_args += [a for item in args.set or [] for a in ("--set", item)]
     print(f"scheduling {len(sources)} source(s); Ctrl-C or SIGTERM stops after the running crawls", file=sys.stderr)
