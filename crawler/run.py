@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from twisted.logger import globalLogBeginner
 
 from index import IndexError_, open_index
 
@@ -42,15 +43,49 @@ def crawl_settings(sources_file: str | None, index_url: str, overrides: dict | N
     return settings
 
 
+class _CrashWatch(logging.Handler):
+    """Twisted logs an exception that reached the reactor (a timed call, a Deferred nobody
+    handled) as CRITICAL and goes on: the crawl's result can no longer be trusted, so it is
+    noted as the crawl's crash (the pipeline then records the runs as failed)."""
+
+    def __init__(self, crawler):
+        super().__init__(logging.CRITICAL)
+        self.crawler = crawler
+
+    def emit(self, record: logging.LogRecord) -> None:
+        lines = [line.strip() for line in record.getMessage().splitlines() if line.strip()]
+        try:
+            stats = self.crawler.stats
+        except RuntimeError:          # before the crawl started: the crawl's own Deferred fails too
+            return
+        if stats.get_value(CRASH_KEY):
+            return
+        if record.exc_info and record.exc_info[1] is not None:
+            error = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
+        else:                          # the traceback is in the message text; its last line names the error
+            error = lines[-1].removeprefix("builtins.") if lines else "an unexpected error"
+        context = lines[0].rstrip(":") if lines else ""
+        stats.set_value(CRASH_KEY, f"{error} ({context})" if context and context != error else error)
+
+
 def run_crawl(source_names: list[str], settings: Settings) -> CrawlResult:
-    """Crawl once; blocks until done. A crash (an exception that stops the crawl, a worker process
-    that died) does not raise: it is the result's `crash`, and the runs are recorded as failed."""
+    """Crawl once; blocks until done. A crash (an exception that stops the crawl or reaches the
+    reactor, a worker process that died) does not raise: it is the result's `crash`, and the runs
+    are recorded as failed."""
     process = CrawlerProcess(settings)
+    # Twisted prints errors to stderr itself until told where logging goes; Scrapy already sends
+    # them to Python logging (the "twisted" logger), where the CLI decides about tracebacks.
+    globalLogBeginner.beginLoggingTo([], discardBuffer=True, redirectStandardIO=False)
     crawler = process.create_crawler(NewsSpider)
+    watch = _CrashWatch(crawler)
+    logging.getLogger("twisted").addHandler(watch)
     crashes = []
-    done = process.crawl(crawler, source=",".join(source_names) if source_names else None)
-    done.addErrback(crashes.append)      # handled here: no "Unhandled error in Deferred"
-    process.start()
+    try:
+        done = process.crawl(crawler, source=",".join(source_names) if source_names else None)
+        done.addErrback(crashes.append)      # handled here: no "Unhandled error in Deferred"
+        process.start()
+    finally:
+        logging.getLogger("twisted").removeHandler(watch)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     if crashes:
         failure = crashes[0]

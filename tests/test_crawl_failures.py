@@ -128,6 +128,20 @@ def test_a_crash_in_the_crawl_exits_1_in_one_line_and_is_recorded_as_failed(tmp_
                                                         "'nosuch'")
 
 
+def test_an_exception_in_the_reactor_fails_the_crawl_and_keeps_what_it_collected(tmp_path, faults):
+    # The broken feed lists two articles (the rest are lost to its XML error): a short crawl.
+    result, sources, index = _crawl(tmp_path, f"sources:\n  - name: f\n    feeds: ['{faults}/broken-feed.xml']\n",
+                                    "--format", "json", "--set", 'EXTENSIONS={"tests.crawl_crash.RaiseInReactor": 100}')
+    assert result.returncode == 1
+    cause = "the crawl crashed: RuntimeError: boom in the reactor (while handling timed call)"
+    assert f"policywatch: {cause}; what it had collected is kept" in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr
+    (summary,) = json.loads(result.stdout)
+    assert summary["new"] == 2
+    (run,) = _status(sources, index)["f"]["runs"]
+    assert (run["outcome"], run["cause"], run["new"]) == ("failed", cause, summary["new"])
+
+
 # -- worker processes ---------------------------------------------------------------------
 def _children(pid: int) -> list[int]:
     out = []
