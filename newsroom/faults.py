@@ -44,7 +44,7 @@ faulty URL looks like an ordinary article URL. The faults, by path:
     Like huge-story, but with no Content-Length: the size is only known while it arrives.
 /news/2024/09/19/bomb-story
     A decompression bomb: a few kB of gzip (Content-Encoding: gzip) that inflate to ``bomb_bytes``
-    (default 64 MiB) of HTML.
+    (default 16 MiB, over the crawl's 10 MB limit) of HTML.
 /news/2024/09/20/long-story-long-story-…
     A path of 2,220 characters: the URL is over the 2,083 that browsers and Scrapy accept.
 
@@ -102,7 +102,7 @@ FAULTS = {
     "/news/2024/09/17/loop-b": ("redirect_loop", "Redirect loop (second hop)"),
     "/private/2024/09/18/embargoed-story": ("robots_disallowed", "Embargoed story"),
     "/news/2024/09/15/endless-story": ("huge_unannounced", "Endless story: a 50 MB page of unknown size"),
-    "/news/2024/09/19/bomb-story": ("gzip_bomb", "Bomb story: a few kB that inflate to 64 MB"),
+    "/news/2024/09/19/bomb-story": ("gzip_bomb", "Bomb story: a few kB that inflate to 16 MB"),
     "/news/2024/09/20/" + "long-story-" * 200 + "end": ("long_url", "Long story: a 2,220-character path"),
 }
 FAULTS_FOR_FLAKY = 2
@@ -115,7 +115,7 @@ class FaultsOutlet:
     name = "faults"
 
     def __init__(self, catalog: Catalog, *, slow_seconds: float = 30.0, drip_seconds: float = 30.0,
-                 huge_bytes: int = 50 * 1024 * 1024, bomb_bytes: int = 64 * 1024 * 1024,
+                 huge_bytes: int = 50 * 1024 * 1024, bomb_bytes: int = 16 * 1024 * 1024,
                  stopping: threading.Event | None = None):
         self.catalog = catalog
         self.slow_seconds, self.drip_seconds, self.huge_bytes = slow_seconds, drip_seconds, huge_bytes
