@@ -111,6 +111,10 @@ class SourceRun:
     no_date: int = 0            # articles without a publication date
     no_author: int = 0          # articles without an author
     reasons: dict = field(default_factory=dict)
+    outcome: str = "ok"         # ok, partial (some requests failed), failed (all failed, or a crash)
+    cause: str = ""             # why not ok, in one line
+    requests: int = 0
+    failed_requests: int = 0
 
 
 @dataclass

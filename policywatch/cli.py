@@ -105,19 +105,46 @@ def _out(path: str | None):
 
 
 # -- commands -------------------------------------------------------------------------------
+class _OneLineLogs(logging.Filter):
+    """Without -v, a crawl's log lines stay one line each: Scrapy and Twisted attach whole
+    tracebacks to failures the crawl already counts and sums up per source."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info or record.exc_text or record.stack_info:
+            record.exc_info = record.exc_text = record.stack_info = None
+        message = record.getMessage()
+        if "\n" in message.strip():
+            record.msg, record.args = message.strip().splitlines()[0], None
+        return True
+
+
+def _set_overrides(items: list[str] | None) -> dict:
+    overrides = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--set takes KEY=VALUE, not '{item}'")
+        overrides[key.strip()] = value
+    return overrides
+
+
+def _checked_settings(args, cfg: Config, overrides: dict):
+    from crawler.checks import SettingsError
+    from crawler.run import crawl_settings
+    try:
+        return crawl_settings(args.sources, cfg.index_url, overrides)
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def cmd_crawl(args, cfg: Config) -> int:
     from datetime import datetime, timezone
 
     from crawler.locks import leased, source_locks
-    from crawler.run import crawl_settings, run_crawl
+    from crawler.run import run_crawl
     from crawler.schedule import due_sources
     from crawler.sources import load_sources, select
     chosen = select(load_sources(args.sources), args.source)  # fail early, with the file's message
-    if args.due:
-        chosen = due_sources(chosen, _last_started(cfg)(), datetime.now(timezone.utc))
-        if not chosen:
-            print("nothing is due", file=sys.stderr)
-            return 0
     overrides = {"POLICYWATCH_INDEX_OPTIONS": cfg.index_options, "POLICYWATCH_PROGRESS_SECONDS": 10.0,
                  "LOG_LEVEL": ("WARNING", "INFO", "DEBUG")[min(args.verbose, 2)], "STATS_DUMP": args.verbose > 0,
                  "LOG_INSTALL_ROOT_HANDLER": False}    # logging is configured in main()
@@ -125,11 +152,16 @@ def cmd_crawl(args, cfg: Config) -> int:
         overrides["POLICYWATCH_GAZETTEERS"] = cfg.gazetteers
     if args.no_nlp:
         overrides["POLICYWATCH_NLP"] = False
-    for item in args.set or []:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise UsageError(f"--set takes KEY=VALUE, not '{item}'")
-        overrides[key.strip()] = value
+    overrides |= _set_overrides(args.set)
+    settings = _checked_settings(args, cfg, overrides)       # bad settings: exit 2 before any work
+    if args.due:
+        chosen = due_sources(chosen, _last_started(cfg)(), datetime.now(timezone.utc))
+        if not chosen:
+            print("nothing is due", file=sys.stderr)
+            return 0
+    if not args.verbose:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_OneLineLogs())
     # an unreachable index fails before crawling; this machine's flock, then the index's lease
     # (Elasticsearch: shared by crawlers on every machine) make sure no source is crawled twice at once
     with _opened(cfg, create=True) as index, \
@@ -145,20 +177,29 @@ def cmd_crawl(args, cfg: Config) -> int:
             locked = [s.name for s in still_due]
         if not locked:
             return 0
-        summaries, stats = run_crawl(locked, crawl_settings(args.sources, cfg.index_url, overrides))
+        result = run_crawl(locked, settings)
+    rows = [s.record() for s in result.summaries]
     if args.format == "json":
-        output.write_json([s.record() for s in summaries], sys.stdout)
+        output.write_json(rows, sys.stdout)
     else:
-        rows = [s.record() for s in summaries]
         output.write_table(rows, ["source", "pages_fetched", "new", "updated", "unchanged", "skipped", "errors"], sys.stdout)
-        for s in summaries:
+        for s in result.summaries:
             for reason, n in sorted(s.reasons.items()):
                 print(f"  {s.source}: {reason}: {n}")
-    reason = stats.get("finish_reason")
+    sys.stdout.flush()
+    if result.crash:
+        print(f"policywatch: the crawl crashed: {result.crash}; what it had collected is kept", file=sys.stderr)
+        return 1
+    for s in result.summaries:
+        if s.outcome == "failed":
+            print(f"policywatch: {s.source} failed: {s.cause}", file=sys.stderr)
+        elif s.outcome == "partial":
+            print(f"policywatch: {s.source}: {s.cause}", file=sys.stderr)
+    reason = result.stats.get("finish_reason")
     if reason not in (None, "finished"):
         print(f"policywatch: the crawl ended early: {reason}", file=sys.stderr)
         return 1
-    return 0
+    return 1 if result.failed else 0
 
 
 def _note(lines) -> None:
@@ -349,9 +390,9 @@ def cmd_status(args, cfg: Config) -> int:
                      "fetched": last.pages_fetched if last else "", "new": last.new if last else "",
                      "updated": last.updated if last else "", "unchanged": last.unchanged if last else "",
                      "skipped": last.skipped if last else "", "failed": last.errors if last else "",
-                     "health": "ok" if h.ok else "; ".join(h.flags)})
+                     "outcome": last.outcome if last else "", "health": "ok" if h.ok else "; ".join(h.flags)})
     output.write_table(rows, ["source", "last run", "fetched", "new", "updated", "unchanged", "skipped", "failed",
-                              "health"], sys.stdout)
+                              "outcome", "health"], sys.stdout)
     return 0
 
 
@@ -376,6 +417,7 @@ def _last_started(cfg: Config):
 def cmd_schedule(args, cfg: Config) -> int:
     from crawler.schedule import Scheduler
     from crawler.sources import load_sources
+    _checked_settings(args, cfg, _set_overrides(args.set))     # a bad --set: exit 2 now, not in every crawl
     sources = [s for s in load_sources(args.sources) if s.enabled and s.schedule]
     if not sources:
         print("policywatch: no source in the sources file has a schedule", file=sys.stderr)
