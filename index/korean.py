@@ -100,12 +100,6 @@ def query_words(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(stems(" ".join(words)))
 
 
-def text_is_korean(text: str) -> bool:
-    """True when Hangul makes up at least a third of the letters of `text` (the first 2,000
-    characters): how an article without a declared language is recognised as Korean."""
-    sample = text[:2000]
-    letters = sum(ch.isalpha() for ch in sample)
-    return letters > 0 and len(_HANGUL.findall(sample)) * 3 >= letters
 
 
 # -- SQLite ---------------------------------------------------------------------------------
