@@ -34,6 +34,9 @@ _BYLINE_ONLY = re.compile(rf"^{_NAME}\s*(?:기자|특파원)$")
 _RELATED = re.compile(r"^(?:\[?\s*관련\s*기사\s*\]?|▶|☞|■\s*관련|※\s*관련|\[관련|제보는|<관련)")
 _PHOTO = re.compile(r"\[[^\[\]]{0,40}(?:자료\s*사진|사진|제공|DB\s*금지)[^\[\]]{0,40}\]\s*$")
 _END = re.compile(r"^\(끝\)$")
+# a line that is only a date stamp: 송고시간2024-09-02 10:30, 입력 2024.09.02. 오전 10:30 수정 …
+_DATE_LINE = re.compile(r"^(?:(?:송고시간|송고|입력|수정|기사입력|최종수정|등록|업데이트)\s*:?\s*"
+                        r"[\d.\-/:\s년월일시분()오전후]+)+$|^[\d\s.\-/:년월일시분오전후]{8,}$")
 
 _DATE = re.compile(
     r"(?P<label>입력|송고|등록|기사입력|작성|발행)?\s*:?\s*"
@@ -59,7 +62,7 @@ def lead_reporters(paragraph: str) -> tuple[str, list[str]]:
 
 def is_boilerplate(line: str) -> bool:
     line = line.strip()
-    if _END.match(line) or _EMAIL_LINE.match(line) or _BYLINE_ONLY.match(line) or _RELATED.match(line):
+    if _END.match(line) or _DATE_LINE.match(line) or _EMAIL_LINE.match(line) or _BYLINE_ONLY.match(line) or _RELATED.match(line):
         return True
     if len(line) < 200 and (_COPYRIGHT.match(line) or _NO_REUSE.search(line)):
         return True
@@ -72,7 +75,7 @@ def clean_body(body: list[str]) -> tuple[list[str], list[str]]:
     for paragraph in body:
         if is_boilerplate(paragraph):
             continue
-        if not kept and not reporters:
+        if not reporters and len(kept) < 2:      # the lead opens the story (a stray line may precede it)
             paragraph, reporters = lead_reporters(paragraph)
             if not paragraph:
                 continue

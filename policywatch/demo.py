@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from newsroom import sources_yaml
+from newsroom.catalog import OUTLETS
 from newsroom.server import start
 
 DATA = Path("data")
@@ -22,7 +23,7 @@ def run(*args: str) -> None:
 
 def main() -> int:
     DATA.mkdir(exist_ok=True)
-    newsroom = start()
+    newsroom = start(outlets=OUTLETS)           # the Korean outlet too: one timeline across languages
     try:
         sources = DATA / "demo-sources.yaml"
         sources.write_text(sources_yaml(newsroom.urls), encoding="utf-8")
@@ -32,6 +33,9 @@ def main() -> int:
         run("search", 'telegram AND (deepfake OR deepfakes)', "--index", INDEX, "--limit", "5")
         run("search", 'entity:"Pavel Durov" action:arrest', "--index", INDEX, "--limit", "5")
         run("timeline", "Telegram", "--interval", "month", "--index", INDEX)
+        # the same entity in Korean and English articles (텔레그램 is an alias of Telegram)
+        run("search", "entity:Telegram lang:ko", "--index", INDEX, "--limit", "3")
+        run("search", "딥페이크 텔레그램", "--index", INDEX, "--limit", "3")
         run("entities", "--type", "AGENCY", "--limit", "8", "--index", INDEX)
     finally:
         newsroom.stop()
