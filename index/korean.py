@@ -53,41 +53,59 @@ def _analyzer():
         return _kiwi
 
 
-def stems(text: str) -> list[str]:
-    """One token per word of `text`: Hangul words as their stem, other words lower-cased.
-    Words that are only particles, endings or adverbs give no token."""
+def analyze(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(stem, its noun morphemes) for every word of `text` that has a stem: Hangul words through
+    the analyzer, other words lower-cased as they are. Words that are only particles, endings or
+    adverbs give nothing."""
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-    if not words:
-        return []
     if not any(has_hangul(w) for _, _, w in words):
-        return [w.lower() for _, _, w in words]
+        return [(w.lower(), ()) for _, _, w in words]
     starts = [s for s, _, _ in words]
     morphemes: list[list[tuple[str, str]]] = [[] for _ in words]
-    tokens = _analyzer().tokenize(text)
-    for t in tokens:
+    for t in _analyzer().tokenize(text):
         i = bisect.bisect_right(starts, t.start) - 1
         if i >= 0 and t.start < words[i][1]:
             morphemes[i].append((t.form, t.tag))
     out = []
     for (_, _, word), parts in zip(words, morphemes):
         if not has_hangul(word):
-            out.append(word.lower())
+            out.append((word.lower(), ()))
             continue
-        stem = _stem(parts)
+        stem, nouns = _stem(parts)
         if stem:
-            out.append(stem.lower())
+            out.append((stem.lower(), nouns))
     return out
 
 
-def _stem(parts: list[tuple[str, str]]) -> str:
+def stems(text: str) -> list[str]:
+    """One token per word of `text`: Hangul words as their stem (경찰청이 -> 경찰청), others lower-cased."""
+    return [stem for stem, _ in analyze(text)]
+
+
+def _stem(parts: list[tuple[str, str]]) -> tuple[str, tuple[str, ...]]:
     if parts and parts[0][1] in _VERB_TAGS:
-        return parts[0][0]
+        return parts[0][0], ()
     stem = []
     for form, tag in parts:
         if tag not in _STEM_TAGS:
             break
         stem.append(form)
-    return "".join(stem)
+    return "".join(stem), tuple(stem)
+
+
+def compound_parts(text: str) -> str:
+    """The pieces of the compound stems of `text` (경기남부경찰청 -> 경기 남부 경찰청 경기남부
+    남부경찰청): a one-word query then also finds a word inside a compound, as nori's
+    decompounding does on Elasticsearch. Phrases are matched on the stems only."""
+    out = []
+    for _, nouns in analyze(text):
+        n = len(nouns)
+        for size in range(1, n):
+            for start in range(0, n - size + 1):
+                piece = "".join(nouns[start:start + size])
+                if len(piece) >= 2 and has_hangul(piece):
+                    out.append(piece.lower())
+    return " ".join(out)
 
 
 def indexed_text(text: str) -> str:
@@ -107,7 +125,7 @@ def query_words(words: tuple[str, ...]) -> tuple[str, ...]:
 # written by sqlite_write() since the triggers of the other two tables cannot run the analyzer.
 SQLITE_TABLE = "articles_fts_ko"
 SQLITE_SCHEMA = f"""
-CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5(title, body, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5(title, body, parts, tokenize='unicode61 remove_diacritics 2');
 CREATE TRIGGER IF NOT EXISTS articles_ad_ko AFTER DELETE ON articles BEGIN
     DELETE FROM {SQLITE_TABLE} WHERE rowid = old.rowid;
 END;
@@ -117,20 +135,21 @@ END;
 def sqlite_write(db, rowid: int, title: str, body: str, language: str | None) -> None:
     db.execute(f"DELETE FROM {SQLITE_TABLE} WHERE rowid = ?", (rowid,))
     if is_korean(language):
-        db.execute(f"INSERT INTO {SQLITE_TABLE}(rowid, title, body) VALUES (?, ?, ?)",
-                   (rowid, indexed_text(title), indexed_text(body)))
+        db.execute(f"INSERT INTO {SQLITE_TABLE}(rowid, title, body, parts) VALUES (?, ?, ?, ?)",
+                   (rowid, indexed_text(title), indexed_text(body), compound_parts(title + "\n" + body)))
 
 
 def fts_phrase(words: tuple[str, ...], prefix: bool) -> str:
     """The FTS5 MATCH phrase for a query word or phrase that contains Hangul."""
     found = query_words(words) or tuple(w.lower() for w in words)   # only particles: match them as written
-    phrase = '"' + " ".join(w.replace('"', "") for w in found) + '"'
-    return phrase + " *" if prefix else phrase
+    phrase = '"' + " ".join(w.replace('"', "") for w in found) + '"' + (" *" if prefix else "")
+    # one word: any column, compound pieces included; a phrase: the stems of title and body
+    return phrase if len(found) == 1 else "{title body} : " + phrase
 
 
 # -- snippets (both backends) ---------------------------------------------------------------
 def mark(body: str, words: list[tuple[str, ...]]) -> str:
-    """`body` with the query stems that begin its words between OPEN and CLOSE — the
+    """`body` with the query stems found in its words between OPEN and CLOSE — the
     marked text index/es_query.snippet() cuts into a snippet."""
     from .es_query import CLOSE, OPEN      # (es_query imports this module)
     wanted = {s for w in words for s in query_words(w)}
@@ -139,11 +158,11 @@ def mark(body: str, words: list[tuple[str, ...]]) -> str:
     out = []
     for token in body.split(" "):
         core = _WORD.search(token)
-        stem = core and has_hangul(core.group()) and next(
-            (s for s in sorted(wanted, key=len, reverse=True) if core.group().lower().startswith(s)), None)
+        word = core.group().lower() if core and has_hangul(core.group()) else ""
+        stem = next((s for s in sorted(wanted, key=len, reverse=True) if s in word), None) if word else None
         if stem:          # the stem is marked, not its particle: 딥페이크를 -> <mark>딥페이크</mark>를
-            end = core.start() + len(stem)
-            token = token[:core.start()] + OPEN + token[core.start():end] + CLOSE + token[end:]
+            start = core.start() + word.index(stem)
+            token = token[:start] + OPEN + token[start:start + len(stem)] + CLOSE + token[start + len(stem):]
         out.append(token)
     return " ".join(out)
 

@@ -28,6 +28,8 @@ CORPUS = [
     art("k3", "국회, 딥페이크 성범죄 처벌법 개정안 통과",
         ["국회는 26일 본회의에서 딥페이크 성착취물을 소지하거나 시청한 사람도 처벌하는 개정안을 통과시켰다."],
         "2024-09-26T15:00:00+09:00", actions=["legislation"]),
+    art("k4", "경기남부경찰청, 대화방 운영자 검거", ["경기남부경찰청은 대화방 운영자를 검거했다고 29일 밝혔다."],
+        "2024-08-29T14:05:00+09:00", actions=["arrest"]),
     # Hangul in an English article is not analysed (its language says how to read it)
     art("e1", "Police probe Telegram over deepfakes",
         ["Police said the word 딥페이크를 is used in Korean for deepfakes spread on Telegram."],
@@ -55,7 +57,9 @@ def ids(ix, q):
     ("딥페이크", {"k1", "k2", "k3"}),             # 딥페이크, 딥페이크가, 딥페이크를
     ("텔레그램에서", {"k1", "k2"}),              # the query's own particle is dropped too
     ("딥페이크를", {"k1", "k2", "k3"}),
-    ("경찰청", {"k2"}),                          # 경찰청이
+    ("경찰청", {"k2", "k4"}),                    # 경찰청이; inside the compound 경기남부경찰청 too
+    ("경기남부경찰청", {"k4"}),
+    ("검거", {"k4"}),                            # 검거했다
     ("성착취물", {"k2", "k3"}),                  # 성착취물에, 성착취물을
     ("개정안", {"k3"}),                          # 개정안을
     ("딥페이크 삭제", {"k2"}),                    # default AND
