@@ -41,7 +41,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")
 _PARTICLES = sorted("""이 가 은 는 을 를 의 에 에서 에게 께서 으로 로 와 과 도 만 까지 부터 이나 나 이며 며 이고
     이다 였다 이었다 처럼 보다 이라고 라고 이라는 라는 이란 란 엔 측 들 께 한테 더러 마저 조차 으로부터 로부터 하고
     랑 이랑""".split(), key=len, reverse=True)
-_AFTER_NAME = r"(?:%s){0,3}(?![\uac00-\ud7a3A-Za-z0-9])" % "|".join(_PARTICLES)
+# what may follow a name inside its word (also used by the web UI to mark names in Korean text)
+AFTER_NAME = r"(?:%s){0,3}(?![\uac00-\ud7a3A-Za-z0-9])" % "|".join(_PARTICLES)
 _BEFORE_NAME = r"(?<![\uac00-\ud7a3A-Za-z0-9])"
 _PARTICLE_TAIL = re.compile(r"(?:%s){0,3}[^\w]*" % "|".join(_PARTICLES))
 _NOUN_TAGS = ("NNG", "NNP", "XPN", "XSN", "SL", "SN", "NR")
@@ -103,7 +104,7 @@ class KoreanAnalyzer:
         self._canonical = names
         self._types = {e.name: e.type for e in gazetteer.entries}
         alternation = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True))
-        self._names = re.compile(f"{_BEFORE_NAME}({alternation}){_AFTER_NAME}") if names else None
+        self._names = re.compile(f"{_BEFORE_NAME}({alternation}){AFTER_NAME}") if names else None
         self._kiwi = None
         self._lock = threading.Lock()
 
