@@ -62,6 +62,7 @@ def _by_count(field: str, size: int) -> dict:
 # SQLite's _facets: sources (all), the 15 commonest entities as "Name|TYPE", entity types, actions
 FACET_AGGS = {
     "source": _by_count("source", 10_000),
+    "language": _by_count("language.lower", 100),
     "entity": {"nested": {"path": "entities"},
                "aggs": {"groups": dict(_by_count("entities.group", 15), aggs={
                    "shown": {"terms": {"field": "entities.key", "size": 1}}})}},
@@ -73,6 +74,7 @@ FACET_AGGS = {
 def facets(aggs: dict) -> dict[str, list[tuple[str, int]]]:
     return {
         "source": [(b["key"], b["doc_count"]) for b in aggs["source"]["buckets"]],
+        "language": [(b["key"], b["doc_count"]) for b in aggs["language"]["buckets"]],
         "entity": [(b["shown"]["buckets"][0]["key"], b["doc_count"]) for b in aggs["entity"]["groups"]["buckets"]],
         "type": [(b["key"], b["doc_count"]) for b in aggs["type"]["buckets"]],
         "action": [(b["key"], b["doc_count"]) for b in aggs["action"]["buckets"]],

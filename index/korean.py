@@ -93,12 +93,12 @@ def _stem(parts: list[tuple[str, str]]) -> tuple[str, tuple[str, ...]]:
     return "".join(stem), tuple(stem)
 
 
-def compound_parts(text: str) -> str:
-    """The pieces of the compound stems of `text` (경기남부경찰청 -> 경기 남부 경찰청 경기남부
-    남부경찰청): a one-word query then also finds a word inside a compound, as nori's
+def compound_parts(analyzed: list[tuple[str, tuple[str, ...]]]) -> str:
+    """The pieces of the compound stems of analyze()'s output (경기남부경찰청 -> 경기 남부 경찰청
+    경기남부 남부경찰청): a one-word query then also finds a word inside a compound, as nori's
     decompounding does on Elasticsearch. Phrases are matched on the stems only."""
     out = []
-    for _, nouns in analyze(text):
+    for _, nouns in analyzed:
         n = len(nouns)
         for size in range(1, n):
             for start in range(0, n - size + 1):
@@ -106,11 +106,6 @@ def compound_parts(text: str) -> str:
                 if len(piece) >= 2 and has_hangul(piece):
                     out.append(piece.lower())
     return " ".join(out)
-
-
-def indexed_text(text: str) -> str:
-    """What goes into the Korean full-text table for one field."""
-    return " ".join(stems(text))
 
 
 def query_words(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -135,8 +130,10 @@ END;
 def sqlite_write(db, rowid: int, title: str, body: str, language: str | None) -> None:
     db.execute(f"DELETE FROM {SQLITE_TABLE} WHERE rowid = ?", (rowid,))
     if is_korean(language):
+        title_words, body_words = analyze(title), analyze(body)
         db.execute(f"INSERT INTO {SQLITE_TABLE}(rowid, title, body, parts) VALUES (?, ?, ?, ?)",
-                   (rowid, indexed_text(title), indexed_text(body), compound_parts(title + "\n" + body)))
+                   (rowid, " ".join(w for w, _ in title_words), " ".join(w for w, _ in body_words),
+                    compound_parts(title_words + body_words)))
 
 
 def fts_phrase(words: tuple[str, ...], prefix: bool) -> str:

@@ -449,6 +449,8 @@ class SQLiteIndex:
         return {
             "source": q(f"SELECT source, count(*) c FROM articles WHERE rowid IN ({matched}) "
                         "GROUP BY source ORDER BY c DESC, source", params).fetchall(),
+            "language": q(f"SELECT lower(language), count(*) c FROM articles WHERE rowid IN ({matched}) "
+                          "AND language IS NOT NULL GROUP BY lower(language) ORDER BY c DESC, 1", params).fetchall(),
             "entity": q(f"SELECT name || '|' || type, count(*) c FROM entities WHERE article IN ({matched}) "
                         "GROUP BY name, type ORDER BY c DESC, name LIMIT 15", params).fetchall(),
             "type": q(f"SELECT type, count(DISTINCT article) c FROM entities WHERE article IN ({matched}) "
