@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from newsroom import sources_yaml
@@ -21,6 +22,19 @@ def run(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "policywatch.cli", *args], check=True)
 
 
+def cross_language(entity: str, start: datetime, end: datetime) -> str:
+    """One line saying how the timeline's month splits by language."""
+    from index import SearchRequest, open_index, parse
+    ix = open_index(INDEX)
+    try:
+        counts = {lang: ix.search(SearchRequest(parse(f'entity:"{entity}" lang:{lang}'), date_from=start,
+                                                date_to=end, limit=1, facets=False)).total for lang in ("en", "ko")}
+    finally:
+        ix.close()
+    return (f"{entity} in {start:%B %Y}: {counts['en']} English + {counts['ko']} Korean articles = "
+            f"{sum(counts.values())} (Korean ones name it 텔레그램, an alias of the same entity)")
+
+
 def main() -> int:
     DATA.mkdir(exist_ok=True)
     newsroom = start(outlets=OUTLETS)           # the Korean outlet too: one timeline across languages
@@ -33,6 +47,8 @@ def main() -> int:
         run("search", 'telegram AND (deepfake OR deepfakes)', "--index", INDEX, "--limit", "5")
         run("search", 'entity:"Pavel Durov" action:arrest', "--index", INDEX, "--limit", "5")
         run("timeline", "Telegram", "--interval", "month", "--index", INDEX)
+        print(cross_language("Telegram", datetime(2024, 9, 1, tzinfo=timezone.utc),
+                             datetime(2024, 10, 1, tzinfo=timezone.utc)), flush=True)
         # the same entity in Korean and English articles (텔레그램 is an alias of Telegram)
         run("search", "entity:Telegram lang:ko", "--index", INDEX, "--limit", "3")
         run("search", "딥페이크 텔레그램", "--index", INDEX, "--limit", "3")
