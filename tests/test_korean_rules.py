@@ -90,3 +90,19 @@ def test_agency_names_and_negated_cues_trigger_no_action(analyzer):
     # 국가수사본부 names an agency (no 수사); "수사하지 않았다" and "삭제를 검토" are not actions taken
     analysis = analyzer.analyze("국가수사본부장이 취임했다. 경찰은 텔레그램을 수사하지 않았다. 방심위는 삭제를 검토하고 있다.")
     assert analysis.actions == []
+
+
+def test_tables_align_korean_titles_by_terminal_columns():
+    import io
+    import unicodedata
+
+    from policywatch.output import write_table
+    out = io.StringIO()
+    write_table([{"title": "경찰, 텔레그램 내사 착수", "source": "yonhap_ko"},
+                 {"title": "Police probe Telegram", "source": "yonhap"}], ["title", "source"], out)
+
+    def column_of_source(line: str) -> int:
+        head = line[:line.index("yonhap")]
+        return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in head)
+    rows = out.getvalue().splitlines()[1:]
+    assert column_of_source(rows[0]) == column_of_source(rows[1])
