@@ -18,7 +18,6 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from nlp.korean import is_korean_text
 
 SEOUL = ZoneInfo("Asia/Seoul")
 _NAME = r"[\uac00-\ud7a3]{2,4}"
@@ -48,6 +47,7 @@ _DATE = re.compile(
 def is_korean(language: str | None, body: list[str]) -> bool:
     if language:
         return language.lower().startswith("ko")
+    from nlp.korean import is_korean_text     # imported here: the nlp package loads spaCy
     return is_korean_text(" ".join(body[:5]))
 
 
