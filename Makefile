@@ -55,6 +55,7 @@ chromium:
 bench: install
 	$(BIN)/python bench/extraction_eval.py
 	$(BIN)/python bench/nlp_eval.py
+	$(BIN)/python bench/korean_eval.py
 	$(BIN)/python bench/crawl_rate.py --articles 1000
 	$(BIN)/python bench/incremental.py --articles 1000
 	$(BIN)/python bench/crawl_memory.py

@@ -30,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
 from . import es_docs as docs
+from . import korean
 from . import es_query as dsl
 from . import timeline as tl
 from .base import (INTERVALS, EntityCount, Hit, IndexConfigError, IndexError_, IndexUnavailable, Revision,
@@ -42,7 +43,7 @@ from .spool import Spool, spool_path
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3   # 3: title_ko/body_ko (Korean, nori)
 DEFAULT_NAME = "policywatch-articles"
 DEFAULT_SPOOL_DIR = "data/spool"
 TEMPLATE_FILE = Path(__file__).with_name("es") / "template.json"
@@ -196,7 +197,12 @@ class ElasticIndex:
             raise IndexConfigError(f"{self.location}: '{self.name}' is an index, not an alias; "
                                    "pick another NAME in the URL or `policywatch copy` it into one")
         if not indices:
-            self.put_template()
+            try:
+                self.put_template()
+            except ApiError as exc:
+                if problem := korean.missing_analyzer(exc):
+                    raise IndexConfigError(f"{self.location}: {problem}") from exc
+                raise
             versions = self.versions()
             target = versions[-1] if versions else f"{self.name}-v1"
             try:

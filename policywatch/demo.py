@@ -2,7 +2,7 @@
 search and a timeline — what a new user sees first. `make serve` (`python -m policywatch.demo
 serve`) starts the same newsroom beside the web UI, so the demo's "original ↗" links work.
 
-The newsroom listens on fixed local ports (127.0.0.1:8765 and 8766 by default), so its URLs, and
+The newsroom listens on fixed local ports (127.0.0.1:8765, 8766 and 8768 by default), so its URLs, and
 with them the articles' ids, are the same on every run: a second `make demo` finds every article
 unchanged instead of adding a second copy of each. It serves the demo's newsroom: pages that exist
 only for tests (a <script> in a headline) are left out."""
@@ -11,14 +11,15 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from newsroom import NewsroomError, sources_yaml, start
 
 DATA = Path("data")
 INDEX = "sqlite:///data/policywatch.db"
-PORT = 8765                   # yonhap here, dmr on the next port
-OUTLETS = ("yonhap", "dmr")   # the faults outlet is for tests
+PORT = 8765                   # yonhap here, dmr on the next port, yonhap_ko on PORT+3 (faults' place)
+OUTLETS = ("yonhap", "dmr", "yonhap_ko")   # the faults outlet is for tests; Korean: one timeline across languages
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false"]   # our own server: no need to wait
 
 
@@ -28,13 +29,26 @@ def run(*args: str) -> None:
 
 
 def start_newsroom(port: int):
-    """The demo's newsroom on port and port+1; NewsroomError (with a hint) when a port is taken."""
+    """The demo's newsroom on fixed ports from `port`; NewsroomError (with a hint) when a port is taken."""
     try:
         return start(ports=port, outlets=OUTLETS, test_pages=False)
     except NewsroomError as exc:
         raise NewsroomError(f"{exc} — is another demo or `make serve` running? Stop it, or choose other "
                             f"ports with `make demo DEMO_PORT=N` (the same N every time, or the articles "
                             "are indexed again under new URLs)") from None
+
+
+def cross_language(index: str, entity: str, start: datetime, end: datetime) -> str:
+    """One line saying how the timeline's month splits by language."""
+    from index import SearchRequest, open_index, parse
+    ix = open_index(index)
+    try:
+        counts = {lang: ix.search(SearchRequest(parse(f'entity:"{entity}" lang:{lang}'), date_from=start,
+                                                date_to=end, limit=1, facets=False)).total for lang in ("en", "ko")}
+    finally:
+        ix.close()
+    return (f"{entity} in {start:%B %Y}: {counts['en']} English + {counts['ko']} Korean articles = "
+            f"{sum(counts.values())} (Korean ones name it 텔레그램, an alias of the same entity)")
 
 
 def demo(index: str, port: int) -> int:
@@ -48,6 +62,11 @@ def demo(index: str, port: int) -> int:
         run("search", 'telegram AND (deepfake OR deepfakes)', "--index", index, "--limit", "5")
         run("search", 'entity:"Pavel Durov" action:arrest', "--index", index, "--limit", "5")
         run("timeline", "Telegram", "--interval", "month", "--index", index)
+        print(cross_language(index, "Telegram", datetime(2024, 9, 1, tzinfo=timezone.utc),
+                             datetime(2024, 10, 1, tzinfo=timezone.utc)), flush=True)
+        # the same entity in Korean and English articles (텔레그램 is an alias of Telegram)
+        run("search", "entity:Telegram lang:ko", "--index", index, "--limit", "3")
+        run("search", "딥페이크 텔레그램", "--index", index, "--limit", "3")
         run("entities", "--type", "AGENCY", "--limit", "8", "--index", index)
     finally:
         newsroom.stop()

@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import sys
+import unicodedata
 from typing import Iterable, TextIO
 
 _MARK = re.compile(r"</?mark>")
@@ -73,7 +74,7 @@ def write_table(rows: list[dict], columns: list[str], out: TextIO, widths: dict[
     widths = dict(widths or {})
     cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
     for i, c in enumerate(columns):
-        natural = max(len(c), *(len(row[i]) for row in cells))
+        natural = max(len(c), *(_width(row[i]) for row in cells))
         widths[c] = min(widths.get(c, natural), natural)
     total = shutil.get_terminal_size((140, 20)).columns
     flexible = [c for c in columns if widths[c] > 30]
@@ -82,11 +83,20 @@ def write_table(rows: list[dict], columns: list[str], out: TextIO, widths: dict[
         widths[widest] -= 1
 
     def fit(text: str, width: int) -> str:
-        return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+        if _width(text) > width:
+            while text and _width(text) > width - 1:
+                text = text[:-1]
+            text += "…"
+        return text + " " * (width - _width(text))
 
-    out.write("  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip() + "\n")
+    out.write("  ".join(fit(c.upper(), widths[c]) for c in columns).rstrip() + "\n")
     for row in cells:
-        out.write("  ".join(fit(v, widths[c]).ljust(widths[c]) for v, c in zip(row, columns)).rstrip() + "\n")
+        out.write("  ".join(fit(v, widths[c]) for v, c in zip(row, columns)).rstrip() + "\n")
+
+
+def _width(text: str) -> int:
+    """Terminal columns of `text`: Hangul, CJK and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def stdout() -> TextIO:

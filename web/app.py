@@ -50,9 +50,10 @@ def search_form(q: str = "", date_from: Annotated[str, Query(alias="from")] = ""
                 source: Annotated[list[str], Query()] = [], entity: Annotated[list[str], Query()] = [],
                 type_: Annotated[list[str], Query(alias="type")] = [], action: Annotated[list[str], Query()] = [],
                 sort: Literal["relevance", "date"] = "relevance",
-                page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1) -> SearchForm:
+                page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+                lang: Annotated[list[str], Query(description="article language (ISO 639-1), e.g. ko")] = []) -> SearchForm:
     """The search state: the query language in `q`, plus filters (repeat a parameter for several values)."""
-    return SearchForm.of(q, date_from, to, source, entity, type_, action, sort, page)
+    return SearchForm.of(q, date_from, to, source, entity, type_, action, sort, page, lang=lang)
 
 
 def timeline_options(interval: Literal["day", "week", "month"] = "month",
@@ -122,9 +123,9 @@ def save_search(request: Request, services: Svc, name: Annotated[str, Form()], q
                 source: Annotated[list[str], Form()] = [], entity: Annotated[list[str], Form()] = [],
                 type_: Annotated[list[str], Form(alias="type")] = [], action: Annotated[list[str], Form()] = [],
                 sort: Annotated[str, Form()] = "relevance", token: Annotated[str | None, Form()] = None,
-                header_token: TokenHeader = None):
+                header_token: TokenHeader = None, lang: Annotated[list[str], Form()] = []):
     check_write(request, services, header_token or token)
-    form = SearchForm.of(q, date_from, to, source, entity, type_, action, sort)
+    form = SearchForm.of(q, date_from, to, source, entity, type_, action, sort, lang=lang)
     saved_searches.save(services, name, form)
     return RedirectResponse("/saved", 303)
 

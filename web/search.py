@@ -21,8 +21,8 @@ from .errors import BadRequest
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
-LIST_FIELDS = ("source", "entity", "type", "action")
-FIELD_LABELS = {"source": "Outlet", "entity": "Entity", "type": "Type", "action": "Action"}
+LIST_FIELDS = ("source", "lang", "entity", "type", "action")
+FIELD_LABELS = {"source": "Outlet", "lang": "Language", "entity": "Entity", "type": "Type", "action": "Action"}
 
 
 @dataclass
@@ -35,12 +35,14 @@ class SearchForm:
     entity: list[str] = field(default_factory=list)
     type: list[str] = field(default_factory=list)
     action: list[str] = field(default_factory=list)
+    lang: list[str] = field(default_factory=list)      # article languages (ISO 639-1), the language facet
     sort: str = "relevance"
     page: int = 1
 
     @classmethod
     def of(cls, q: str | None = "", date_from: str | None = "", date_to: str | None = "",
-           source=(), entity=(), type=(), action=(), sort: str | None = "relevance", page=1) -> "SearchForm":
+           source=(), entity=(), type=(), action=(), sort: str | None = "relevance", page=1,
+           lang=()) -> "SearchForm":
         """A cleaned form: blank values dropped, repeats removed, sort and page checked."""
         def values(items) -> list[str]:
             seen: list[str] = []
@@ -57,7 +59,8 @@ class SearchForm:
         if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
             raise BadRequest(f"page must be a number from 1 to {MAX_PAGE}")
         return cls(q=(q or "").strip(), date_from=(date_from or "").strip(), date_to=(date_to or "").strip(),
-                   source=values(source), entity=values(entity), type=values(type), action=values(action),
+                   source=values(source), lang=values(lang), entity=values(entity), type=values(type),
+                   action=values(action),
                    sort=sort, page=int(page_text))
 
     @classmethod
@@ -146,6 +149,9 @@ def build_query(services, form: SearchForm) -> Node:
     if form.source:
         sources = [Filter("source", s.lower()) for s in form.source]
         items.append(sources[0] if len(sources) == 1 else Or(tuple(sources)))
+    if form.lang:
+        languages = [Filter("lang", v.lower()) for v in form.lang]
+        items.append(languages[0] if len(languages) == 1 else Or(tuple(languages)))
     items += [Filter("entity", services.canonical(e)) for e in form.entity]
     for t in form.type:
         if t.upper() not in ENTITY_TYPES:
@@ -228,6 +234,7 @@ def api_result(page: SearchPage) -> dict:
         "pages": page.pages, "hits": [hit_record(h) for h in result.hits],
         "facets": {
             "source": [{"name": n, "count": c} for n, c in page.facet("source")],
+            "language": [{"name": n, "count": c} for n, c in page.facet("language")],
             "entity": [{"name": e["name"], "type": e["type"], "count": e["count"]} for e in page.entity_facet()],
             "type": [{"name": n, "count": c} for n, c in page.facet("type")],
             "action": [{"name": n, "count": c} for n, c in page.facet("action")],
