@@ -32,7 +32,7 @@ from bench.index_bench import load, measure, percentile, synthesise  # noqa: E40
 from bench.machine import cpu_model  # noqa: E402
 
 from index import SearchRequest, open_index, parse  # noqa: E402
-from index.base import IndexError_  # noqa: E402
+from index.base import IndexFailure  # noqa: E402
 
 
 def _get(base: str, path: str, timeout: float = 130) -> dict:
@@ -60,7 +60,7 @@ def recovery(cluster: str, url: str) -> dict[str, float]:
         try:
             ix.search(SearchRequest(parse("telegram"), limit=5))
             break
-        except IndexError_:
+        except IndexFailure:
             time.sleep(0.1)
         finally:
             ix.close()

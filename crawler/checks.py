@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from scrapy.settings import Settings
 
+from common.errors import BadUsage
+
 from . import settings as defaults
 
 
-class SettingsError(ValueError):
+class SettingsError(BadUsage):
     """A crawl setting that cannot be used; str() names the setting and what it takes."""
 
 

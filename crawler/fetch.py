@@ -4,10 +4,12 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 
+from common.errors import WorkFailed
+
 from .settings import DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, USER_AGENT
 
 
-class FetchError(Exception):
+class FetchError(WorkFailed):
     pass
 
 

@@ -13,7 +13,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from index.base import IndexError_
+from index.base import IndexFailure
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def leased(store, names: list[str], ttl: float = LEASE_SECONDS, renew_every: flo
                     if not store.renew(name, owner, ttl):
                         logger.error("lost the crawl lease on %s (it expired and another crawler took it): "
                                      "that source may be crawled twice this time", name)
-                except IndexError_ as exc:  # the node is briefly away: say so, retry next round
+                except IndexFailure as exc:  # the node is briefly away: say so, retry next round
                     logger.warning("could not renew the crawl lease on %s: %s", name, exc)
 
     renewer = threading.Thread(target=renew, name="lease-renewal", daemon=True)
@@ -83,5 +83,5 @@ def leased(store, names: list[str], ttl: float = LEASE_SECONDS, renew_every: flo
         for name in held:
             try:
                 store.release(name, owner)
-            except IndexError_ as exc:      # the lease then expires on its own
+            except IndexFailure as exc:      # the lease then expires on its own
                 logger.warning("could not release the crawl lease on %s (it expires in %.0f s): %s", name, ttl, exc)

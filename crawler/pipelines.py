@@ -15,7 +15,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
-from index import Article, IndexError_, content_hash, open_index
+from index import Article, IndexFailure, content_hash, open_index
 from index.base import UrlState
 from index.document import ActionRef, EntityRef
 
@@ -108,7 +108,7 @@ class ArticlePipeline:
     def open_spider(self):
         try:
             self.index = open_index(self.index_url, **self.index_options)
-        except IndexError_ as exc:
+        except IndexFailure as exc:
             raise NotConfigured(str(exc)) from exc
         # 'spawn': forking a process that runs Twisted's reactor and threads is unsafe.
         self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
@@ -131,7 +131,7 @@ class ArticlePipeline:
         try:
             self.index.record_runs(source_runs(self.stats.get_stats(), [s.name for s in self.crawler.spider.sources]))
             self.stats.set_value(RUNS_RECORDED_KEY, True)
-        except IndexError_ as exc:
+        except IndexFailure as exc:
             logger.warning("could not record this crawl run: %s", exc)
 
     def spider_closed(self, spider, reason):
@@ -141,7 +141,7 @@ class ArticlePipeline:
             clean = [st for st in self.feed_states if not stats.get(f"policywatch/{st.source}/errors")]
             if reason == "finished" and clean:
                 self.index.save_url_states(clean)
-        except IndexError_ as exc:
+        except IndexFailure as exc:
             logger.warning("could not save feed validators (the next crawl reads the feeds in full): %s", exc)
         finally:
             self.index.close()
@@ -242,7 +242,7 @@ class ArticlePipeline:
         if states:
             try:
                 self.index.save_url_states(states)
-            except IndexError_ as exc:
+            except IndexFailure as exc:
                 logger.warning("could not save %d URL states (the next crawl fetches them again): %s", len(states), exc)
 
     def _write(self, batch: list[Article]) -> None:
@@ -253,7 +253,7 @@ class ArticlePipeline:
             states = [st for a in articles for st in self.article_states.pop(a.id, [])]
             try:
                 result = self.index.write(articles)
-            except IndexError_ as exc:
+            except IndexFailure as exc:
                 count(self.stats, source, "errors", "index write failed", len(articles))
                 logger.error("could not write %d articles to the index: %s", len(articles), exc)
                 continue

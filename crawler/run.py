@@ -8,7 +8,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from twisted.logger import globalLogBeginner
 
-from index import IndexError_, open_index
+from index import IndexFailure, open_index
 
 from . import settings as default_settings
 from .checks import check_settings
@@ -106,5 +106,5 @@ def _record_failed(settings: Settings, stats: dict, names: list[str]) -> None:
             index.record_runs(source_runs(stats, names))
         finally:
             index.close()
-    except IndexError_ as exc:
+    except IndexFailure as exc:
         logger.warning("could not record this crawl run: %s", exc)

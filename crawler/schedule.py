@@ -15,6 +15,8 @@ from datetime import datetime, timedelta, timezone
 
 from croniter import croniter
 
+from common.errors import BadUsage
+
 from .sources import Source
 
 logger = logging.getLogger(__name__)
@@ -23,7 +25,7 @@ _INTERVAL = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$", re.IGNORECASE)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-class ScheduleError(ValueError):
+class ScheduleError(BadUsage):
     pass
 
 

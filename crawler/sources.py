@@ -11,13 +11,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from common.errors import BadUsage
+
 DEFAULT_SOURCES = Path(__file__).with_name("sources.yaml")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _FIELDS = {"name", "title", "feeds", "sitemaps", "start_urls", "article_urls", "allowed_domains",
            "language", "schedule", "timezone", "max_listing_pages", "enabled"}
 
 
-class SourcesError(ValueError):
+class SourcesError(BadUsage):
     """A sources file that cannot be used; str() names the file and the entry."""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .base import (Index, IndexConfigError, IndexError_, IndexMissing, IndexUnavailable, SearchRequest,
+from .base import (Index, IndexConfigError, IndexFailure, IndexMissing, IndexUnavailable, SearchRequest,
                    SearchResult, WriteResult)
 from .document import ActionRef, Article, EntityRef, content_hash
 from .query import QueryError, parse
@@ -47,5 +47,5 @@ def _sqlite(path: str, create: bool) -> Index:
 
 
 __all__ = ["open_index", "Index", "Article", "EntityRef", "ActionRef", "content_hash", "parse",
-           "QueryError", "SearchRequest", "SearchResult", "WriteResult", "IndexError_",
+           "QueryError", "SearchRequest", "SearchResult", "WriteResult", "IndexFailure",
            "IndexUnavailable", "IndexConfigError", "IndexMissing", "DEFAULT_INDEX"]

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Iterator, Protocol
 
+from common.errors import BadUsage, WorkFailed
+
 from .document import Article
 from .query import Node
 
@@ -13,19 +15,20 @@ INTERVALS = ("day", "week", "month")
 SORTS = ("relevance", "date")
 
 
-class IndexError_(Exception):
-    """Base of the index's errors; str() is a message fit for a user."""
+class IndexFailure(WorkFailed):
+    """Base of the index's errors: work on the index failed (exit 1, HTTP 503)."""
 
 
-class IndexUnavailable(IndexError_):
+class IndexUnavailable(IndexFailure):
     """The backend cannot be reached (an Elasticsearch node down, a database locked)."""
 
 
-class IndexConfigError(IndexError_):
-    """A bad --index URL or option."""
+class IndexConfigError(BadUsage, IndexFailure):
+    """A bad --index URL or option: bad usage (exit 2, HTTP 400); still an IndexFailure, so code that
+    catches every index error while opening one catches it too."""
 
 
-class IndexMissing(IndexError_):
+class IndexMissing(IndexFailure):
     """The index does not exist and the caller may not create it (only crawl and import create one)."""
 
     def __init__(self, where: str):

@@ -33,7 +33,7 @@ from . import es_docs as docs
 from . import korean
 from . import es_query as dsl
 from . import timeline as tl
-from .base import (INTERVALS, EntityCount, Hit, IndexConfigError, IndexError_, IndexUnavailable, Revision,
+from .base import (INTERVALS, EntityCount, Hit, IndexConfigError, IndexFailure, IndexUnavailable, Revision,
                    SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
 from .document import Article
 from .es_leases import Leases
@@ -53,7 +53,7 @@ _PREVIOUS = ["fetched", "title", "body", "content_hash", "cluster", "first_seen"
              "detail.revisions"]
 
 
-class _Unavailable(Exception):
+class _SpoolInstead(Exception):
     """Internal: the node cannot take these articles now; spool them."""
 
     def __init__(self, reason: str, pending: list[Article]):
@@ -183,7 +183,7 @@ class ElasticIndex:
         except TransportError as exc:
             raise IndexUnavailable(f"Elasticsearch at {self.location} is unreachable: {_describe(exc)}") from exc
         except ApiError as exc:
-            raise IndexError_(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
+            raise IndexFailure(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
 
     def put_template(self) -> None:
         spec = load_template()
@@ -235,7 +235,7 @@ class ElasticIndex:
         except ApiError as exc:
             if exc.status_code in (429, 502, 503, 504):
                 raise IndexUnavailable(f"Elasticsearch at {self.location} is unavailable: {exc}") from exc
-            raise IndexError_(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
+            raise IndexFailure(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
 
     def _search(self, **body) -> dict:
         return self.run(lambda: self.client.search(index=self.name, **body).body)
@@ -265,28 +265,28 @@ class ElasticIndex:
             return result
         try:
             if time.monotonic() < self._down_until:
-                raise _Unavailable(self._down_reason, articles)
+                raise _SpoolInstead(self._down_reason, articles)
             self._try(lambda: self._ready or self._setup(), articles)
             if self._replay_after is not None and time.monotonic() >= self._replay_after:
                 self._replay(WriteResult())
             self._write_now(articles, result)
-        except _Unavailable as exc:
+        except _SpoolInstead as exc:
             self._to_spool(exc.pending, exc.reason, result)
         return result
 
     def _try(self, call, pending: list[Article]):
-        """Run a call on the write path: a refusal of the request itself raises IndexError_;
-        anything that says the node cannot take it now raises _Unavailable (spool `pending`)."""
+        """Run a call on the write path: a refusal of the request itself raises IndexFailure;
+        anything that says the node cannot take it now raises _SpoolInstead (spool `pending`)."""
         try:
             return call()
         except (TransportError, ApiError) as exc:
             if isinstance(exc, ApiError) and not _transient(exc.status_code, None):
-                raise IndexError_(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
+                raise IndexFailure(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
             self._went_down(exc)
-            raise _Unavailable(_describe(exc), pending) from exc
+            raise _SpoolInstead(_describe(exc), pending) from exc
 
     def _write_now(self, articles: list[Article], result: WriteResult) -> None:
-        """Write to the node; raises _Unavailable with what it could not take (spool those)."""
+        """Write to the node; raises _SpoolInstead with what it could not take (spool those)."""
         stored = {aid: d.get("content_hash") for aid, d in
                   self._try(lambda: self._stored(list(dict.fromkeys(a.id for a in articles)), ["content_hash"]),
                             articles).items()}
@@ -366,9 +366,9 @@ class ElasticIndex:
         broken = next((error for _, error in sent if error is not None), None)
         if broken is not None:
             self._went_down(broken)
-            raise _Unavailable(_describe(broken), retry + [a for aid, a in latest.items() if aid not in done])
+            raise _SpoolInstead(_describe(broken), retry + [a for aid, a in latest.items() if aid not in done])
         if retry:
-            raise _Unavailable(reasons[0], retry)
+            raise _SpoolInstead(reasons[0], retry)
         self._down_until = 0.0
 
     def _went_down(self, exc: Exception) -> None:
@@ -397,7 +397,7 @@ class ElasticIndex:
             articles = [a for _, a in batch]
             try:
                 self._write_now(articles, result)
-            except _Unavailable as exc:
+            except _SpoolInstead as exc:
                 pending = {a.id for a in exc.pending}
                 self.spool.remove([seq for seq, a in batch if a.id not in pending])
                 return self._replay_stopped(result, exc.reason)
@@ -660,7 +660,7 @@ class ElasticIndex:
             # No second warning if it has not: the spooling one already said what happened.
             try:
                 self.flush()
-            except IndexError_ as exc:
+            except IndexFailure as exc:
                 still_down = f" ({exc})"
             waiting = self.spool.count()
         if waiting:

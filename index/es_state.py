@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
 from . import dedup
-from .base import IndexError_, SourceRun, UrlState
+from .base import IndexFailure, SourceRun, UrlState
 from .document import Article
 
 MAPPINGS = Path(__file__).with_name("es")
@@ -78,7 +78,7 @@ class Clusters:
             response = self.client.msearch(searches=searches[start:start + 1000])
             for aid, answer in zip(ids[start // 2:], response["responses"]):
                 if "error" in answer:
-                    raise IndexError_(f"looking for near-duplicates failed: {answer['error']}")
+                    raise IndexFailure(f"looking for near-duplicates failed: {answer['error']}")
                 found[aid] = [(d["first_seen"] or "", d["id"], d["cluster"] or d["id"], dedup.from_hex(d.get("fingerprint")))
                               for d in (h["_source"] for h in answer["hits"]["hits"])]
         return found
@@ -148,7 +148,7 @@ def _bulk(client: Elasticsearch, actions, refresh: str | bool = False) -> None:
     try:
         helpers.bulk(client, actions, chunk_size=1000, refresh=refresh)
     except helpers.BulkIndexError as exc:
-        raise IndexError_(f"Elasticsearch refused {len(exc.errors)} record(s): {exc.errors[:1]}") from exc
+        raise IndexFailure(f"Elasticsearch refused {len(exc.errors)} record(s): {exc.errors[:1]}") from exc
 
 
 def run_doc(run: SourceRun) -> dict:

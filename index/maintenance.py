@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import open_index
-from .base import IndexConfigError, IndexError_, WriteResult
+from .base import IndexConfigError, IndexFailure, WriteResult
 from .query import MatchAll
 
 logger = logging.getLogger(__name__)
@@ -84,13 +84,13 @@ def _reindex(index) -> ReindexResult:
         copied = es.options(request_timeout=24 * 3600).reindex(
             source={"index": old}, dest={"index": new}, wait_for_completion=True, refresh=True)
         if copied.get("failures"):
-            raise IndexError_(f"reindexing {old} into {new} failed: {copied['failures'][:3]}")
+            raise IndexFailure(f"reindexing {old} into {new} failed: {copied['failures'][:3]}")
         refresh = load_template()["template"]["settings"]["index"]["refresh_interval"]
         es.indices.put_settings(index=new, settings={"index": {"refresh_interval": refresh}})
         es.indices.refresh(index=new)
         before, after = es.count(index=old)["count"], es.count(index=new)["count"]
         if before != after:
-            raise IndexError_(f"reindexing {old} into {new} copied {after} of {before} documents")
+            raise IndexFailure(f"reindexing {old} into {new} copied {after} of {before} documents")
         es.indices.update_aliases(actions=[{"remove": {"index": old, "alias": alias}},
                                            {"add": {"index": new, "alias": alias}}])
     except BaseException:

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Union
 
+from common.errors import BadUsage
+
 FILTER_FIELDS = ("source", "lang", "entity", "type", "action")
 ENTITY_TYPES = ("PERSON", "AGENCY", "PLATFORM", "ORG", "GPE", "LAW")
 ACTIONS = ("investigation", "arrest", "prosecution", "court", "legislation",
@@ -28,8 +30,11 @@ MAX_DEPTH = 20
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-class QueryError(ValueError):
+class QueryError(BadUsage):
     """A malformed query; str() is a one-line message fit for a user."""
+
+    def user_message(self) -> str:
+        return f"bad query: {self}"
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from common.errors import BadUsage, PolicyWatchError
 
-class NLPError(Exception):
+
+class NLPError(PolicyWatchError):
     """Base class for nlp/ errors."""
 
 
-class DataFileError(NLPError, ValueError):
+class DataFileError(NLPError, BadUsage):
     """A gazetteer or pattern file is malformed.
 
     ``path`` and ``where`` (e.g. ``"entries[12]"``) say which file and which

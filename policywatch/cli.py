@@ -12,11 +12,12 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from index import IndexConfigError, IndexError_, IndexMissing, QueryError, SearchRequest, open_index, parse
+from common.errors import BadUsage, PolicyWatchError
+from index import IndexConfigError, IndexFailure, IndexMissing, QueryError, SearchRequest, open_index, parse
 from index.base import INTERVALS, SORTS
 
 from . import __version__
-from .config import Config, UsageError, from_args, parse_range
+from .config import Config, from_args, parse_range
 from . import notes, output
 
 logger = logging.getLogger("policywatch")
@@ -123,18 +124,14 @@ def _set_overrides(items: list[str] | None) -> dict:
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep:
-            raise UsageError(f"--set takes KEY=VALUE, not '{item}'")
+            raise BadUsage(f"--set takes KEY=VALUE, not '{item}'")
         overrides[key.strip()] = value
     return overrides
 
 
 def _checked_settings(args, cfg: Config, overrides: dict):
-    from crawler.checks import SettingsError
     from crawler.run import crawl_settings
-    try:
-        return crawl_settings(args.sources, cfg.index_url, overrides)
-    except SettingsError as exc:
-        raise UsageError(str(exc)) from None
+    return crawl_settings(args.sources, cfg.index_url, overrides)   # a bad setting raises SettingsError (BadUsage)
 
 
 def cmd_crawl(args, cfg: Config) -> int:
@@ -243,15 +240,11 @@ def cmd_export(args, cfg: Config) -> int:
 
 def cmd_extract(args, cfg: Config) -> int:
     from crawler.extract import Hints, extract
-    from crawler.fetch import FetchError, fetch
+    from crawler.fetch import fetch
     if args.file:
         page, url, charset = Path(args.file).read_bytes(), args.url or Path(args.file).resolve().as_uri(), None
     else:
-        try:
-            page, url, charset = fetch(args.target)
-        except FetchError as exc:
-            print(f"policywatch: {exc}", file=sys.stderr)
-            return 1
+        page, url, charset = fetch(args.target)      # FetchError (WorkFailed): exit 1 from main
     result = extract(page, url, Hints(), charset).to_dict()
     result["entities"], result["actions"] = [], []
     if result["is_article"] and not args.no_nlp:
@@ -566,25 +559,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("elastic_transport").setLevel(logging.ERROR if args.verbose < 2 else logging.DEBUG)
     try:
         return args.func(args, from_args(args))
-    except QueryError as exc:
-        print(f"policywatch: bad query: {exc}", file=sys.stderr)
-        return 2
-    except (UsageError, IndexConfigError) as exc:
-        print(f"policywatch: {exc}", file=sys.stderr)
-        return 2
-    except IndexError_ as exc:
-        print(f"policywatch: {exc}", file=sys.stderr)
-        return 1
+    except PolicyWatchError as exc:   # the one place errors become exit codes: 2 bad usage, 1 work failed
+        print(f"policywatch: {exc.user_message()}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:      # the sources file and others carry their own message types
-        from crawler.sources import SourcesError
-        if isinstance(exc, SourcesError):
-            print(f"policywatch: {exc}", file=sys.stderr)
-            return 2
-        raise
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
+from common.errors import BadUsage
 from index import DEFAULT_INDEX
 
 ENV_INDEX = "POLICYWATCH_INDEX"
@@ -12,10 +13,6 @@ ENV_ES_API_KEY = "POLICYWATCH_ES_API_KEY"
 ENV_ES_CA_CERTS = "POLICYWATCH_ES_CA_CERTS"
 ENV_GAZETTEER = "POLICYWATCH_GAZETTEER"      # extra gazetteer files, separated by os.pathsep
 ENV_LOCK_DIR = "POLICYWATCH_LOCK_DIR"        # where per-source crawl locks live (default data/locks)
-
-
-class UsageError(ValueError):
-    """A bad flag value; exit code 2."""
 
 
 @dataclass
@@ -56,9 +53,9 @@ def parse_date(value: str | None, end: bool = False) -> datetime | None:
         else:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"bad date '{value}': use YYYY-MM-DD or an ISO 8601 date-time") from None
+        raise BadUsage(f"bad date '{value}': use YYYY-MM-DD or an ISO 8601 date-time") from None
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        raise UsageError(f"bad date '{value}': use a date from {FIRST_YEAR} to {LAST_YEAR}")
+        raise BadUsage(f"bad date '{value}': use a date from {FIRST_YEAR} to {LAST_YEAR}")
     if len(value) == 10:
         return moment + timedelta(days=1) if end else moment
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
@@ -68,5 +65,5 @@ def parse_range(date_from: str | None, date_to: str | None) -> tuple[datetime | 
     """--from and --to together; a window that ends before it starts is bad usage, not an empty answer."""
     start, end = parse_date(date_from), parse_date(date_to, end=True)
     if start and end and start >= end:
-        raise UsageError(f"reversed range: the start ({date_from}) is after the end ({date_to})")
+        raise BadUsage(f"reversed range: the start ({date_from}) is after the end ({date_to})")
     return start, end

@@ -13,14 +13,15 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from index import IndexConfigError, IndexError_, IndexUnavailable, QueryError
+from common.errors import BadUsage, PolicyWatchError
+from index import IndexFailure
 from policywatch import __version__
-from policywatch.config import Config, UsageError
+from policywatch.config import Config
 
 from . import entities, exports, feeds, saved as saved_searches, templating
 from .urls import article_url, entity_url
 from .articles import article_record, article_view
-from .errors import BadRequest, Forbidden, WebError
+from .errors import BadRequest, Forbidden
 from .origin import cross_site
 from .search import MAX_PAGE, SearchForm, api_result, build_request, run_search
 from .services import Services
@@ -213,16 +214,12 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
-    async def web_error(request, exc: WebError):
-        return _error(request, exc.status, str(exc))
-
-    async def bad_input(request, exc):
-        prefix = "bad query: " if isinstance(exc, QueryError) else ""
-        return _error(request, 400, prefix + str(exc))
-
-    async def unavailable(request, exc: IndexError_):
-        logger.error("index error on %s: %s", request.url.path, exc)
-        return _error(request, 503, f"the index is unavailable: {exc}")
+    async def policywatch_error(request, exc: PolicyWatchError):
+        """The one place PolicyWatch's errors become HTTP: bad usage 4xx, an index failure 503."""
+        if isinstance(exc, IndexFailure) and not isinstance(exc, BadUsage):
+            logger.error("index error on %s: %s", request.url.path, exc)
+            return _error(request, 503, f"the index is unavailable: {exc}")
+        return _error(request, exc.http_status, exc.user_message())
 
     async def invalid(request, exc: RequestValidationError):
         return _error(request, 400, _validation_message(exc))
@@ -231,11 +228,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         message = f"there is no page at {request.url.path}" if exc.status_code == 404 else str(exc.detail)
         return _error(request, exc.status_code, message)
 
-    app.add_exception_handler(WebError, web_error)
-    for kind in (QueryError, UsageError, IndexConfigError):
-        app.add_exception_handler(kind, bad_input)
-    for kind in (IndexUnavailable, IndexError_):
-        app.add_exception_handler(kind, unavailable)
+    app.add_exception_handler(PolicyWatchError, policywatch_error)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(StarletteHTTPException, http_error)
 

@@ -60,7 +60,7 @@ class TimelineOptions:
         if self.metric not in charts.METRICS:
             raise BadRequest(f"unknown metric '{self.metric}' — use one of: {', '.join(charts.METRICS)}")
         zone(self.tz)       # an unknown zone fails here, as IndexConfigError (400)
-        # a bad date or a reversed range: UsageError (400)
+        # a bad date or a reversed range: BadUsage (400)
         self.date_from, self.date_to = parse_range(self.from_text or None, self.to_text or None)
 
     def params(self) -> dict:

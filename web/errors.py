@@ -1,24 +1,26 @@
-"""The web stage's errors. Each carries the HTTP status it becomes; app.py turns them into a page
-or a JSON body in one place."""
+"""The web stage's errors: PolicyWatchErrors that carry the HTTP status they become; app.py turns
+every PolicyWatchError into a page or a JSON body in one place."""
 from __future__ import annotations
 
+from common.errors import BadUsage, PolicyWatchError
 
-class WebError(Exception):
+
+class WebError(PolicyWatchError):
     """str() is a message fit for a user."""
-    status = 500
+    http_status = 500
 
 
-class BadRequest(WebError):
-    status = 400
+class BadRequest(WebError, BadUsage):
+    http_status = 400
 
 
 class Forbidden(WebError):
-    status = 403
+    http_status = 403
 
 
 class NotFound(WebError):
-    status = 404
+    http_status = 404
 
 
 class Conflict(WebError):
-    status = 409
+    http_status = 409

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from index import QueryError, SearchRequest, SearchResult
 from index.base import SORTS
 from index.query import ACTIONS, ENTITY_TYPES, And, Filter, MatchAll, Node, Or
-from policywatch.config import UsageError, parse_range
+from common.errors import BadUsage
+from policywatch.config import parse_range
 from policywatch.notes import search_notes
 
 from .errors import BadRequest
@@ -167,7 +168,7 @@ def build_query(services, form: SearchForm) -> Node:
 
 
 def build_request(services, form: SearchForm, limit: int = PAGE_SIZE, facets: bool = True) -> SearchRequest:
-    """Raises QueryError for a malformed query, UsageError for a bad date."""
+    """Raises QueryError for a malformed query, BadUsage for a bad date."""
     date_from, date_to = parse_range(form.date_from or None, form.date_to or None)
     return SearchRequest(query=build_query(services, form), date_from=date_from, date_to=date_to, sort=form.sort,
                          limit=limit, offset=(form.page - 1) * limit, facets=facets)
@@ -214,7 +215,7 @@ class SearchPage:
 def run_search(services, form: SearchForm, limit: int = PAGE_SIZE, facets: bool = True) -> SearchPage:
     try:
         request = build_request(services, form, limit, facets)
-    except (QueryError, UsageError) as exc:
+    except (QueryError, BadUsage) as exc:
         return SearchPage(form, error=str(exc), page_size=limit)
     result = services.index.search(request)
     return SearchPage(form, result, page_size=limit,

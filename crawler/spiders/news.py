@@ -22,7 +22,7 @@ from twisted.internet.error import (ConnectError, ConnectionLost, ConnectionRefu
 from twisted.web.client import ResponseFailed
 
 from ..extract import binary_kind
-from index import IndexError_, open_index
+from index import IndexFailure, open_index
 from index.base import UrlState
 
 from .. import settings as defaults
@@ -103,7 +103,7 @@ class NewsSpider(scrapy.Spider):
                     self.known[source.name] = index.url_states(source.name)
             finally:
                 index.close()
-        except IndexError_ as exc:
+        except IndexFailure as exc:
             logger.warning("cannot read what earlier crawls saw (%s): crawling everything", exc)
 
     def _due_again(self, state: UrlState, now: datetime) -> bool:
