@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import korean
 from .document import Article
-from .sqlite import utc_iso
+from common.dates import utc_iso
 
 # what a search hit needs: no mention sentences, no earlier versions
 HIT_SOURCE = {"includes": ["id", "url", "title", "source", "published", "body", "revisions",

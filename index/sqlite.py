@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from common.dates import utc_iso
 from .base import (EntityCount, Hit, IndexConfigError, IndexUnavailable, Revision, SearchRequest,
                    SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
 from .document import Article
@@ -140,19 +141,6 @@ CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs(source, started);
 """
 # Columns added since schema version 1 (ALTER TABLE for databases made by an older PolicyWatch).
 _V2_COLUMNS = {"revisions": "INTEGER NOT NULL DEFAULT 0", "cluster": "TEXT", "first_seen": "TEXT", "fingerprint": "TEXT"}
-
-
-def utc_iso(value: str | None) -> str | None:
-    """A sortable UTC form of an ISO date-time; None when absent or unreadable."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _date_range(date_from: datetime | None, date_to: datetime | None) -> tuple[str, list]:

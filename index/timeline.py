@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from common.dates import parse_iso
 from .base import INTERVALS, IndexConfigError, TimelineRow
 
 
@@ -17,7 +18,7 @@ def zone(name: str | None):
 
 
 def parse_utc(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+    return parse_iso(value).astimezone(timezone.utc)
 
 
 def period_start(moment: datetime, interval: str, tz) -> date:

@@ -12,8 +12,9 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from common.dates import parse_iso
 from common.errors import BadUsage, PolicyWatchError
-from index import IndexConfigError, IndexFailure, IndexMissing, QueryError, SearchRequest, open_index, parse
+from index import IndexMissing, SearchRequest, open_index, parse
 from index.base import INTERVALS, SORTS
 
 from . import __version__
@@ -396,7 +397,7 @@ def _last_started(cfg: Config):
         with _opened(cfg) as index:
             latest: dict = {}
             for run in index.runs(limit=10000):
-                latest.setdefault(run.source, datetime.fromisoformat(run.started.replace("Z", "+00:00")))
+                latest.setdefault(run.source, parse_iso(run.started))
             return latest
 
     def read_or_nothing() -> dict:

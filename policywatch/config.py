@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
+from common.dates import parse_iso
 from common.errors import BadUsage
 from index import DEFAULT_INDEX
 
@@ -47,13 +48,9 @@ def parse_date(value: str | None, end: bool = False) -> datetime | None:
     """YYYY-MM-DD (a whole UTC day; as --to, the day is included) or an ISO date-time."""
     if not value:
         return None
-    try:
-        if len(value) == 10:
-            moment = datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(), timezone.utc)
-        else:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise BadUsage(f"bad date '{value}': use YYYY-MM-DD or an ISO 8601 date-time") from None
+    moment = parse_iso(value)        # YYYY-MM-DD reads as that day's UTC midnight
+    if moment is None:
+        raise BadUsage(f"bad date '{value}': use YYYY-MM-DD or an ISO 8601 date-time")
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
         raise BadUsage(f"bad date '{value}': use a date from {FIRST_YEAR} to {LAST_YEAR}")
     if len(value) == 10:

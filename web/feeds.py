@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
 
+from common.dates import now_iso, parse_iso
 from crawler.text import xml_safe
 from policywatch import output
 
-from .saved import SavedSearch, now_iso
+from .saved import SavedSearch
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
@@ -15,13 +15,8 @@ FEED_SIZE = 50
 
 def atom_date(value: str) -> str:
     """An RFC 3339 date-time from the outlet's ISO date (a bare date or local time is taken as UTC)."""
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return now_iso()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.isoformat()
+    moment = parse_iso(value)
+    return moment.isoformat() if moment else now_iso()
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:

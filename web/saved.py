@@ -7,10 +7,10 @@ import re
 import sqlite3
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
+from common.dates import now_iso
 from crawler.text import xml_safe
 
 from .errors import BadRequest, Conflict, NotFound
@@ -55,10 +55,6 @@ class SavedSearch:
 def slugify(name: str) -> str:
     """'Telegram deepfakes (KR)' → 'telegram-deepfakes-kr'; letters of any script are kept."""
     return re.sub(r"[\W_]+", "-", name.casefold()).strip("-")
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class SavedSearches:

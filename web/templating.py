@@ -1,12 +1,13 @@
 """The Jinja2 environment: autoescaping on, and the few filters and helpers the templates share."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 
 import jinja2
 from fastapi.templating import Jinja2Templates
 
+from common.dates import parse_iso
 from index.query import ACTIONS, ENTITY_TYPES
 
 from .urls import article_url, entity_url
@@ -15,32 +16,23 @@ TYPE_LABELS = {"PERSON": "Person", "AGENCY": "Agency", "PLATFORM": "Platform", "
                "GPE": "Place", "LAW": "Law"}
 
 
-def _moment(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def day(value: str | None) -> str:
     """'2024-08-26T14:05:00+09:00' → '26 Aug 2024'."""
-    moment = _moment(value)
+    moment = parse_iso(value)
     return f"{moment.day} {moment:%b %Y}" if moment else (value or "")
 
 
 def utc_day(value: str | None) -> str:
     """The UTC day of a date-time, as YYYY-MM-DD: what a from/to filter of that day matches."""
-    moment = _moment(value)
+    moment = parse_iso(value)
     if not moment:
         return ""
-    return (moment.astimezone(timezone.utc) if moment.tzinfo else moment).date().isoformat()
+    return moment.astimezone(timezone.utc).date().isoformat()
 
 
 def day_time(value: str | None) -> str:
     """'2024-08-26T14:05:00+09:00' → '26 Aug 2024, 14:05 (UTC+09:00)'; a bare date stays a date."""
-    moment = _moment(value)
+    moment = parse_iso(value)
     if not moment or len(value) <= 10:
         return day(value)
     text = f"{moment.day} {moment:%b %Y}, {moment:%H:%M}"

@@ -22,6 +22,7 @@ from twisted.internet.error import (ConnectError, ConnectionLost, ConnectionRefu
 from twisted.web.client import ResponseFailed
 
 from ..extract import binary_kind
+from common.dates import now_iso, parse_iso
 from index import IndexFailure, open_index
 from index.base import UrlState
 
@@ -108,9 +109,9 @@ class NewsSpider(scrapy.Spider):
 
     def _due_again(self, state: UrlState, now: datetime) -> bool:
         """Whether a URL seen before is worth a request now."""
-        fetched = _parse_time(state.fetched) or datetime.min.replace(tzinfo=timezone.utc)
+        fetched = parse_iso(state.fetched) or datetime.min.replace(tzinfo=timezone.utc)
         if state.status == "article":
-            published = _parse_time(state.published)
+            published = parse_iso(state.published)
             return published is not None and now - published < self.recheck     # recent: may still change
         if state.status == "skipped":
             return now - fetched > self.retry_skipped
@@ -186,7 +187,7 @@ class NewsSpider(scrapy.Spider):
         return self._request(url, source, self.parse_article, priority=20, hints=hints or {})
 
     def _state(self, response, source: Source, status: str) -> UrlState:
-        return UrlState(url=normalize_url(response.request.url), source=source.name, fetched=_now(), status=status,
+        return UrlState(url=normalize_url(response.request.url), source=source.name, fetched=now_iso(), status=status,
                         etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"))
 
     # -- callbacks ------------------------------------------------------------------------
@@ -262,7 +263,7 @@ class NewsSpider(scrapy.Spider):
         if response.status == 304:
             count(self.crawler.stats, source.name, "unchanged", "not modified (304)")
             old = self.known[source.name].get(normalize_url(response.request.url))
-            yield UrlState(**{**vars(old), "fetched": _now()}) if old else self._state(response, source, "article")
+            yield UrlState(**{**vars(old), "fetched": now_iso()}) if old else self._state(response, source, "article")
             return
         ctype = (response.headers.get(b"Content-Type") or b"text/html").split(b";")[0].strip().lower()
         if ctype not in _HTML_TYPES:
@@ -286,7 +287,7 @@ class NewsSpider(scrapy.Spider):
         if (header := response.headers.get(b"Content-Type")) and b"charset=" in header.lower():
             charset = header.lower().split(b"charset=")[1].split(b";")[0].strip(b"\"' ").decode("latin-1")
         yield PageItem(source=source.name, url=response.request.url, final_url=response.url, body=response.body,
-                       header_charset=charset, fetched=_now(), hints=response.meta.get("hints") or {},
+                       header_charset=charset, fetched=now_iso(), hints=response.meta.get("hints") or {},
                        etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
                        redirected_from=tuple(normalize_url(u) for u in response.meta.get("redirect_urls") or ()))
 
@@ -335,7 +336,7 @@ class NewsSpider(scrapy.Spider):
 
     def _failed(self, request, status: str) -> UrlState:
         # Remembered so the next crawls wait before asking again (POLICYWATCH_RETRY_* settings).
-        return UrlState(url=normalize_url(request.url), source=request.meta.get("source", "?"), fetched=_now(),
+        return UrlState(url=normalize_url(request.url), source=request.meta.get("source", "?"), fetched=now_iso(),
                         status=status)
 
     def on_dropped(self, request, spider=None):
@@ -350,22 +351,8 @@ class NewsSpider(scrapy.Spider):
         elif chain and request.callback == self.parse_article:
             # An old URL redirecting to an article this crawl already has: remember the old URL
             # too (the pipeline saves it), or every crawl would follow the redirect again.
-            self.remembered += [UrlState(url=u, source=request.meta.get("source", "?"), fetched=_now(),
+            self.remembered += [UrlState(url=u, source=request.meta.get("source", "?"), fetched=now_iso(),
                                          status="article") for u in chain]
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _host(url: str) -> str:
