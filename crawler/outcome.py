@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 from index.base import SourceRun
 
-from .stats import PREFIX
+from .stats import PREFIX, parse_key
 
 OK, PARTIAL, FAILED = "ok", "partial", "failed"
 CRASH_KEY = f"{PREFIX}/crash"          # one line: why the whole crawl stopped (a worker died, …)
@@ -49,8 +49,8 @@ def judge(stats: dict, source: str) -> Verdict:
     if not failed:
         return Verdict(OK, "", requests, failed)
     hosts: dict[str, set] = stats.get(hosts_key(source)) or {}
-    reasons = Counter({reason: n for key, n in stats.items()
-                       if key.startswith(prefix + "errors/") and (reason := key[len(prefix) + 7:]) in hosts})
+    reasons = Counter({parsed[2]: n for key, n in stats.items()
+                       if (parsed := parse_key(key)) and parsed[:2] == (source, "errors") and parsed[2] in hosts})
     listed = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items(), key=lambda r: (-r[1], r[0])))
     if failed < requests:
         return Verdict(PARTIAL, f"{failed} of {requests} requests failed: {listed}", requests, failed)
@@ -91,7 +91,8 @@ def source_runs(stats: dict, sources: list[str]) -> list[SourceRun]:
     runs = []
     for source in sources:
         prefix = f"{PREFIX}/{source}/"
-        reasons = {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix) and k.count("/") >= 3}
+        reasons = {f"{p[1]}/{p[2]}": v for k, v in stats.items()
+                   if (p := parse_key(k)) and p[0] == source and p[2] is not None}
         verdict = judge(stats, source)
         runs.append(SourceRun(run_id, source, started.strftime("%Y-%m-%dT%H:%M:%SZ"), finished,
                               **{k: int(stats.get(prefix + k, 0)) for k in _RUN_COUNTS}, reasons=reasons,

@@ -19,7 +19,7 @@ from index import Article, IndexFailure, content_hash, open_index
 from index.base import UrlState
 from index.document import ActionRef, EntityRef
 
-from . import work
+from . import settings as defaults, work
 from .outcome import CRASH_KEY, RUNS_RECORDED_KEY, source_runs
 from .stats import PENDING_KEY, count
 from .text import cleaned
@@ -82,11 +82,11 @@ class ArticlePipeline:
             raise NotConfigured("POLICYWATCH_INDEX is not set")
         self.index_options = settings.getdict("POLICYWATCH_INDEX_OPTIONS")
         self.workers = settings.getint("POLICYWATCH_WORKERS") or multiprocessing.cpu_count()
-        self.nlp_enabled = settings.getbool("POLICYWATCH_NLP", True)
+        self.nlp_enabled = settings.getbool("POLICYWATCH_NLP", defaults.POLICYWATCH_NLP)
         self.gazetteers = settings.getlist("POLICYWATCH_GAZETTEERS")
-        self.batch_size = settings.getint("POLICYWATCH_WRITE_BATCH", 50)
-        self.flush_seconds = settings.getfloat("POLICYWATCH_WRITE_SECONDS", 2.0)
-        self.nlp_batch = settings.getint("POLICYWATCH_NLP_BATCH", 16)
+        self.batch_size = settings.getint("POLICYWATCH_WRITE_BATCH", defaults.POLICYWATCH_WRITE_BATCH)
+        self.flush_seconds = settings.getfloat("POLICYWATCH_WRITE_SECONDS", defaults.POLICYWATCH_WRITE_SECONDS)
+        self.nlp_batch = settings.getint("POLICYWATCH_NLP_BATCH", defaults.POLICYWATCH_NLP_BATCH)
         self.buffer: list[Article] = []
         self.states: list[UrlState] = []      # what the next crawl needs to know, saved with each write
         self.article_states: dict[str, list[UrlState]] = {}   # saved only once their article is stored

@@ -1,4 +1,5 @@
 """Scrapy settings: polite by default. `policywatch crawl --set KEY=VALUE` overrides any of them."""
+import index as _index   # lower-case: Scrapy takes only upper-case names as settings
 from crawler.sources import DEFAULT_SOURCES
 
 BOT_NAME = "policywatch"
@@ -48,7 +49,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 # PolicyWatch's own settings.
 POLICYWATCH_SOURCES = str(DEFAULT_SOURCES)
-POLICYWATCH_INDEX = "sqlite:///data/policywatch.db"
+POLICYWATCH_INDEX = _index.DEFAULT_INDEX   # defined once, in index/
 POLICYWATCH_INDEX_OPTIONS = {}
 POLICYWATCH_WORKERS = 0            # 0 = one per core
 POLICYWATCH_NLP = True

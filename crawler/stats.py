@@ -15,6 +15,15 @@ def count(stats, source: str, outcome: str, reason: str | None = None, n: int = 
         stats.inc_value(f"{PREFIX}/{source}/{outcome}/{reason}", n)
 
 
+def parse_key(key: str) -> tuple[str, str, str | None] | None:
+    """The one reading of the keys count() writes: 'policywatch/SOURCE/OUTCOME[/REASON]' →
+    (source, outcome, reason or None); None for any other key."""
+    parts = key.split("/", 3)
+    if parts[0] != PREFIX or len(parts) < 3:
+        return None
+    return parts[1], parts[2], parts[3] if len(parts) == 4 else None
+
+
 @dataclass
 class SourceSummary:
     source: str
@@ -39,14 +48,14 @@ def summarize(stats: dict, sources: list[str]) -> list[SourceSummary]:
     from .outcome import judge       # outcome.py reads this module's PREFIX
     out = {name: SourceSummary(name) for name in sources}
     for key, value in stats.items():
-        parts = key.split("/", 3)
-        if parts[0] != PREFIX or len(parts) < 3:
+        if not (parsed := parse_key(key)):
             continue
-        summary = out.setdefault(parts[1], SourceSummary(parts[1]))
-        if len(parts) == 3 and parts[2] in OUTCOMES:
-            setattr(summary, parts[2], value)
-        elif len(parts) == 4:
-            summary.reasons[f"{parts[2]}/{parts[3]}"] = value
+        source, outcome, reason = parsed
+        summary = out.setdefault(source, SourceSummary(source))
+        if reason is None and outcome in OUTCOMES:
+            setattr(summary, outcome, value)
+        elif reason is not None:
+            summary.reasons[f"{outcome}/{reason}"] = value
     for summary in out.values():
         verdict = judge(stats, summary.source)
         for key in VERDICT:

@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from typing import Callable, Union
 
 from common.errors import BadUsage
+from nlp.model import ACTION_TAGS as ACTIONS, ENTITY_TYPES   # defined once, in nlp/
 
 FILTER_FIELDS = ("source", "lang", "entity", "type", "action")
-ENTITY_TYPES = ("PERSON", "AGENCY", "PLATFORM", "ORG", "GPE", "LAW")
-ACTIONS = ("investigation", "arrest", "prosecution", "court", "legislation",
-           "regulation", "penalty", "takedown", "cooperation")
 
 # How deep parentheses and NOTs may nest along one branch. Real queries use two or three levels;
 # the limit keeps hostile input from exhausting Python's stack or a backend's parser.
@@ -28,6 +26,20 @@ MAX_DEPTH = 20
 # Same notion of a word as SQLite's unicode61 tokenizer and Elasticsearch's standard tokenizer:
 # runs of letters and digits; everything else separates.
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def type_filter(value: str) -> "Filter":
+    """type:VALUE, checked: the one rule for query text and the web's facet fields alike."""
+    if value.upper() not in ENTITY_TYPES:
+        raise QueryError(f"unknown entity type '{value}' — use one of: " + ", ".join(ENTITY_TYPES))
+    return Filter("type", value.upper())
+
+
+def action_filter(value: str) -> "Filter":
+    """action:VALUE, checked."""
+    if value.lower() not in ACTIONS:
+        raise QueryError(f"unknown action '{value}' — use one of: " + ", ".join(ACTIONS))
+    return Filter("action", value.lower())
 
 
 class QueryError(BadUsage):
@@ -214,13 +226,9 @@ class _Parser:
         if field in ("source", "lang"):
             return Filter(field, value.lower())
         if field == "type":
-            if value.upper() not in ENTITY_TYPES:
-                raise QueryError(f"unknown entity type '{value}' — use one of: " + ", ".join(ENTITY_TYPES))
-            return Filter(field, value.upper())
+            return type_filter(value)
         if field == "action":
-            if value.lower() not in ACTIONS:
-                raise QueryError(f"unknown action '{value}' — use one of: " + ", ".join(ACTIONS))
-            return Filter(field, value.lower())
+            return action_filter(value)
         canonical = self.resolve_entity(value) if self.resolve_entity else None
         return Filter("entity", canonical or value)
 

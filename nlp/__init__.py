@@ -6,10 +6,20 @@
 This package must not import crawler/ or index/.
 """
 
-from .analyzer import DEFAULT_MODEL, Analyzer
 from .errors import DataFileError, GazetteerError, NLPError, PatternError
 from .gazetteer import Gazetteer, GazetteerEntry
 from .model import ACTION_TAGS, ENTITY_TYPES, Action, Analysis, Entity, Mention
+
+
+
+def __getattr__(name: str):
+    # The analyzer loads spaCy (a second of start-up); index/ and the CLI import this package for
+    # ENTITY_TYPES and ACTION_TAGS alone, so the analyzer is imported when first asked for.
+    if name in ("Analyzer", "DEFAULT_MODEL"):
+        from . import analyzer
+        return getattr(analyzer, name)
+    raise AttributeError(f"module 'nlp' has no attribute {name!r}")
+
 
 __all__ = [
     "ACTION_TAGS",

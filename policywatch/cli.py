@@ -14,16 +14,16 @@ from pathlib import Path
 
 from common.dates import parse_iso
 from common.errors import BadUsage, PolicyWatchError
+from nlp.model import ENTITY_TYPES
 from index import IndexMissing, SearchRequest, open_index, parse
 from index.base import INTERVALS, SORTS
 
 from . import __version__
-from .config import Config, from_args, parse_range
+from .config import DEFAULT_STATE, Config, from_args, parse_range
 from . import notes, output
 
 logger = logging.getLogger("policywatch")
 
-ENTITY_TYPES = ("PERSON", "AGENCY", "PLATFORM", "ORG", "GPE", "LAW")
 SEARCH_COLUMNS = ["id", "url", "title", "source", "published", "score", "snippet", "copies", "revisions"]
 
 
@@ -343,8 +343,7 @@ def cmd_copy(args, cfg: Config) -> int:
 
 def cmd_serve(args, cfg: Config) -> int:
     from web.app import serve
-    serve(cfg, host=args.host, port=args.port, token=args.token or os.environ.get("POLICYWATCH_TOKEN"),
-          state=args.state)
+    serve(cfg, host=args.host, port=args.port, token=cfg.token, state=args.state)
     return 0
 
 
@@ -498,7 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=_bounded(1, 65535), default=8000)
     p.add_argument("--token", help="require this token to save or delete searches; env POLICYWATCH_TOKEN")
-    p.add_argument("--state", default="data/web.db", metavar="FILE", help="where saved searches live")
+    p.add_argument("--state", default=DEFAULT_STATE, metavar="FILE", help="where saved searches live")
     _gazetteer_flag(p)
     p.set_defaults(func=cmd_serve)
 

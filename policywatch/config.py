@@ -14,6 +14,10 @@ ENV_ES_API_KEY = "POLICYWATCH_ES_API_KEY"
 ENV_ES_CA_CERTS = "POLICYWATCH_ES_CA_CERTS"
 ENV_GAZETTEER = "POLICYWATCH_GAZETTEER"      # extra gazetteer files, separated by os.pathsep
 ENV_LOCK_DIR = "POLICYWATCH_LOCK_DIR"        # where per-source crawl locks live (default data/locks)
+ENV_TOKEN = "POLICYWATCH_TOKEN"              # protects saving and deleting searches in the web UI
+
+DEFAULT_STATE = "data/web.db"                # the web UI's saved searches (serve --state)
+DEFAULT_LOCK_DIR = "data/locks"
 
 
 @dataclass
@@ -21,7 +25,8 @@ class Config:
     index_url: str
     index_options: dict = field(default_factory=dict)
     gazetteers: list[str] = field(default_factory=list)
-    lock_dir: str = "data/locks"
+    lock_dir: str = DEFAULT_LOCK_DIR
+    token: str | None = None
 
 
 def from_args(args, environ=os.environ) -> Config:
@@ -36,7 +41,8 @@ def from_args(args, environ=os.environ) -> Config:
     if not gazetteers and environ.get(ENV_GAZETTEER):
         gazetteers = [p for p in environ[ENV_GAZETTEER].split(os.pathsep) if p]
     return Config(index_url=getattr(args, "index", None) or environ.get(ENV_INDEX) or DEFAULT_INDEX,
-                  index_options=options, gazetteers=gazetteers, lock_dir=environ.get(ENV_LOCK_DIR) or "data/locks")
+                  index_options=options, gazetteers=gazetteers, lock_dir=environ.get(ENV_LOCK_DIR) or DEFAULT_LOCK_DIR,
+                  token=getattr(args, "token", None) or environ.get(ENV_TOKEN))
 
 
 # Dates a search may ask for: wide enough for any news archive, narrow enough that a day added to

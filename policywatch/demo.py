@@ -14,10 +14,11 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from index import DEFAULT_INDEX
 from newsroom import NewsroomError, sources_yaml, start
 
 DATA = Path("data")
-INDEX = "sqlite:///data/policywatch.db"
+INDEX = DEFAULT_INDEX
 PORT = 8765                   # yonhap here, dmr on the next port, yonhap_ko on PORT+3 (faults' place)
 OUTLETS = ("yonhap", "dmr", "yonhap_ko")   # the faults outlet is for tests; Korean: one timeline across languages
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false"]   # our own server: no need to wait

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from common.errors import BadUsage, PolicyWatchError
 from index import IndexFailure
 from policywatch import __version__
-from policywatch.config import Config
+from policywatch.config import DEFAULT_STATE, Config
 
 from . import entities, exports, feeds, saved as saved_searches, templating
 from .urls import article_url, entity_url
@@ -234,7 +234,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 # -- the app ---------------------------------------------------------------------------------------------
-def create_app(cfg: Config, token: str | None = None, state: str = "data/web.db") -> FastAPI:
+def create_app(cfg: Config, token: str | None = None, state: str = DEFAULT_STATE) -> FastAPI:
     services = Services(cfg, token, state)
 
     @asynccontextmanager
@@ -263,7 +263,7 @@ def create_app(cfg: Config, token: str | None = None, state: str = "data/web.db"
 
 
 def serve(cfg: Config, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
-          state: str = "data/web.db") -> None:
+          state: str = DEFAULT_STATE) -> None:
     """`policywatch serve`: open the index (failing early on a bad setting), then run uvicorn."""
     import uvicorn
 

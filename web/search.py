@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from index import QueryError, SearchRequest, SearchResult
 from index.base import SORTS
-from index.query import ACTIONS, ENTITY_TYPES, And, Filter, MatchAll, Node, Or
+from index.query import And, Filter, MatchAll, Node, Or, action_filter, type_filter
 from common.errors import BadUsage
 from policywatch.config import parse_range
 from policywatch.notes import search_notes
@@ -154,14 +154,8 @@ def build_query(services, form: SearchForm) -> Node:
         languages = [Filter("lang", v.lower()) for v in form.lang]
         items.append(languages[0] if len(languages) == 1 else Or(tuple(languages)))
     items += [Filter("entity", services.canonical(e)) for e in form.entity]
-    for t in form.type:
-        if t.upper() not in ENTITY_TYPES:
-            raise QueryError(f"unknown entity type '{t}' — use one of: " + ", ".join(ENTITY_TYPES))
-        items.append(Filter("type", t.upper()))
-    for a in form.action:
-        if a.lower() not in ACTIONS:
-            raise QueryError(f"unknown action '{a}' — use one of: " + ", ".join(ACTIONS))
-        items.append(Filter("action", a.lower()))
+    items += [type_filter(t) for t in form.type]
+    items += [action_filter(a) for a in form.action]
     if not items:
         return MatchAll()
     return items[0] if len(items) == 1 else And(tuple(items))

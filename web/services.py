@@ -8,7 +8,7 @@ import threading
 
 from index import Index, open_index, parse
 from index.query import Node
-from policywatch.config import Config
+from policywatch.config import DEFAULT_STATE, Config
 
 from .errors import Forbidden
 from .saved import SavedSearches
@@ -28,7 +28,7 @@ class _NoGazetteer:
 
 
 class Services:
-    def __init__(self, cfg: Config, token: str | None = None, state: str = "data/web.db"):
+    def __init__(self, cfg: Config, token: str | None = None, state: str = DEFAULT_STATE):
         self.cfg = cfg
         self.token = token or None
         self.saved = SavedSearches(state)

@@ -8,7 +8,7 @@ import jinja2
 from fastapi.templating import Jinja2Templates
 
 from common.dates import parse_iso
-from index.query import ACTIONS, ENTITY_TYPES
+from nlp.model import ACTION_TAGS as ACTIONS, ENTITY_TYPES
 
 from .urls import article_url, entity_url
 

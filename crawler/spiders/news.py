@@ -73,19 +73,20 @@ class NewsSpider(scrapy.Spider):
         # back to a URL already requested, silently. on_dropped() counts it.
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         settings = crawler.settings
-        spider.incremental = settings.getbool("POLICYWATCH_INCREMENTAL", True)
-        spider.recheck = timedelta(hours=settings.getfloat("POLICYWATCH_RECHECK_HOURS", 48))
-        spider.retry_skipped = timedelta(days=settings.getfloat("POLICYWATCH_RETRY_SKIPPED_DAYS", 7))
-        spider.retry_errors = timedelta(hours=settings.getfloat("POLICYWATCH_RETRY_ERRORS_HOURS", 6))
+        def setting(getter, key):      # crawler/settings.py is the one home of each default
+            return getter(key, getattr(defaults, key))
+        spider.incremental = setting(settings.getbool, "POLICYWATCH_INCREMENTAL")
+        spider.recheck = timedelta(hours=setting(settings.getfloat, "POLICYWATCH_RECHECK_HOURS"))
+        spider.retry_skipped = timedelta(days=setting(settings.getfloat, "POLICYWATCH_RETRY_SKIPPED_DAYS"))
+        spider.retry_errors = timedelta(hours=setting(settings.getfloat, "POLICYWATCH_RETRY_ERRORS_HOURS"))
         spider.known = {s.name: {} for s in spider.sources}
         spider.remembered = []           # URL states found outside any item (see on_dropped)
         # Limits, so that every crawl ends (each cut is counted as "skipped/<why>").
-        spider.max_sitemap_depth = settings.getint("POLICYWATCH_MAX_SITEMAP_DEPTH", defaults.POLICYWATCH_MAX_SITEMAP_DEPTH)
-        spider.max_sitemaps = settings.getint("POLICYWATCH_MAX_SITEMAPS", defaults.POLICYWATCH_MAX_SITEMAPS)
-        spider.max_links = settings.getint("POLICYWATCH_MAX_LINKS_PER_LISTING",
-                                           defaults.POLICYWATCH_MAX_LINKS_PER_LISTING)
-        spider.max_pages = settings.getint("POLICYWATCH_MAX_PAGES", defaults.POLICYWATCH_MAX_PAGES)
-        spider.max_url_length = settings.getint("URLLENGTH_LIMIT", defaults.URLLENGTH_LIMIT)
+        spider.max_sitemap_depth = setting(settings.getint, "POLICYWATCH_MAX_SITEMAP_DEPTH")
+        spider.max_sitemaps = setting(settings.getint, "POLICYWATCH_MAX_SITEMAPS")
+        spider.max_links = setting(settings.getint, "POLICYWATCH_MAX_LINKS_PER_LISTING")
+        spider.max_pages = setting(settings.getint, "POLICYWATCH_MAX_PAGES")
+        spider.max_url_length = setting(settings.getint, "URLLENGTH_LIMIT")
         spider.considered = {s.name: set() for s in spider.sources}    # URLs met in this crawl
         spider.requested = {s.name: 0 for s in spider.sources}
         spider.sitemaps_requested = {s.name: 0 for s in spider.sources}
