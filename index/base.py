@@ -137,16 +137,6 @@ class TimelineRow:
 
 
 @dataclass
-class MentionRow:
-    date: str          # the article's publication date-time in the requested zone
-    entity: str
-    source: str
-    url: str
-    title: str
-    sentence: str
-
-
-@dataclass
 class EntityCount:
     name: str
     type: str

@@ -8,7 +8,7 @@ This package must not import crawler/ or index/.
 
 from .errors import DataFileError, GazetteerError, NLPError, PatternError
 from .gazetteer import Gazetteer, GazetteerEntry
-from .model import ACTION_TAGS, ENTITY_TYPES, Action, Analysis, Entity, Mention
+from .model import ACTION_TAGS, ENTITY_TYPES, Action, Analysis, Entity
 
 
 
@@ -33,7 +33,6 @@ __all__ = [
     "Gazetteer",
     "GazetteerEntry",
     "GazetteerError",
-    "Mention",
     "NLPError",
     "PatternError",
 ]

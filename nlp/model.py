@@ -26,13 +26,6 @@ ACTION_TAGS = (
 
 
 @dataclass
-class Mention:
-    """One occurrence of an entity."""
-
-    sentence: str  # the sentence containing the mention, whitespace-normalised
-
-
-@dataclass
 class Entity:
     """An entity of one article, with every mention folded onto its canonical name."""
 
@@ -42,9 +35,6 @@ class Entity:
     # One sentence per mention, in document order; a sentence naming the entity
     # twice appears twice, so len(sentences) == mentions.
     sentences: list[str] = field(default_factory=list)
-
-    def mention_list(self) -> list[Mention]:
-        return [Mention(sentence=s) for s in self.sentences]
 
 
 @dataclass

@@ -1,2 +1,4 @@
-"""PolicyWatch: the command line and configuration edge over crawler/, nlp/ and index/."""
-__version__ = "0.1.0"
+"""PolicyWatch: the command line over crawler/, nlp/ and index/, on the shared core/ (with web/ beside it)."""
+from core import __version__
+
+__all__ = ["__version__"]

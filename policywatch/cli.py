@@ -19,8 +19,8 @@ from index import IndexMissing, SearchRequest, open_index, parse
 from index.base import INTERVALS, SORTS
 
 from . import __version__
-from .config import DEFAULT_STATE, Config, from_args, parse_range
-from . import notes, output
+from core.config import DEFAULT_STATE, Config, from_args, parse_range
+from core import notes, output
 
 logger = logging.getLogger("policywatch")
 
@@ -342,6 +342,8 @@ def cmd_copy(args, cfg: Config) -> int:
 
 
 def cmd_serve(args, cfg: Config) -> int:
+    # The composition root: the one place the CLI reaches into web/ (lazily, so other commands never
+    # load FastAPI). Both stand on core/; nothing else in policywatch/ imports web/.
     from web.app import serve
     serve(cfg, host=args.host, port=args.port, token=cfg.token, state=args.state)
     return 0

@@ -96,7 +96,7 @@ def test_tables_align_korean_titles_by_terminal_columns():
     import io
     import unicodedata
 
-    from policywatch.output import write_table
+    from core.output import write_table
     out = io.StringIO()
     write_table([{"title": "경찰, 텔레그램 내사 착수", "source": "yonhap_ko"},
                  {"title": "Police probe Telegram", "source": "yonhap"}], ["title", "source"], out)

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from index import open_index
-from policywatch.config import Config
+from core.config import Config
 from test_korean_search import CORPUS
 from web.app import create_app
 

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from index import Article, content_hash
-from policywatch.config import Config
+from core.config import Config
 from web import exports
 from web.app import TOKEN_HEADER, create_app
 

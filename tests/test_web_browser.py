@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from policywatch.config import Config
+from core.config import Config
 
 from web_corpus import XSS_TITLE, write_index
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from index import open_index
-from policywatch.config import Config
+from core.config import Config
 from web.app import create_app
 
 from web_corpus import build_articles, write_index

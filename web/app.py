@@ -15,8 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common.errors import BadUsage, PolicyWatchError
 from index import IndexFailure
-from policywatch import __version__
-from policywatch.config import DEFAULT_STATE, Config
+from core import __version__
+from core.config import DEFAULT_STATE, Config
 
 from . import entities, exports, feeds, saved as saved_searches, templating
 from .urls import article_url, entity_url

@@ -11,8 +11,8 @@ from index.base import INTERVALS, TimelineRow
 from index.query import Filter
 from index.timeline import parse_utc, zone
 
-from policywatch.config import parse_range
-from policywatch.notes import nearest_entities
+from core.config import parse_range
+from core.notes import nearest_entities
 
 from . import charts
 from .errors import BadRequest, NotFound
@@ -36,7 +36,9 @@ class EntityInfo:
 
 
 @dataclass
-class Mention:
+class MentioningArticle:
+    """An article that mentions the entity, with the sentence that does (the entity page's latest list);
+    the mention itself, as found in text, is nlp.entities.EntityMention."""
     article_id: str
     title: str
     source: str
@@ -77,7 +79,7 @@ class EntityPage:
     compared: list[EntityInfo]
     chart: charts.Chart
     co_mentioned: list = field(default_factory=list)     # EntityCount
-    latest: list[Mention] = field(default_factory=list)
+    latest: list[MentioningArticle] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
     @property
@@ -115,14 +117,14 @@ def entity_info(services, name: str, with_neighbours: bool = False):
     return info, neighbours
 
 
-def latest_mentions(services, name: str, limit: int = LATEST) -> list[Mention]:
+def latest_mentions(services, name: str, limit: int = LATEST) -> list[MentioningArticle]:
     """The newest articles naming the entity, each with the first sentence that mentions it."""
     result = services.index.search(SearchRequest(query=Filter("entity", name), sort="date", limit=limit))
     latest = []
     for hit in result.hits:
         article = services.index.get(hit.id)
         ref = next((e for e in (article.entities if article else []) if e.name.casefold() == name.casefold()), None)
-        latest.append(Mention(hit.id, hit.title, hit.source, hit.published,
+        latest.append(MentioningArticle(hit.id, hit.title, hit.source, hit.published,
                               ref.sentences[0] if ref and ref.sentences else None))
     return latest
 

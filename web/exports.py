@@ -1,5 +1,5 @@
 """Streamed downloads: CSV, JSON lines and JSON arrays written a batch at a time, so an export of
-100,000 articles never sits in memory whole. Cells are formatted by policywatch.output, as the
+100,000 articles never sits in memory whole. Cells are formatted by core.output, as the
 CLI formats them."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from itertools import islice
 from typing import Iterable, Iterator
 from urllib.parse import quote
 
-from policywatch import output
+from core import output
 
 # The columns of `policywatch export --format csv`: one list, so the two exports cannot drift apart.
 EXPORT_COLUMNS = output.EXPORT_COLUMNS

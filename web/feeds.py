@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 from common.dates import now_iso, parse_iso
 from crawler.text import xml_safe
-from policywatch import output
+from core import output
 
 from .saved import SavedSearch
 

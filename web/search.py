@@ -15,8 +15,8 @@ from index import QueryError, SearchRequest, SearchResult
 from index.base import SORTS
 from index.query import And, Filter, MatchAll, Node, Or, action_filter, type_filter
 from common.errors import BadUsage
-from policywatch.config import parse_range
-from policywatch.notes import search_notes
+from core.config import parse_range
+from core.notes import search_notes
 
 from .errors import BadRequest
 
@@ -63,13 +63,6 @@ class SearchForm:
                    source=values(source), lang=values(lang), entity=values(entity), type=values(type),
                    action=values(action),
                    sort=sort, page=int(page_text))
-
-    @classmethod
-    def from_params(cls, params) -> "SearchForm":
-        """From a Starlette QueryParams or FormData (anything with get and getlist)."""
-        return cls.of(params.get("q"), params.get("from"), params.get("to"),
-                      **{f: params.getlist(f) for f in LIST_FIELDS}, sort=params.get("sort"),
-                      page=params.get("page"))
 
     @classmethod
     def from_saved(cls, query: str, filters: Mapping) -> "SearchForm":

@@ -8,7 +8,7 @@ import threading
 
 from index import Index, open_index, parse
 from index.query import Node
-from policywatch.config import DEFAULT_STATE, Config
+from core.config import DEFAULT_STATE, Config
 
 from .errors import Forbidden
 from .saved import SavedSearches

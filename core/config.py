@@ -1,4 +1,5 @@
-"""Configuration, read once at the edge: package defaults → environment → command-line flags."""
+"""Configuration, read once at the edge (the CLI and `policywatch serve` call from_args):
+package defaults → environment → command-line flags."""
 from __future__ import annotations
 
 import os
