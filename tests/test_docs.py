@@ -30,7 +30,7 @@ def test_command_and_its_options_are_in_the_readme(name, sub):
 
 def test_environment_variables_are_documented():
     root = Path(__file__).resolve().parent.parent
-    source = (root / "policywatch" / "config.py").read_text() + (root / "policywatch" / "cli.py").read_text()
+    source = (root / "core" / "config.py").read_text() + (root / "policywatch" / "cli.py").read_text()
     names = set(re.findall(r'ENV_[A-Z_]+ = "(POLICYWATCH_[A-Z_]+)"', source))
     names |= set(re.findall(r'environ.get\("(POLICYWATCH_[A-Z_]+)"', source))
     assert names
