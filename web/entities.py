@@ -11,6 +11,7 @@ from index.base import INTERVALS, TimelineRow
 from index.query import Filter
 from index.timeline import parse_utc, zone
 
+from policywatch import output
 from policywatch.config import parse_date
 
 from . import charts
@@ -20,7 +21,7 @@ from .urls import entity_url, timeline_url
 MAX_COMPARE = 3          # others besides the page's entity: four lines at most
 CO_MENTIONED = 15
 LATEST = 8
-TIMELINE_COLUMNS = ["date", "entity", "articles", "mentions"]
+TIMELINE_COLUMNS = output.TIMELINE_COLUMNS
 DETAIL_COLUMNS = ["date", "entity", "source", "url", "title", "sentence"]
 
 
