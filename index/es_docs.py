@@ -64,6 +64,7 @@ FACET_AGGS = {
                    "shown": {"terms": {"field": "entities.key", "size": 1}}})}},
     "type": _by_count("entity_types", 100),
     "action": _by_count("actions", 100),
+    "language": _by_count("language", 100),
 }
 
 
@@ -73,4 +74,5 @@ def facets(aggs: dict) -> dict[str, list[tuple[str, int]]]:
         "entity": [(b["shown"]["buckets"][0]["key"], b["doc_count"]) for b in aggs["entity"]["groups"]["buckets"]],
         "type": [(b["key"], b["doc_count"]) for b in aggs["type"]["buckets"]],
         "action": [(b["key"], b["doc_count"]) for b in aggs["action"]["buckets"]],
+        "language": [(b["key"], b["doc_count"]) for b in aggs["language"]["buckets"]],
     }

@@ -444,6 +444,8 @@ class SQLiteIndex:
                       "GROUP BY type ORDER BY c DESC, type", params).fetchall(),
             "action": q(f"SELECT action, count(DISTINCT article) c FROM actions WHERE article IN ({matched}) "
                         "GROUP BY action ORDER BY c DESC, action", params).fetchall(),
+            "language": q(f"SELECT language, count(*) c FROM articles WHERE rowid IN ({matched}) "
+                          "AND language IS NOT NULL GROUP BY language ORDER BY c DESC, language", params).fetchall(),
         }
 
     def get(self, article_id: str) -> Article | None:

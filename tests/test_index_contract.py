@@ -169,6 +169,8 @@ def test_facets_count_matching_articles(index):
                                               "prosecution": 1, "arrest": 1}
     assert dict(result.facets["type"])["PLATFORM"] == 3
     assert result.facets["entity"][0] == ("Telegram|PLATFORM", 3)
+    everything = index.search(SearchRequest(parse(""), facets=True, limit=1))
+    assert everything.facets["language"] == [("en", 9), ("ko", 1)]
 
 
 def test_export_round_trips_every_field(index):
