@@ -72,7 +72,7 @@ def trend_form(date_from: Annotated[str, Query(alias="from")] = "", to: str = ""
 
 
 def timeline_options(interval: Literal["day", "week", "month"] = "month",
-                     metric: Literal["articles", "mentions"] = "articles", tz: str = "",
+                     metric: Literal["articles", "stories", "mentions"] = "articles", tz: str = "",
                      date_from: Annotated[str, Query(alias="from")] = "", to: str = "") -> entities.TimelineOptions:
     return entities.TimelineOptions(interval, metric, tz or None, date_from, to)
 

@@ -13,7 +13,7 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 44
 MAX_X_LABELS = 10
 # Distinguishable for the common colour-vision deficiencies (Okabe–Ito), dark enough on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
-METRICS = ("articles", "mentions")
+METRICS = ("articles", "stories", "mentions")
 
 
 @dataclass
@@ -113,7 +113,7 @@ def timeline_chart(named_rows: list[tuple[str, list]], interval: str, metric: st
     """named_rows: (entity, TimelineRow list) per entity, the page's entity first."""
     keys = periods([rows for _, rows in named_rows], interval)
     names = [name for name, _ in named_rows]
-    what = {"articles": "articles mentioning", "mentions": "mentions of"}[metric]
+    what = {"articles": "articles mentioning", "stories": "stories mentioning", "mentions": "mentions of"}[metric]
     title = f"{metric.capitalize()} per {interval}: " + ", ".join(names)
     series = []
     for i, (name, rows) in enumerate(named_rows):

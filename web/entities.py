@@ -32,6 +32,7 @@ class EntityInfo:
     aliases: list[str]
     articles: int = 0           # articles that mention it
     mentions: int = 0
+    stories: int = 0            # distinct stories among those articles (syndicated copies once)
     in_gazetteer: bool = False
 
 
@@ -108,6 +109,7 @@ def entity_info(services, name: str, with_neighbours: bool = False):
     info = EntityInfo(name=own.name if own and not found else canonical, type=type_ or (own.type if own else None),
                       aliases=services.aliases(canonical) if found else [],
                       articles=own.articles if own else 0, mentions=own.mentions if own else 0,
+                      stories=own.stories if own else 0,
                       in_gazetteer=found is not None)
     neighbours = [c for c in counts if c is not own][:CO_MENTIONED] if with_neighbours else []
     return info, neighbours
@@ -177,5 +179,5 @@ def entity_names(services, name: str, compare: list[str]) -> list[str]:
 def entity_record(services, name: str) -> dict:
     info, neighbours = entity_info(services, name, with_neighbours=True)
     return {"name": info.name, "type": info.type, "aliases": info.aliases, "articles": info.articles,
-            "mentions": info.mentions, "in_gazetteer": info.in_gazetteer,
+            "stories": info.stories, "mentions": info.mentions, "in_gazetteer": info.in_gazetteer,
             "co_mentioned": [vars(c) for c in neighbours]}
