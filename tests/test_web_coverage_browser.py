@@ -3,14 +3,11 @@ results and its period links, the compare view, and the one-result-per-story tog
 Screenshots land in artifacts/screenshots/."""
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 
 from policywatch.config import Config
 
-from test_web_browser import browser, page, require_chromium, free_port, shot  # noqa: F401 (fixtures)
+from test_web_browser import browser, page, require_chromium, served, shot  # noqa: F401 (fixtures)
 from web_corpus import SOURCES_YAML, build_articles, syndicated_articles, write_index
 
 pytestmark = pytest.mark.browser
@@ -19,7 +16,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     """The app over the web corpus plus one story syndicated by three outlets, with collections."""
-    import uvicorn
     from web.app import create_app
 
     require_chromium()
@@ -27,19 +23,7 @@ def base_url(tmp_path_factory):
     url = f"sqlite:///{data}/index.db"
     write_index(url, build_articles() + syndicated_articles())
     (data / "sources.yaml").write_text(SOURCES_YAML)
-    app = create_app(Config(index_url=url, sources=str(data / "sources.yaml")), state=str(data / "web.db"))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield from served(create_app(Config(index_url=url, sources=str(data / "sources.yaml")), state=str(data / "web.db")))
 
 
 def test_coverage_chart_above_results_links_each_period_to_its_results(page):
