@@ -169,11 +169,13 @@ def test_entities_command_ranks_by_articles(site, stored):
     counts = Counter(name for a in stored.values() for name in entities(a))
     assert top[0]["name"] == counts.most_common(1)[0][0]
     assert top[0]["articles"] == counts.most_common(1)[0][1]
+    clusters = {a.cluster or a.id for a in stored.values() if top[0]["name"] in entities(a)}
+    assert top[0]["stories"] == len(clusters)
     agencies = json.loads(run_cli("entities", "deepfake", "--type", "AGENCY", "--index", site["index"],
                                   "--format", "json").stdout)
     assert agencies and all(e["type"] == "AGENCY" for e in agencies)
     table = run_cli("entities", "source:yonhap", "--index", site["index"]).stdout
-    assert table.splitlines()[0].split() == ["NAME", "TYPE", "ARTICLES", "MENTIONS"]
+    assert table.splitlines()[0].split() == ["NAME", "TYPE", "ARTICLES", "STORIES", "MENTIONS"]
 
 
 def test_export_carries_entities_and_actions(site):
