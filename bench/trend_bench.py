@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,6 +42,19 @@ def median_ms(call, repeat: int) -> float:
     return statistics.median(times)
 
 
+@contextmanager
+def loaded(name: str, url: str, articles, spool_dir: str):
+    """A fresh index of the backend holding the articles; an Elasticsearch one is dropped after."""
+    ix = open_index(url, **({"spool_dir": spool_dir} if name == "elasticsearch" else {}))
+    try:
+        load(ix, articles, 2000)
+        yield ix
+    finally:
+        if name == "elasticsearch":
+            ix.drop()
+        ix.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -52,11 +66,9 @@ def main() -> int:
     backends = {"sqlite": f"sqlite:///{tmp.name}/bench.db",
                 "elasticsearch": f"{args.es.rstrip('/')}/pw-trend-bench-{uuid.uuid4().hex[:8]}"}
     results: dict[str, dict] = {}
-    try:
+    with tmp:
         for name, url in backends.items():
-            ix = open_index(url, **({"spool_dir": tmp.name} if name == "elasticsearch" else {}))
-            try:
-                load(ix, articles, 2000)
+            with loaded(name, url, articles, tmp.name) as ix:
                 results[name] = {}
                 for label, queries, interval, zone in CASES:
                     named = [(q, parse(q)) for q in queries]
@@ -64,12 +76,6 @@ def main() -> int:
                     took = median_ms(lambda: trend(ix, named, interval, zone), args.repeat)
                     count = median_ms(lambda: [ix.search(SearchRequest(q, limit=0)) for _, q in named], args.repeat)
                     results[name][label] = (took, count, rows)
-            finally:
-                if name == "elasticsearch":
-                    ix.drop()
-                ix.close()
-    finally:
-        tmp.cleanup()
     print(f"machine: {os.cpu_count()} CPUs ({cpu_model()}), Python {platform.python_version()}, "
           f"{args.articles:,} articles, median of {args.repeat} runs")
     print(f"{'':32}{'SQLite trend / count (ms)':>28}{'Elasticsearch trend / count (ms)':>36}{'rows':>7}{'same':>6}")
