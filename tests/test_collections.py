@@ -34,7 +34,7 @@ def test_collections_come_from_every_source_enabled_or_not(tmp_path):
 def test_bad_collection_names_get_a_clear_message(tmp_path, value):
     path = tmp_path / "s.yaml"
     path.write_text(f"sources:\n  - name: yonhap\n    feeds: [https://y.example/rss]\n    collections: {value}\n")
-    with pytest.raises(SourcesError, match="source 'yonhap': collections is a list of names"):
+    with pytest.raises(SourcesError, match="source 'yonhap', field collections: .* is not a list of names"):
         load_sources(path)
 
 

@@ -21,7 +21,8 @@ from policywatch.config import Config, UsageError
 from . import coverage, entities, exports, feeds, saved as saved_searches, templating
 from .urls import article_url, entity_url
 from .articles import article_record, article_view
-from .errors import BadRequest, WebError
+from .errors import BadRequest, Forbidden, WebError
+from .origin import cross_site
 from .search import MAX_PAGE, SearchForm, api_result, build_request, run_search
 from .services import Services
 
@@ -51,13 +52,14 @@ def search_form(q: str = "", date_from: Annotated[str, Query(alias="from")] = ""
                 type_: Annotated[list[str], Query(alias="type")] = [], action: Annotated[list[str], Query()] = [],
                 sort: Literal["relevance", "date"] = "relevance",
                 page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
-                collection: Annotated[list[str], Query()] = [], lang: Annotated[list[str], Query()] = [],
+                collection: Annotated[list[str], Query()] = [],
+                lang: Annotated[list[str], Query(description="article language (ISO 639-1), e.g. ko")] = [],
                 collapse: bool = False, interval: Literal["day", "week", "month"] = "month",
                 measure: Literal["articles", "share"] = "articles") -> SearchForm:
     """The search state: the query language in `q`, plus filters (repeat a parameter for several values);
     collapse=true gives one result per story; interval and measure shape the coverage chart."""
-    return SearchForm.of(q, date_from, to, source, entity, type_, action, sort, page, collection, lang, collapse,
-                         interval, measure)
+    return SearchForm.of(q, date_from, to, source, entity, type_, action, sort, page, lang=lang,
+                         collection=collection, collapse=collapse, interval=interval, measure=measure)
 
 
 def trend_form(date_from: Annotated[str, Query(alias="from")] = "", to: str = "",
@@ -67,8 +69,8 @@ def trend_form(date_from: Annotated[str, Query(alias="from")] = "", to: str = ""
                collapse: bool = False, interval: Literal["day", "week", "month"] = "month",
                measure: Literal["articles", "share"] = "articles") -> SearchForm:
     """The filters and chart options shared by every query of a comparison (the queries are `q`, repeated)."""
-    return SearchForm.of("", date_from, to, source, entity, type_, action, "relevance", 1, collection, lang,
-                         collapse, interval, measure)
+    return SearchForm.of("", date_from, to, source, entity, type_, action, "relevance", 1, lang=lang,
+                         collection=collection, collapse=collapse, interval=interval, measure=measure)
 
 
 def timeline_options(interval: Literal["day", "week", "month"] = "month",
@@ -132,16 +134,28 @@ def saved_page(request: Request, services: Svc):
     return render(request, "saved.html", {"searches": saved_searches.with_counts(services)})
 
 
+def check_write(request: Request, services: Services, token: str | None) -> None:
+    """A write needs the token when the server has one; without one, it must not come from another site."""
+    if services.token_required:
+        services.check_token(token)
+        return
+    why = cross_site(request.headers, f"{request.url.scheme}://{request.headers.get('host', '')}")
+    if why:
+        raise Forbidden(f"refused a cross-site request ({why}): save and delete searches from this site's "
+                        "own pages, or start the server with --token")
+
+
 @pages.post("/saved")
-def save_search(services: Svc, name: Annotated[str, Form()], q: Annotated[str, Form()] = "",
+def save_search(request: Request, services: Svc, name: Annotated[str, Form()], q: Annotated[str, Form()] = "",
                 date_from: Annotated[str, Form(alias="from")] = "", to: Annotated[str, Form()] = "",
                 source: Annotated[list[str], Form()] = [], entity: Annotated[list[str], Form()] = [],
                 type_: Annotated[list[str], Form(alias="type")] = [], action: Annotated[list[str], Form()] = [],
                 sort: Annotated[str, Form()] = "relevance", token: Annotated[str | None, Form()] = None,
-                collection: Annotated[list[str], Form()] = [], lang: Annotated[list[str], Form()] = [],
-                collapse: Annotated[str, Form()] = "", header_token: TokenHeader = None):
-    services.check_token(header_token or token)
-    form = SearchForm.of(q, date_from, to, source, entity, type_, action, sort, 1, collection, lang, collapse)
+                header_token: TokenHeader = None, lang: Annotated[list[str], Form()] = [],
+                collection: Annotated[list[str], Form()] = [], collapse: Annotated[str, Form()] = ""):
+    check_write(request, services, header_token or token)
+    form = SearchForm.of(q, date_from, to, source, entity, type_, action, sort, lang=lang, collection=collection,
+                         collapse=collapse)
     saved_searches.save(services, name, form)
     return RedirectResponse("/saved", 303)
 
@@ -152,9 +166,9 @@ def open_saved(services: Svc, slug: str):
 
 
 @pages.post("/saved/{slug}/delete")
-def delete_saved(services: Svc, slug: str, token: Annotated[str | None, Form()] = None,
+def delete_saved(request: Request, services: Svc, slug: str, token: Annotated[str | None, Form()] = None,
                  header_token: TokenHeader = None):
-    services.check_token(header_token or token)
+    check_write(request, services, header_token or token)
     services.saved.delete(slug)
     return RedirectResponse("/saved", 303)
 

@@ -16,15 +16,16 @@ from index import QueryError, SearchRequest, SearchResult
 from index.base import INTERVALS, SORTS
 from index.query import ACTIONS, ENTITY_TYPES, And, Filter, MatchAll, Node, Or, collection_filter
 from index.timeline import next_period
-from policywatch.config import UsageError, parse_date
+from policywatch.config import UsageError, parse_range
+from policywatch.notes import search_notes
 
 from .errors import BadRequest
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
-LIST_FIELDS = ("source", "entity", "type", "action", "collection", "lang")
-FIELD_LABELS = {"source": "Outlet", "entity": "Entity", "type": "Type", "action": "Action",
-                "collection": "Collection", "lang": "Language"}
+LIST_FIELDS = ("source", "lang", "entity", "type", "action", "collection")
+FIELD_LABELS = {"source": "Outlet", "lang": "Language", "entity": "Entity", "type": "Type", "action": "Action",
+                "collection": "Collection"}
 MEASURES = ("articles", "share")          # the coverage chart: matching articles, or their share of all
 
 
@@ -38,10 +39,10 @@ class SearchForm:
     entity: list[str] = field(default_factory=list)
     type: list[str] = field(default_factory=list)
     action: list[str] = field(default_factory=list)
+    lang: list[str] = field(default_factory=list)      # article languages (ISO 639-1), the language facet
     sort: str = "relevance"
     page: int = 1
     collection: list[str] = field(default_factory=list)
-    lang: list[str] = field(default_factory=list)
     collapse: bool = False       # one result per story: syndicated copies folded; the chart counts stories
     interval: str = "month"      # the coverage chart's periods
     measure: str = "articles"    # … and what it plots (MEASURES)
@@ -49,7 +50,7 @@ class SearchForm:
     @classmethod
     def of(cls, q: str | None = "", date_from: str | None = "", date_to: str | None = "",
            source=(), entity=(), type=(), action=(), sort: str | None = "relevance", page=1,
-           collection=(), lang=(), collapse=False, interval: str | None = "month",
+           lang=(), collection=(), collapse=False, interval: str | None = "month",
            measure: str | None = "articles") -> "SearchForm":
         """A cleaned form: blank values dropped, repeats removed, sort and page checked."""
         def values(items) -> list[str]:
@@ -73,10 +74,10 @@ class SearchForm:
         if measure not in MEASURES:
             raise BadRequest(f"unknown measure '{measure}' — use one of: {', '.join(MEASURES)}")
         return cls(q=(q or "").strip(), date_from=(date_from or "").strip(), date_to=(date_to or "").strip(),
-                   source=values(source), entity=values(entity), type=values(type), action=values(action),
-                   sort=sort, page=int(page_text), collection=[v.lower() for v in values(collection)],
-                   lang=[v.lower() for v in values(lang)], collapse=_flag(collapse), interval=interval,
-                   measure=measure)
+                   source=values(source), lang=values(lang), entity=values(entity), type=values(type),
+                   action=values(action), sort=sort, page=int(page_text),
+                   collection=[v.lower() for v in values(collection)], collapse=_flag(collapse),
+                   interval=interval, measure=measure)
 
     @classmethod
     def from_params(cls, params) -> "SearchForm":
@@ -187,6 +188,9 @@ def build_query(services, form: SearchForm) -> Node:
     if form.source:
         sources = [Filter("source", s.lower()) for s in form.source]
         items.append(sources[0] if len(sources) == 1 else Or(tuple(sources)))
+    if form.lang:
+        languages = [Filter("lang", v.lower()) for v in form.lang]
+        items.append(languages[0] if len(languages) == 1 else Or(tuple(languages)))
     items += [Filter("entity", services.canonical(e)) for e in form.entity]
     for t in form.type:
         if t.upper() not in ENTITY_TYPES:
@@ -196,11 +200,9 @@ def build_query(services, form: SearchForm) -> Node:
         if a.lower() not in ACTIONS:
             raise QueryError(f"unknown action '{a}' — use one of: " + ", ".join(ACTIONS))
         items.append(Filter("action", a.lower()))
-    for values, make in ((form.collection, lambda c: collection_filter(c, lambda n: services.collections().get(n, []))),
-                         (form.lang, lambda code: Filter("lang", code))):
-        if values:                                      # several collections or languages: any of them
-            made = [make(v) for v in values]
-            items.append(made[0] if len(made) == 1 else Or(tuple(made)))
+    if form.collection:                                 # several collections: any of them
+        made = [collection_filter(c, lambda n: services.collections().get(n, [])) for c in form.collection]
+        items.append(made[0] if len(made) == 1 else Or(tuple(made)))
     if not items:
         return MatchAll()
     return items[0] if len(items) == 1 else And(tuple(items))
@@ -208,9 +210,9 @@ def build_query(services, form: SearchForm) -> Node:
 
 def build_request(services, form: SearchForm, limit: int = PAGE_SIZE, facets: bool = True) -> SearchRequest:
     """Raises QueryError for a malformed query, UsageError for a bad date."""
-    return SearchRequest(query=build_query(services, form), date_from=parse_date(form.date_from or None),
-                         date_to=parse_date(form.date_to or None, end=True), sort=form.sort, limit=limit,
-                         offset=(form.page - 1) * limit, facets=facets, collapse=form.collapse)
+    date_from, date_to = parse_range(form.date_from or None, form.date_to or None)
+    return SearchRequest(query=build_query(services, form), date_from=date_from, date_to=date_to, sort=form.sort,
+                         limit=limit, offset=(form.page - 1) * limit, facets=facets, collapse=form.collapse)
 
 
 @dataclass
@@ -218,6 +220,7 @@ class SearchPage:
     form: SearchForm
     result: SearchResult | None = None
     error: str | None = None           # a malformed query or date, shown above the results
+    notes: list[str] = field(default_factory=list)   # hints: unknown outlet, lower-case operators
     page_size: int = PAGE_SIZE
 
     @property
@@ -259,6 +262,7 @@ def run_search(services, form: SearchForm, limit: int = PAGE_SIZE, facets: bool 
         return SearchPage(form, error=str(exc), page_size=limit)
     result = services.index.search(request)
     return SearchPage(form, result, page_size=limit,
+                      notes=search_notes(services.index, form.q, request.query, result.total),
                       collection_facet=collection_counts(services.collections(), result.facets.get("source", [])))
 
 
@@ -285,15 +289,16 @@ def hit_record(hit) -> dict:
 def api_result(page: SearchPage) -> dict:
     result = page.result
     return {
-        "query": page.form.q, "filters": page.form.filters(), "total": result.total, "page": page.form.page,
+        "query": page.form.q, "filters": page.form.filters(), "notes": page.notes, "total": result.total,
+        "page": page.form.page,
         "pages": page.pages, "hits": [hit_record(h) for h in result.hits],
         "facets": {
             "source": [{"name": n, "count": c} for n, c in page.facet("source")],
+            "language": [{"name": n, "count": c} for n, c in page.facet("language")],
             "entity": [{"name": e["name"], "type": e["type"], "count": e["count"]} for e in page.entity_facet()],
             "type": [{"name": n, "count": c} for n, c in page.facet("type")],
             "action": [{"name": n, "count": c} for n, c in page.facet("action")],
             "collection": [{"name": n, "count": c} for n, c in page.collection_facet],
-            "language": [{"name": n, "count": c} for n, c in page.facet("language")],
         },
     }
 
