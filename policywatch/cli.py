@@ -329,9 +329,9 @@ def cmd_entities(args, cfg: Config) -> int:
 def cmd_trend(args, cfg: Config) -> int:
     from index.trend import COLUMNS, trend
     queries = [(text, _query(cfg, text)) for text in args.queries]     # a bad query fails before any output
+    date_from, date_to = parse_range(args.date_from, args.date_to)
     with _opened(cfg) as index:
-        rows = trend(index, queries, args.interval, args.tz, parse_date(args.date_from),
-                     parse_date(args.date_to, end=True))
+        rows = trend(index, queries, args.interval, args.tz, date_from, date_to)
     with _out(args.output) as out:
         if args.format == "json":
             output.write_json([vars(r) for r in rows], out)

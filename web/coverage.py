@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from index.base import TrendRow
 from index.trend import trend
-from policywatch.config import parse_date
+from policywatch.config import parse_range
 
 from . import charts
 from .search import SearchForm, build_query
@@ -39,8 +39,8 @@ def chart_metric(form: SearchForm) -> str:
 def trend_rows(services, form: SearchForm, queries: list[str]) -> list[TrendRow]:
     """Rows for each query with the form's filters and dates. Raises QueryError, UsageError."""
     named = [(text, build_query(services, replace(form, q=text))) for text in queries]
-    return trend(services.index, named, form.interval, None, parse_date(form.date_from or None),
-                 parse_date(form.date_to or None, end=True))
+    date_from, date_to = parse_range(form.date_from or None, form.date_to or None)
+    return trend(services.index, named, form.interval, None, date_from, date_to)
 
 
 def coverage(services, form: SearchForm, queries: list[str] | None = None) -> Coverage:
