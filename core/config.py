@@ -28,6 +28,7 @@ class Config:
     gazetteers: list[str] = field(default_factory=list)
     lock_dir: str = DEFAULT_LOCK_DIR
     token: str | None = None
+    sources: str | None = None          # the sources file collections come from (None: the shipped one)
 
 
 def from_args(args, environ=os.environ) -> Config:
@@ -43,7 +44,7 @@ def from_args(args, environ=os.environ) -> Config:
         gazetteers = [p for p in environ[ENV_GAZETTEER].split(os.pathsep) if p]
     return Config(index_url=getattr(args, "index", None) or environ.get(ENV_INDEX) or DEFAULT_INDEX,
                   index_options=options, gazetteers=gazetteers, lock_dir=environ.get(ENV_LOCK_DIR) or DEFAULT_LOCK_DIR,
-                  token=getattr(args, "token", None) or environ.get(ENV_TOKEN))
+                  token=getattr(args, "token", None) or environ.get(ENV_TOKEN), sources=getattr(args, "sources", None))
 
 
 # Dates a search may ask for: wide enough for any news archive, narrow enough that a day added to
