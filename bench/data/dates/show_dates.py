@@ -51,7 +51,8 @@ BLOCK = {
     "table", "section", "article", "header", "footer", "aside", "nav", "time", "dd", "dt",
     "blockquote", "pre", "form", "figure", "figcaption", "address", "span_never",
 }
-INVISIBLE = ("script", "style", "noscript", "template", "head", "svg", "iframe", "object")
+# Not <head> itself: on broken pages parsers put body text there and a browser still shows it.
+INVISIBLE = ("script", "style", "noscript", "template", "title", "meta", "link", "base", "svg", "iframe", "object")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
@@ -117,6 +118,7 @@ def headline_index(lines: list[str], title: str | None) -> int:
 def show(dataset: str, ids: list[str]) -> None:
     truth = load(dataset)
     for pid in ids:
+        pid = resolve(truth, pid)
         rec = truth[pid]
         raw = gzip.open(CORPORA / dataset / "pages" / f"{pid}.html.gz").read()
         lines = visible_lines(raw)
