@@ -122,9 +122,11 @@ def show(dataset: str, ids: list[str]) -> None:
         rec = truth[pid]
         raw = gzip.open(CORPORA / dataset / "pages" / f"{pid}.html.gz").read()
         lines = visible_lines(raw)
-        h = headline_index(lines, rec.get("title"))
+        # Datasets without a title: the gold main text's first line (human-made) finds the headline.
+        first = next((ln for ln in (rec.get("text") or "").split("\n") if len(ln.strip()) > 15), "")
+        h = headline_index(lines, rec.get("title") or first)
         print(f"=== {dataset} {pid}  url={rec.get('url')}")
-        print(f"    title={(rec.get('title') or '')[:100]!r}  lines={len(lines)} headline@{h}")
+        print(f"    title={(rec.get('title') or first)[:100]!r}  lines={len(lines)} headline@{h}")
         near = range(max(0, h - 2), min(len(lines), h + 6))
         for i in near:
             print(f"  {i:5d}| {clip(lines[i])}")
