@@ -5,7 +5,7 @@ headline and every visible line with a date-like token, for a person to read.
 <head>, <meta>, JSON-LD, scripts, styles, comments and attributes are dropped
 before anything is printed, so a label can only come from visible text.
 
-    python show_dates.py pick DATASET            ids chosen by the fixed rule
+    python show_dates.py pick DATASET [2]        ids chosen by the fixed rule (pass 1, or pass 2)
     python show_dates.py show DATASET ID...      visible headline + date lines
     python show_dates.py label DATASET ID DATE HOW   append to labels.jsonl
     python show_dates.py skip DATASET ID REASON       append to skipped.jsonl
@@ -24,7 +24,8 @@ from lxml import etree
 HERE = Path(__file__).resolve().parent
 CORPORA = HERE.parents[2] / ".." / "shared" / "corpora"
 
-# Fixed selection rule: ids sorted as strings, every STEP-th from the first.
+# Fixed selection rule: ids sorted as strings, every STEP-th from the first (pass 1);
+# pass 2 takes every STEP-th from index STEP // 2, between the pass-1 pages.
 STEP = {"l3s-gn1": 7, "wcxb-articles": 11, "dragnet": 16, "cleanportaleval": 1, "readability": 1}
 
 MONTHS = (
@@ -78,7 +79,10 @@ def visible_lines(raw: bytes) -> list[str]:
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None:
             continue
-        if el.get("hidden") is not None or HIDDEN_STYLE.search(el.get("style", "")):
+        # React streaming puts rendered chunks in <div hidden id="S:n"> and an inline
+        # script swaps them in at once, so a browser shows them: keep those.
+        streamed = re.fullmatch(r"S:\d+", el.get("id", ""))
+        if el.get("hidden") is not None and not streamed or HIDDEN_STYLE.search(el.get("style", "")):
             el.drop_tree()
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag in BLOCK:
@@ -93,8 +97,9 @@ def load(dataset: str) -> dict[str, dict]:
     return {rec["id"]: rec for rec in map(json.loads, path.open(encoding="utf-8"))}
 
 
-def pick(dataset: str) -> list[str]:
-    return sorted(load(dataset))[:: STEP[dataset]]
+def pick(dataset: str, second_pass: bool = False) -> list[str]:
+    step = STEP[dataset]
+    return sorted(load(dataset))[step // 2 if second_pass else 0:: step]
 
 
 def clip(line: str, width: int = 120) -> str:
@@ -185,8 +190,8 @@ def append(name: str, rec: dict) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) >= 2 and argv[0] == "pick":
-        print("\n".join(pick(argv[1])))
+    if len(argv) in (2, 3) and argv[0] == "pick":
+        print("\n".join(pick(argv[1], argv[2:] == ["2"])))
     elif len(argv) >= 3 and argv[0] == "show":
         show(argv[1], argv[2:])
     elif len(argv) == 5 and argv[0] == "lines":
