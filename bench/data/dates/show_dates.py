@@ -2,15 +2,20 @@
 
 It never decides a date: it prints the page URL, the visible lines around the
 headline and every visible line with a date-like token, for a person to read.
-<head>, <meta>, JSON-LD, scripts, styles, comments and attributes are dropped
-before anything is printed, so a label can only come from visible text.
+<title>, <meta>, JSON-LD and other scripts, styles, comments, hidden elements
+and all attributes are left out of what it prints, so a label can only come
+from text a reader sees on the page.
 
     python show_dates.py pick DATASET [2]        ids chosen by the fixed rule (pass 1, or pass 2)
-    python show_dates.py show DATASET ID...      visible headline + date lines
-    python show_dates.py label DATASET ID DATE HOW   append to labels.jsonl
-    python show_dates.py skip DATASET ID REASON       append to skipped.jsonl
-    python show_dates.py add DATASET < rows          'ID | DATE | how' or 'ID | skip | reason' per line
+    python show_dates.py show DATASET ID...      visible headline + date lines (ID may be a prefix)
+    python show_dates.py lines DATASET ID FROM TO    visible lines FROM..TO-1 of one page
+    python show_dates.py add DATASET < rows      one row per page, appended to labels/skipped.jsonl:
+                                                 'ID | YYYY-MM-DD | how' or 'ID | skip:KIND | reason'
+    python show_dates.py check                   re-verify both files against the pages
+
+Exit status: 0 fine, 1 a row or label failed its check, 2 bad usage.
 """
+import datetime
 import gzip
 import json
 import re
@@ -22,7 +27,7 @@ import lxml.html
 from lxml import etree
 
 HERE = Path(__file__).resolve().parent
-CORPORA = HERE.parents[2] / ".." / "shared" / "corpora"
+CORPORA = (HERE.parents[2] / ".." / "shared" / "corpora").resolve()  # ROOT/../shared/corpora
 
 # Fixed selection rule: ids sorted as strings, every STEP-th from the first (pass 1);
 # pass 2 takes every STEP-th from index STEP // 2, between the pass-1 pages.
@@ -50,7 +55,7 @@ ARCHIVE = re.compile(rf"^({MONTHS})\s+\d{{4}}(\s*\(\d+\))?$", re.IGNORECASE)
 BLOCK = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
     "table", "section", "article", "header", "footer", "aside", "nav", "time", "dd", "dt",
-    "blockquote", "pre", "form", "figure", "figcaption", "address", "span_never",
+    "blockquote", "pre", "form", "figure", "figcaption", "address",
 }
 # Not <head> itself: on broken pages parsers put body text there and a browser still shows it.
 INVISIBLE = ("script", "style", "noscript", "template", "title", "meta", "link", "base", "svg", "iframe", "object")
@@ -145,6 +150,11 @@ def show(dataset: str, ids: list[str]) -> None:
 
 
 QUOTE = re.compile(r"'(.+?)'(?![A-Za-z])")
+DATE = re.compile(r"\d{4}-\d\d-\d\d")
+SKIP_KINDS = {
+    "no_date", "update_only", "no_year", "relative_only", "day_month_unclear", "two_dates",
+    "not_this_article",
+}
 
 
 def resolve(truth: dict, prefix: str) -> str:
@@ -154,34 +164,77 @@ def resolve(truth: dict, prefix: str) -> str:
     return found[0]
 
 
-def add(dataset: str, rows: list[str]) -> int:
-    """Rows 'ID-PREFIX | YYYY-MM-DD | how' or 'ID-PREFIX | skip | reason'.
+def page_lines(dataset: str, pid: str) -> list[str]:
+    return visible_lines(gzip.open(CORPORA / dataset / "pages" / f"{pid}.html.gz").read())
 
-    The first single-quoted text in a label's how (an apostrophe inside a word
-    does not close it) must be on one visible line of the page, so every label
-    is checked against the page it came from.
+
+def label_problem(dataset: str, pid: str, date: str, how: str) -> str | None:
+    """Why a label is not acceptable, or None.
+
+    The first single-quoted text in `how` (an apostrophe inside a word does not
+    close it) must be on one visible line of the page, so every label is tied
+    to text the page shows.
     """
+    try:
+        datetime.date.fromisoformat(date)
+    except ValueError:
+        return f"date {date!r} is not YYYY-MM-DD"
+    m = QUOTE.search(how)
+    if not m:
+        return "how quotes no visible text"
+    if not any(m.group(1) in ln for ln in page_lines(dataset, pid)):
+        return f"quote {m.group(1)!r} is not on a visible line"
+    return None
+
+
+def add(dataset: str, rows: list[str]) -> int:
+    """Append rows 'ID | YYYY-MM-DD | how' or 'ID | skip:KIND | reason' (ID may be a prefix)."""
     truth = load(dataset)
     bad = 0
-    for row in rows:
-        if not row.strip():
-            continue
-        prefix, date, note = (part.strip() for part in row.split("|", 2))
+    for row in filter(str.strip, rows):
+        prefix, verdict, note = (part.strip() for part in row.split("|", 2))
         pid = resolve(truth, prefix)
-        if date == "skip":
-            append("skipped.jsonl", {"dataset": dataset, "id": pid, "reason": note})
-            continue
-        m = QUOTE.search(note)
-        quote = m.group(1) if m else ""
-        raw = gzip.open(CORPORA / dataset / "pages" / f"{pid}.html.gz").read()
-        if not re.fullmatch(r"\d{4}-\d\d-\d\d", date) or not quote or not any(
-            quote in ln for ln in visible_lines(raw)
-        ):
-            print(f"NOT WRITTEN {dataset} {pid}: date {date!r} or quote {quote!r} not on a visible line")
+        if verdict.startswith("skip:"):
+            kind = verdict.removeprefix("skip:")
+            problem = None if kind in SKIP_KINDS else f"unknown skip kind {kind!r}"
+            rec, name = {"dataset": dataset, "id": pid, "kind": kind, "reason": note}, "skipped.jsonl"
+        else:
+            problem = label_problem(dataset, pid, verdict, note)
+            rec, name = {"dataset": dataset, "id": pid, "date": verdict, "how": note}, "labels.jsonl"
+        if problem:
+            print(f"not written: {dataset} {pid}: {problem}")
             bad += 1
-            continue
-        append("labels.jsonl", {"dataset": dataset, "id": pid, "date": date, "how": note})
+        else:
+            append(name, rec)
     return 1 if bad else 0
+
+
+def check() -> int:
+    """Re-verify both files: labels against their pages, every page chosen by the rule, once."""
+    labels = [json.loads(ln) for ln in (HERE / "labels.jsonl").open(encoding="utf-8")]
+    skips = [json.loads(ln) for ln in (HERE / "skipped.jsonl").open(encoding="utf-8")]
+    chosen = {d: set(pick(d)) | set(pick(d, second_pass=True)) for d in STEP}
+    problems = []
+    seen = set()
+    for rec in labels + skips:
+        key = (rec["dataset"], rec["id"])
+        if key in seen:
+            problems.append(f"{key} appears twice")
+        seen.add(key)
+        if rec["id"] not in chosen.get(rec["dataset"], ()):
+            problems.append(f"{key} is not chosen by the selection rule")
+    problems += [f"{r['dataset']} {r['id']}: {p}" for r in labels
+                 if (p := label_problem(r["dataset"], r["id"], r["date"], r["how"]))]
+    problems += [f"{r['dataset']} {r['id']}: unknown kind {r.get('kind')!r}" for r in skips
+                 if r.get("kind") not in SKIP_KINDS]
+    for line in problems:
+        print(line)
+    for dataset in STEP:
+        n_label = sum(r["dataset"] == dataset for r in labels)
+        n_skip = sum(r["dataset"] == dataset for r in skips)
+        print(f"{dataset:16s} labelled {n_label:4d}  skipped {n_skip:4d}")
+    print(f"{'total':16s} labelled {len(labels):4d}  skipped {len(skips):4d}  problems {len(problems)}")
+    return 1 if problems else 0
 
 
 def append(name: str, rec: dict) -> None:
@@ -190,25 +243,33 @@ def append(name: str, rec: dict) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) in (2, 3) and argv[0] == "pick":
-        print("\n".join(pick(argv[1], argv[2:] == ["2"])))
-    elif len(argv) >= 3 and argv[0] == "show":
-        show(argv[1], argv[2:])
-    elif len(argv) == 5 and argv[0] == "lines":
-        truth = load(argv[1])
-        pid = resolve(truth, argv[2])
-        lines = visible_lines(gzip.open(CORPORA / argv[1] / "pages" / f"{pid}.html.gz").read())
-        for i in range(int(argv[3]), min(len(lines), int(argv[4]))):
+    try:
+        return run(argv)
+    except KeyError as exc:  # an id (prefix) that names no page, or several
+        print(exc.args[0], file=sys.stderr)
+        return 2
+
+
+def run(argv: list[str]) -> int:
+    if not CORPORA.is_dir():
+        print(f"corpora not found at {CORPORA}", file=sys.stderr)
+        return 1
+    command, args = (argv[0], argv[1:]) if argv else ("", [])
+    if args and args[0] not in STEP:
+        print(f"unknown dataset {args[0]!r}; one of {', '.join(STEP)}", file=sys.stderr)
+        return 2
+    if command == "pick" and len(args) in (1, 2):
+        print("\n".join(pick(args[0], second_pass=args[1:] == ["2"])))
+    elif command == "show" and len(args) >= 2:
+        show(args[0], args[1:])
+    elif command == "lines" and len(args) == 4 and args[2].isdigit() and args[3].isdigit():
+        lines = page_lines(args[0], resolve(load(args[0]), args[1]))
+        for i in range(int(args[2]), min(len(lines), int(args[3]))):
             print(f"  {i:5d}| {clip(lines[i], 200)}")
-    elif len(argv) == 2 and argv[0] == "add":
-        return add(argv[1], sys.stdin.read().splitlines())
-    elif len(argv) == 5 and argv[0] == "label":
-        if not re.fullmatch(r"\d{4}-\d\d-\d\d", argv[3]):
-            print(f"bad date {argv[3]!r}", file=sys.stderr)
-            return 2
-        append("labels.jsonl", {"dataset": argv[1], "id": argv[2], "date": argv[3], "how": argv[4]})
-    elif len(argv) == 4 and argv[0] == "skip":
-        append("skipped.jsonl", {"dataset": argv[1], "id": argv[2], "reason": argv[3]})
+    elif command == "add" and len(args) == 1:
+        return add(args[0], sys.stdin.read().splitlines())
+    elif command == "check" and not args:
+        return check()
     else:
         print(__doc__, file=sys.stderr)
         return 2
