@@ -28,8 +28,6 @@ MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc
 
 # The Wayback Machine's prefix: the date in it is the capture, not the publication.
 _ARCHIVE_PREFIX = re.compile(r"^https?://(?:web\.)?archive\.org/web/\d+(?:[a-z]{2}_)?/", re.IGNORECASE)
-_URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|[-_.])")
-_URL_DATE_COMPACT = re.compile(r"(?<!\d)(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 _ISO_LOOSE = re.compile(r"^(\d{4})-?(\d\d)-?(\d\d)(?:[T ](\d\d):?(\d\d)(?::?(\d\d))?(?:[.,]\d+)?)?\s*"
                         r"([+-]\d\d:?\d\d|[+-]\d\d|Z|UTC|GMT|KST|JST)?$", re.IGNORECASE)
 _NAMED_ZONES = {"Z": timezone.utc, "UTC": timezone.utc, "GMT": timezone.utc, "KST": ZoneInfo("Asia/Seoul"),
@@ -53,10 +51,18 @@ _MONTH = r"(" + "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, revers
 _TEXT_DATES = (
     ("ymd", re.compile(r"(?<!\d)((?:19|20)\d\d)[-./](0?[1-9]|1[0-2])[-./](0?[1-9]|[12]\d|3[01])(?!\d)")),
     ("dmy", re.compile(r"(?<!\d)(0?[1-9]|[12]\d|3[01])\.\s?(0?[1-9]|1[0-2])\.\s?((?:19|20)\d\d)(?!\d)")),
-    ("mdy_name", re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)(?!\d)", re.IGNORECASE)),
+    # 12/07/2012: month first as English-language sites write it, unless the first number
+    # cannot be a month (13/1/2008)
+    ("slash", re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?!\d)")),
+    ("mdy_name", re.compile(r"\b" + _MONTH + r",?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)(?!\d)",
+                            re.IGNORECASE)),
     ("dmy_name", re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?" + _MONTH
-                            + r"\s+(?:de\s+)?((?:19|20)\d\d)(?!\d)", re.IGNORECASE)),
+                            + r",?\s+(?:de\s+)?((?:19|20)\d\d)(?!\d)", re.IGNORECASE)),
 )
+# "Updated May 22, 2024": a revision date, not the publication day
+_UPDATE_MARK = re.compile(r"\b(?:updated|modified|edited|revised|aktualisiert|mis à jour)\b[^0-9|]{0,12}$", re.IGNORECASE)
+_HEADLINE_AFTER = 40        # text nodes after the headline searched for its date
+_HEADLINE_BEFORE = 8        # ... and before it (kickers and dates above the headline)
 
 
 def zone(name: str | None) -> tzinfo | None:
@@ -163,26 +169,26 @@ def _local(moment: datetime, given: bool, tz) -> datetime:
 
 
 def published_date(tree, ld_objects: list[dict], meta: dict, url: str, tz=None,
-                   hint: str | None = None) -> tuple[str | None, str]:
-    """(ISO date-time with offset, which signal gave it)."""
+                   hint: str | None = None, title: str | None = None) -> tuple[str | None, str]:
+    """(ISO date-time with offset, which signal gave it). The day is the one printed with the
+    headline, else htmldate's; the instant is the first structured one on that day."""
     url = page_url(url)
     candidates = structured_candidates(tree, ld_objects, meta, tz)
     if (p := parse_instant(hint, tz)):
         candidates.append((*p, "feed"))
-    day = htmldate_day(tree, url)
+    day, day_from = headline_date(tree, title), "headline"
+    if day is None:
+        day, day_from = htmldate_day(tree, url), "htmldate"
     if day is None:
         if candidates:
             moment, given, signal = candidates[0]
             return _local(moment, given, tz).isoformat(), signal
-        if (found := url_date(url, tz)):
-            return found, "url"
-        visible = visible_date(tree, tz)
-        return (visible, "text") if visible else (None, "none")
+        return None, "none"
     for moment, given, signal in candidates:
         local = _local(moment, given, tz)
         if local.date() == day:
             return local.isoformat(), signal
-    return datetime.combine(day, time(0), tzinfo=tz or timezone.utc).isoformat(), "htmldate"
+    return datetime.combine(day, time(0), tzinfo=tz or timezone.utc).isoformat(), day_from
 
 
 def modified_date(ld_objects: list[dict], meta: dict, tz=None) -> str | None:
@@ -196,47 +202,80 @@ def modified_date(ld_objects: list[dict], meta: dict, tz=None) -> str | None:
     return None
 
 
-def url_date(url: str, tz=None) -> str | None:
-    url = page_url(url)
-    for pattern in (_URL_DATE, _URL_DATE_COMPACT):
-        if (m := pattern.search(url)):
-            try:
-                return datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=tz or timezone.utc).isoformat()
-            except ValueError:
-                continue
-    return None
-
-
 def text_date(text: str) -> date | None:
     """The first date written out in a piece of visible text, in any of the common orders."""
     text = ascii_digits(text)
     best: tuple[int, date] | None = None
     for order, pattern in _TEXT_DATES:
-        m = pattern.search(text)
-        if not m:
-            continue
-        try:
-            if order == "ymd":
-                found = date(int(m[1]), int(m[2]), int(m[3]))
-            elif order == "dmy":
-                found = date(int(m[3]), int(m[2]), int(m[1]))
-            elif order == "mdy_name":
-                found = date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
-            else:
-                found = date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
-        except (ValueError, KeyError):
-            continue
-        if best is None or m.start() < best[0]:
-            best = (m.start(), found)
+        for m in pattern.finditer(text):
+            if best is not None and m.start() >= best[0]:
+                break
+            try:
+                if order == "ymd":
+                    found = date(int(m[1]), int(m[2]), int(m[3]))
+                elif order == "dmy":
+                    found = date(int(m[3]), int(m[2]), int(m[1]))
+                elif order == "slash":
+                    a, b = int(m[1]), int(m[2])
+                    found = date(int(m[3]), b, a) if a > 12 else date(int(m[3]), a, b)
+                elif order == "mdy_name":
+                    found = date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
+                else:
+                    found = date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+            except (ValueError, KeyError):
+                continue
+            if found.year >= 1995 and not _UPDATE_MARK.search(text, max(0, m.start() - 40), m.start()):
+                best = (m.start(), found)
+                break
     return best[1] if best else None
 
 
-def visible_date(tree, tz) -> str | None:
-    """A date printed in the page's byline/dateline area (first ones in the main content)."""
-    candidates = tree.xpath('//*[contains(@class,"date") or contains(@class,"time") or contains(@class,"byline")'
-                            ' or contains(@class,"meta") or contains(@class,"posted")]//text()')
-    texts = [t for t in candidates if t.strip()][:40]
-    for text in texts + tree.xpath("//body//text()")[:400]:
-        if (found := text_date(text)):
-            return datetime.combine(found, time(0), tzinfo=tz or timezone.utc).isoformat()
-    return None
+def _visible_texts(nodes) -> list[str]:
+    return [t for t in nodes if t.strip() and t.getparent() is not None
+            and t.getparent().tag not in ("script", "style", "noscript", "option")]
+
+
+def _headline(tree, title: str | None):
+    """The element that shows the headline: the <h1> that carries the title, else any element
+    whose own text is the title (older templates put it in a <td> or a styled <div>)."""
+    wanted = " ".join((title or "").split()).casefold()
+    h1s = tree.xpath("//h1[normalize-space()]")
+    if wanted and len(wanted) >= 12:
+        for h in h1s:
+            text = " ".join(h.text_content().split()).casefold()
+            if text and (text in wanted or wanted in text):
+                return h
+        for node in tree.xpath("//body//text()[string-length(normalize-space()) >= 12]"):
+            text = " ".join(node.split()).casefold()
+            parent = node.getparent()
+            if parent is not None and parent.tag not in ("title", "script", "style", "a", "option") \
+                    and (text == wanted or len(text) <= 2 * len(wanted) and wanted in text):
+                return parent
+    return h1s[0] if h1s else None
+
+
+def headline_date(tree, title: str | None = None) -> date | None:
+    """The date printed nearest the headline: in the lines under it (byline, dateline) or just
+    above it, where a reader looks; never the site's clock in the page header, an embedded
+    tweet or a related-story list further away."""
+    headline = _headline(tree, title)
+    if headline is None:
+        return None
+    after = _visible_texts(headline.xpath("following::text()[normalize-space()]")[:_HEADLINE_AFTER * 2])
+    after = [t for t in after if not any(a is headline for a in t.getparent().iterancestors())][:_HEADLINE_AFTER]
+    before = _visible_texts(headline.xpath("preceding::text()[normalize-space()]")[-_HEADLINE_BEFORE * 2:])
+    before = before[::-1][:_HEADLINE_BEFORE]             # nearest first
+    nearest: tuple[int, date] | None = None
+    for texts, weight in ((after, 1), (before, 2)):     # above the headline counts double: kickers, clocks
+        for i, text in enumerate(texts):
+            if nearest is not None and i * weight >= nearest[0]:
+                break
+            # the node before (in reading order) says whether this one is an update time
+            previous = (texts[i - 1] if i else "") if weight == 1 else (texts[i + 1] if i + 1 < len(texts) else "")
+            if (found := text_date(" ".join(previous.split()[-3:]) + " " + text)):
+                nearest = (i * weight, found)
+                break
+    if nearest:
+        return nearest[1]
+    # a date set one part per line ('24' / 'Jul' / '2012')
+    return text_date(" ".join(after[:_HEADLINE_AFTER])) or text_date(" ".join(before[::-1]))

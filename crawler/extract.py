@@ -37,7 +37,7 @@ class Extracted:
     title: str
     body: list[str]
     published: str | None = None
-    published_from: str = "none"     # which signal gave the date: json-ld, meta, time, feed, htmldate, url, text
+    published_from: str = "none"     # which signal gave the date: json-ld, meta, time, feed, headline, htmldate
     modified: str | None = None
     authors: list[str] = field(default_factory=list)
     language: str | None = None
@@ -96,7 +96,7 @@ def extract(page: bytes | str, url: str, hints: Hints | None = None, header_char
     canonical = urljoin(url, canonical) if canonical else url
     title = _field(url, "title", md.title, None, tree, ld, meta, site) or hints.title or ""
     published, published_from = _field(url, "publication date", dates.published_date, (None, "none"),
-                                       tree, ld_objects, meta, url, tz, hints.published)
+                                       tree, ld_objects, meta, url, tz, hints.published, title)
     body, body_from = find_body(text, url, title)
     result = Extracted(
         url=url, canonical_url=canonical, title=title, body=body, published=published,

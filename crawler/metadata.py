@@ -21,8 +21,13 @@ _NOT_A_NAME = re.compile(r"https?://|www\.|\d|@|^(?:admin|staff|editor|editors|n
                          re.IGNORECASE)
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
 def parse_tree(text: str):
-    return lxml_html.document_fromstring(text)
+    # lxml refuses a str that still carries an encoding declaration (XHTML pages do); the text
+    # is decoded already, so the declaration has nothing left to say.
+    return lxml_html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
 
 
 def json_ld(tree) -> list[dict]:
