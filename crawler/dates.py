@@ -186,7 +186,8 @@ def published_date(tree, ld_objects: list[dict], meta: dict, url: str, tz=None,
         return None, "none"
     for moment, given, signal in candidates:
         local = _local(moment, given, tz)
-        if local.date() == day:
+        # htmldate reads a "Z" instant as a UTC day; the same instant, shown on the source's day
+        if day in (local.date(), moment.date()):
             return local.isoformat(), signal
     return datetime.combine(day, time(0), tzinfo=tz or timezone.utc).isoformat(), day_from
 
@@ -263,8 +264,9 @@ def headline_date(tree, title: str | None = None) -> date | None:
         return None
     after = _visible_texts(headline.xpath("following::text()[normalize-space()]")[:_HEADLINE_AFTER * 2])
     after = [t for t in after if not any(a is headline for a in t.getparent().iterancestors())][:_HEADLINE_AFTER]
-    before = _visible_texts(headline.xpath("preceding::text()[normalize-space()]")[-_HEADLINE_BEFORE * 2:])
-    before = before[::-1][:_HEADLINE_BEFORE]             # nearest first
+    before = _visible_texts(headline.xpath("preceding::text()[normalize-space()]"
+                                           "[not(ancestor::nav or ancestor::header[not(ancestor::article or ancestor::main)])]")[-_HEADLINE_BEFORE * 2:])
+    before = before[::-1][:_HEADLINE_BEFORE]             # nearest first; a site header's clock is not the story's
     nearest: tuple[int, date] | None = None
     for texts, weight in ((after, 1), (before, 2)):     # above the headline counts double: kickers, clocks
         for i, text in enumerate(texts):
