@@ -329,6 +329,22 @@ def load_saved(path: Path) -> dict[str, dict[tuple, Outcome]]:
     return {name: {(row.pop("dataset"), row.pop("id")): Outcome(**row) for row in rows} for name, rows in data.items()}
 
 
+def gate_pages(labels: dict) -> list[Page]:
+    return load(DATASETS, sample(GATE_SEED, {d: GATE_PER_DATASET for d in DATASETS}, labels, GATE_DATED))
+
+
+def gate_figures(pages: Sequence[Page], labels: dict) -> dict:
+    """PolicyWatch's figures on the gate sample: micro F1, lost pages, day accuracy. The
+    reference extractor runs only where PolicyWatch stored nothing (elsewhere nothing is lost)."""
+    ours = run(pages, ["policywatch"])["policywatch"]
+    unstored = [p for p in pages if not ours[p.key].stored or ours[p.key].words < MIN_WORDS]
+    ref = run(unstored, [REFERENCE])[REFERENCE] if unstored else {}
+    table = summarise(pages, {"policywatch": ours, **({REFERENCE: ref} if ref else {})}, labels)["policywatch"]["all"]
+    lost_pages = [p.key for p in unstored if lost(ours[p.key], ref.get(p.key), "policywatch")]
+    return {"pages": len(pages), "dated": table["dated"], "f1": table["f1"], "date_day": table["date_day"],
+            "lost": len(lost_pages), "lost_pages": lost_pages}
+
+
 def _fmt(value, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 

@@ -4,7 +4,8 @@
 2. trafilatura's default mode beside it: when it keeps much more (long-form pages, unusual
    templates: precision mode plus the prune list can throw part or all of the story away), it wins.
 3. When both keep too little, readability-lxml as a second opinion (a different algorithm:
-   it scores containers by their paragraphs' text and link density).
+   it scores containers by their paragraphs' text and link density), then trafilatura with
+   tables (legacy pages laid out in tables keep the story in a cell).
 
 Two trafilatura calls on a typical page, readability on the few that need it: under twice the
 CPU of one trafilatura extraction with metadata (bench/extraction_eval.py --real prints it).
@@ -46,6 +47,7 @@ _PRUNE = ("//*[contains(@class,'standfirst') or contains(@class,'story-dek') or 
           "or contains(@class,'trust-badge') or contains(@class,'copyright') or contains(@class,'dateline')"
           " and string-length(normalize-space(.)) < 60]")
 _LIST_MARKER = re.compile(r"^[-•*]\s+")
+_HAS_WORD = re.compile(r"\w")             # table mode leaves rows of bare "| | |"
 _DATELINE_ONLY = re.compile(r"^[A-Z][A-Z .'-]+,\s+\w+\.? \d{1,2}(?:,\s*\d{4})?(?:\s*\(\w+\))?(?:\s*--)?$")
 _SIGN_OFF = re.compile(r"^(?:<?\s*(?:copyright|ⓒ|©).*|reporting by .*|(?:writing|editing) by .*|our standards:.*)$",
                        re.IGNORECASE)
@@ -53,7 +55,7 @@ _READABILITY_BLOCKS = ("p", "h2", "h3", "h4", "li", "pre", "blockquote")
 
 
 def body(text: str, url: str, title: str) -> tuple[list[str], str]:
-    """(paragraphs, which step gave them: precise, default, readability or none)."""
+    """(paragraphs, which step gave them: precise, default, readability or tables)."""
     precise, default = clean(_precise(text, url), title), clean(_default(text, url), title)
     if _words(default) > WIDER_BY * _words(precise) + WIDER_PLUS:
         best = (default, "default")           # precision mode cut part of the story away
@@ -61,9 +63,12 @@ def body(text: str, url: str, title: str) -> tuple[list[str], str]:
         best = (precise, "precise")
     if _words(best[0]) >= ENOUGH_WORDS:
         return best
-    for paragraphs, step in ((default, "default"), (clean(_readability(text, url), title), "readability")):
+    for step, run in (("readability", _readability), ("tables", _with_tables)):
+        paragraphs = clean(run(text, url), title)
         if _words(paragraphs) > _words(best[0]):
             best = (paragraphs, step)
+        if _words(best[0]) >= ENOUGH_WORDS:
+            break
     return best
 
 
@@ -71,9 +76,10 @@ def _words(paragraphs: list[str]) -> int:
     return sum(len(p.split()) for p in paragraphs)
 
 
-def _trafilatura(text: str, url: str, **options) -> list[str]:
+def _trafilatura(text: str, url: str, include_tables: bool = False, **options) -> list[str]:
     doc = trafilatura.bare_extraction(text, url=url, with_metadata=False, include_comments=False,
-                                      include_tables=False, include_images=False, deduplicate=False, **options)
+                                      include_tables=include_tables, include_images=False, deduplicate=False,
+                                      **options)
     return ((doc.text if doc is not None else "") or "").split("\n")
 
 
@@ -83,6 +89,11 @@ def _precise(text: str, url: str) -> list[str]:
 
 def _default(text: str, url: str) -> list[str]:
     return _trafilatura(text, url)
+
+
+def _with_tables(text: str, url: str) -> list[str]:
+    # legacy pages laid out with tables: the story sits in a cell that the table-less modes drop
+    return _trafilatura(text, url, include_tables=True)
 
 
 def _readability(text: str, url: str) -> list[str]:
@@ -103,7 +114,7 @@ def clean(lines: list[str], title: str) -> list[str]:
     paragraphs = []
     for line in lines:
         line = _LIST_MARKER.sub("", " ".join(line.split()))
-        if not line or line == title or _SIGN_OFF.match(line) or _DATELINE_ONLY.match(line) \
+        if not _HAS_WORD.search(line) or line == title or _SIGN_OFF.match(line) or _DATELINE_ONLY.match(line) \
                 or (len(line) < 160 and _BOILERPLATE_LINE.match(line)):
             continue
         paragraphs.append(line)

@@ -21,7 +21,11 @@ from .encoding import decode_html
 logger = logging.getLogger(__name__)
 
 MIN_WORDS = 60            # fewer words than this is a caption, a teaser or a video page
+UNTITLED_WORDS = 150      # a body this long is kept even when the page has no title at all
 MAX_CHARS = 5_000_000     # a page larger than this (decoded) is not an article
+# OpenGraph types that are never a story; anything else ("article", "website", "blog", a
+# site's own word) may be one, and the body decides
+_NOT_ARTICLE_TYPES = ("video", "music", "profile", "product", "book", "place", "restaurant", "business", "game")
 
 # File signatures of what misconfigured servers send as text/html. A PDF or a gzip stream can
 # start without a NUL byte, so the control-character test alone would miss them.
@@ -98,6 +102,8 @@ def extract(page: bytes | str, url: str, hints: Hints | None = None, header_char
     published, published_from = _field(url, "publication date", dates.published_date, (None, "none"),
                                        tree, ld_objects, meta, url, tz, hints.published, title)
     body, body_from = find_body(text, url, title)
+    if not title and sum(len(p.split()) for p in body) >= UNTITLED_WORDS:
+        title = _first_words(body[0])     # a whole story without any title markup is still a story
     result = Extracted(
         url=url, canonical_url=canonical, title=title, body=body, published=published,
         published_from=published_from, modified=_field(url, "modification date", dates.modified_date, None,
@@ -144,7 +150,7 @@ def _not_article_reason(result: Extracted, ld: dict | None, meta: dict) -> str |
     if not result.title:
         return "no title"
     og_type = meta.get("og:type", "").lower()
-    if og_type and not og_type.startswith("article") and not ld and og_type != "website":
+    if og_type.startswith(_NOT_ARTICLE_TYPES) and not ld:
         return f"page type {og_type}"
     if result.words < MIN_WORDS:
         return f"too little text ({result.words} words)"
@@ -152,6 +158,11 @@ def _not_article_reason(result: Extracted, ld: dict | None, meta: dict) -> str |
             and result.words < 3 * MIN_WORDS:
         return "no article markup and no date"
     return None
+
+
+def _first_words(paragraph: str, limit: int = 12) -> str:
+    words = paragraph.split()
+    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
 
 
 def _not_article(url: str, reason: str) -> Extracted:

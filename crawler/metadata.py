@@ -173,6 +173,10 @@ def title(tree, ld: dict | None, meta: dict, site_name: str | None = None) -> st
     candidates += [meta.get("og:title"), meta.get("twitter:title")]
     candidates += [" ".join(h.text_content().split()) for h in tree.xpath("//h1")[:1]]
     candidates += [t.text_content() for t in tree.xpath("//title")[:1]]
+    # pages without <title> (older templates, archived copies): the first sub-heading that reads
+    # like a headline, so the story is not lost for want of a title
+    candidates += [" ".join(h.text_content().split()) for h in tree.xpath("//h2 | //h3")
+                   if 3 <= len(h.text_content().split()) <= 30][:1]
     for c in candidates:
         if c and c.strip():
             return _strip_site(" ".join(c.split()), site_name)

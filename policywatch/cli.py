@@ -164,13 +164,14 @@ def cmd_export(args, cfg: Config) -> int:
 def cmd_extract(args, cfg: Config) -> int:
     from crawler.extract import Hints, extract
     from crawler.fetch import FetchError, fetch
+    pages = _extract_targets(args.targets, args.url, args.urls)
     analyzer = None
     if not args.no_nlp:
         from nlp import Analyzer
         analyzer = Analyzer(_gazetteer(cfg))       # loaded once for every page
     failed = 0
     results = []
-    for target, file, url in args.pages:
+    for target, file, url in pages:
         if file:
             page, charset = Path(file).read_bytes(), None
         else:
@@ -192,7 +193,7 @@ def cmd_extract(args, cfg: Config) -> int:
         else:
             results.append(result)
     if args.format == "json":
-        output.write_json(results[0] if len(args.pages) == 1 and results else results, sys.stdout)
+        output.write_json(results[0] if len(pages) == 1 and results else results, sys.stdout)
     elif args.format == "text":
         for i, result in enumerate(results):
             if i:
@@ -511,11 +512,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "extract":
-        try:
-            args.pages = _extract_targets(args.targets, args.url, args.urls)
-        except UsageError as exc:
-            parser.error(str(exc))
     level = logging.WARNING - 10 * min(args.verbose, 2)
     handler = logging.StreamHandler()
     handler.setLevel(level)          # Scrapy lowers the root logger's level; the handler keeps ours
