@@ -154,7 +154,8 @@ def _not_article_reason(result: Extracted, ld: dict | None, meta: dict) -> str |
         return f"page type {og_type}"
     if result.words < MIN_WORDS:
         return f"too little text ({result.words} words)"
-    if not ld and not og_type.startswith("article") and result.published_from in ("none", "text") \
+    # a date read from the visible text (or none) is no sign of an article on its own
+    if not ld and not og_type.startswith("article") and result.published_from in ("none", "headline", "htmldate") \
             and result.words < 3 * MIN_WORDS:
         return "no article markup and no date"
     return None
