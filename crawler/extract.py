@@ -154,8 +154,8 @@ def _not_article_reason(result: Extracted, ld: dict | None, meta: dict) -> str |
         return f"page type {og_type}"
     if result.words < MIN_WORDS:
         return f"too little text ({result.words} words)"
-    # a date read from the visible text (or none) is no sign of an article on its own
-    if not ld and not og_type.startswith("article") and result.published_from in ("none", "headline", "htmldate") \
+    # no markup and no date anywhere: a section front or a listing (a dated story is kept)
+    if not ld and not og_type.startswith("article") and result.published_from == "none" \
             and result.words < 3 * MIN_WORDS:
         return "no article markup and no date"
     return None
