@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast serve es-start es-stop chromium bench clean
+.PHONY: install demo test test-fast serve es-start es-stop es-cluster es-cluster-stop chromium bench clean
 
 install: $(STAMP)
 
@@ -14,14 +14,19 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# The demo's newsroom listens on 127.0.0.1:$(DEMO_PORT) and the next port: fixed, so a second
+# `make demo` finds the same articles. `make serve` starts it too, for the "original" links.
+DEMO_PORT ?= 8765
+
 demo: install
-	$(BIN)/python -m policywatch.demo
+	$(BIN)/python -m policywatch.demo --port $(DEMO_PORT)
 
 serve: install
-	$(BIN)/policywatch serve
+	$(BIN)/python -m policywatch.demo --port $(DEMO_PORT) serve
 
-# Every test, Elasticsearch and browser ones included: the node and chromium are set up first.
-test: install es-start chromium
+# Every test, Elasticsearch and browser ones included: the node, the three-node cluster (node-loss
+# and replica tests) and chromium are set up first.
+test: install es-start es-cluster chromium
 	POLICYWATCH_ES_URL=$${POLICYWATCH_ES_URL:-http://127.0.0.1:9200} $(BIN)/python -m pytest -q
 
 test-fast: install
@@ -33,6 +38,13 @@ es-start:
 es-stop:
 	bash scripts/es-stop
 
+# Three nodes of one cluster on 9201-9203 (the same build as es-start).
+es-cluster:
+	bash scripts/es-cluster
+
+es-cluster-stop:
+	bash scripts/es-cluster stop
+
 # Debian's chromium for the browser tests (Playwright's own browser download cannot work here).
 chromium:
 	@test -x /usr/bin/chromium || { echo "installing Debian's chromium…"; \
@@ -43,6 +55,7 @@ chromium:
 bench: install
 	$(BIN)/python bench/extraction_eval.py
 	$(BIN)/python bench/nlp_eval.py
+	$(BIN)/python bench/korean_eval.py
 	$(BIN)/python bench/crawl_rate.py --articles 1000
 	$(BIN)/python bench/incremental.py --articles 1000
 	$(BIN)/python bench/crawl_memory.py

@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from . import dates
+from . import korean
 from . import metadata as md
 from .bodies import body as find_body
 from .encoding import decode_html
@@ -113,6 +114,7 @@ def extract(page: bytes | str, url: str, hints: Hints | None = None, header_char
         or _guess_language(body),
         section=_field(url, "section", md.section, None, ld, meta), image=_field(url, "image", md.image, None, ld, meta),
         site_name=site, encoding=encoding, charset_mismatch=mismatch, body_from=body_from)
+    korean.refine(result, tree, tz)           # Korean outlets: wire lead, boilerplate, dates
     reason = _not_article_reason(result, ld, meta)
     if reason:
         result.is_article, result.reason = False, reason

@@ -25,6 +25,13 @@ class IndexConfigError(IndexError_):
     """A bad --index URL or option."""
 
 
+class IndexMissing(IndexError_):
+    """The index does not exist and the caller may not create it (only crawl and import create one)."""
+
+    def __init__(self, where: str):
+        super().__init__(f"no index at {where} (run policywatch crawl, or make demo)")
+
+
 @dataclass
 class SearchRequest:
     query: Node
@@ -104,6 +111,10 @@ class SourceRun:
     no_date: int = 0            # articles without a publication date
     no_author: int = 0          # articles without an author
     reasons: dict = field(default_factory=dict)
+    outcome: str = "ok"         # ok, partial (some requests failed), failed (all failed, or a crash)
+    cause: str = ""             # why not ok, in one line
+    requests: int = 0
+    failed_requests: int = 0
 
 
 @dataclass
@@ -167,4 +178,16 @@ class Index(Protocol):
     def runs(self, source: str | None = None, limit: int = 10) -> list[SourceRun]:
         """Newest first."""
         ...
+    def crawl_leases(self) -> "LeaseStore | None":
+        """Per-source crawl leases shared by every machine that writes to this index, or None where
+        the crawling machine's own locks (crawler/locks.py) are all there is (an SQLite file)."""
+        ...
     def close(self) -> None: ...
+
+
+class LeaseStore(Protocol):
+    """Cluster-wide per-source crawl leases (index/es_leases.py)."""
+
+    def acquire(self, name: str, owner: str, ttl: float) -> bool: ...
+    def renew(self, name: str, owner: str, ttl: float) -> bool: ...
+    def release(self, name: str, owner: str) -> None: ...
