@@ -65,7 +65,7 @@ def body(text: str, url: str, title: str) -> tuple[list[str], str]:
         return best
     for step, run in (("readability", _readability), ("tables", _with_tables)):
         paragraphs = clean(run(text, url), title)
-        if _words(paragraphs) > _words(best[0]):
+        if _words(paragraphs) > WIDER_BY * _words(best[0]) + WIDER_PLUS:    # a short story stays short
             best = (paragraphs, step)
         if _words(best[0]) >= ENOUGH_WORDS:
             break
