@@ -24,6 +24,7 @@ class Config:
     index_options: dict = field(default_factory=dict)
     gazetteers: list[str] = field(default_factory=list)
     lock_dir: str = "data/locks"
+    sources: str | None = None          # the sources file collections come from (None: the shipped one)
 
 
 def from_args(args, environ=os.environ) -> Config:
@@ -38,7 +39,8 @@ def from_args(args, environ=os.environ) -> Config:
     if not gazetteers and environ.get(ENV_GAZETTEER):
         gazetteers = [p for p in environ[ENV_GAZETTEER].split(os.pathsep) if p]
     return Config(index_url=getattr(args, "index", None) or environ.get(ENV_INDEX) or DEFAULT_INDEX,
-                  index_options=options, gazetteers=gazetteers, lock_dir=environ.get(ENV_LOCK_DIR) or "data/locks")
+                  index_options=options, gazetteers=gazetteers, lock_dir=environ.get(ENV_LOCK_DIR) or "data/locks",
+                  sources=getattr(args, "sources", None))
 
 
 # Dates a search may ask for: wide enough for any news archive, narrow enough that a day added to
