@@ -361,10 +361,11 @@ def format_report(table: dict, extractors: Sequence[str]) -> str:
             if not s:
                 continue
             body = e != "htmldate"
+            dated = e != "readability-lxml"          # readability-lxml finds no dates or authors
             lines.append(f"{g:<16} {e:<17} {s['pages']:>5} {_fmt(s['precision'] if body else None, '6.3f')} "
                          f"{_fmt(s['recall'] if body else None, '6.3f')} {_fmt(s['f1'] if body else None, '6.3f')} "
-                         f"{_fmt(s['lost'] if body else None, '5d')} {_fmt(s['date_day'], '6.3f')} {s['dated']:>5} "
-                         f"{_fmt(s['title'] if body else None, '6.3f')} {_fmt(s['authors'] if body else None, '6.3f')} "
+                         f"{_fmt(s['lost'] if body else None, '5d')} {_fmt(s['date_day'] if dated else None, '6.3f')} {s['dated']:>5} "
+                         f"{_fmt(s['title'] if body else None, '6.3f')} {_fmt(s['authors'] if body and dated else None, '6.3f')} "
                          f"{s['pages_per_s']:8.1f}")
         lines.append("")
     return "\n".join(lines)
