@@ -430,7 +430,8 @@ class ElasticIndex:
         newest = {"published_utc": {"order": "desc", "missing": "_last"}}
         sort = (["_score", newest, {"id": "asc"}] if request.sort == "relevance" else [newest, {"id": "asc"}])
         body = {"query": query, "sort": sort, "from_": request.offset, "size": request.limit,
-                "track_total_hits": True, "source": docs.HIT_SOURCE}
+                "track_total_hits": True if request.collapse or request.count_limit is None else request.count_limit,
+                "source": docs.HIT_SOURCE}
         aggs: dict = {}
         marks = dsl.highlight(request.query)
         if marks:
@@ -456,8 +457,11 @@ class ElasticIndex:
                             actions=sorted({x["action"] for x in detail.get("actions") or []}),
                             copies=copies, revisions=d.get("revisions") or 0))
         found = response.get("aggregations") or {}
-        total = found["clusters"]["value"] if request.collapse else response["hits"]["total"]["value"]
-        return SearchResult(total=total, hits=hits, facets=docs.facets(found) if request.facets else {})
+        counted = response["hits"]["total"]
+        total = found["clusters"]["value"] if request.collapse else counted["value"]
+        capped = not request.collapse and counted.get("relation") == "gte"     # stopped at count_limit
+        return SearchResult(total=total, hits=hits, facets=docs.facets(found) if request.facets else {},
+                            capped=capped)
 
     def get(self, article_id: str) -> Article | None:
         def fetch():

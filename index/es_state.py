@@ -34,11 +34,11 @@ class Clusters:
 
     def __init__(self, client: Elasticsearch, alias: str):
         self.client, self.alias = client, alias
-        self.recent: dict[str, list[tuple[str, str, str, object]]] = {}    # band → (first_seen, id, cluster, sig)
+        self.recent: dict[str, list[tuple[str, str, str, str]]] = {}    # band → (first_seen, id, cluster, hex sig)
 
     def assign(self, articles: list[Article], first_seen: Callable[[Article], str]) -> dict[str, tuple]:
         """{id: (cluster, first_seen, fingerprint hex, bands)} for new articles, in order."""
-        signatures = {a.id: dedup.signature(a.text) for a in articles}
+        signatures = {a.id: dedup.signature_of(a.fingerprint, a.text) for a in articles}
         bands = {aid: dedup.band_keys(sig) for aid, sig in signatures.items() if sig is not None}
         stored = self._stored_candidates(bands)
         out = {}
@@ -50,13 +50,13 @@ class Clusters:
                 for band in bands[a.id]:
                     candidates.update({entry[1]: entry for entry in self.recent.get(band, [])})
                 candidates.pop(a.id, None)
-                for _, _, other_cluster, other in sorted(candidates.values(), key=lambda c: (c[0], c[1])):
-                    if other is not None and dedup.similarity(sig, other) >= dedup.THRESHOLD:
-                        cluster = other_cluster
-                        break
+                ordered = sorted(candidates.values(), key=lambda c: (c[0], c[1]))
+                found = dedup.first_similar(sig, [c[3] for c in ordered])
+                if found is not None:
+                    cluster = ordered[found][2]
                 for band in bands[a.id]:        # the earliest CANDIDATES per band, like the stored ones
                     kept = self.recent.setdefault(band, [])
-                    kept.append((seen, a.id, cluster, sig))
+                    kept.append((seen, a.id, cluster, dedup.to_hex(sig)))
                     if len(kept) > CANDIDATES:
                         kept.sort(key=lambda c: (c[0], c[1]))
                         del kept[CANDIDATES:]
@@ -79,7 +79,7 @@ class Clusters:
             for aid, answer in zip(ids[start // 2:], response["responses"]):
                 if "error" in answer:
                     raise IndexError_(f"looking for near-duplicates failed: {answer['error']}")
-                found[aid] = [(d["first_seen"] or "", d["id"], d["cluster"] or d["id"], dedup.from_hex(d.get("fingerprint")))
+                found[aid] = [(d["first_seen"] or "", d["id"], d["cluster"] or d["id"], d.get("fingerprint"))
                               for d in (h["_source"] for h in answer["hits"]["hits"])]
         return found
 

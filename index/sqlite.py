@@ -24,7 +24,7 @@ from . import timeline as tl
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SNIPPET_WORDS = 24
 _OPEN, _CLOSE = "\x02", "\x03"
 
@@ -113,7 +113,32 @@ CREATE TABLE IF NOT EXISTS dedup_bands (
     band TEXT NOT NULL,
     article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE
 );
-CREATE INDEX IF NOT EXISTS dedup_bands_band ON dedup_bands(band);
+-- (band, article): each band's earliest articles are read off the index, LIMIT n, however full it is
+DROP INDEX IF EXISTS dedup_bands_band;
+CREATE INDEX IF NOT EXISTS dedup_bands_band_article ON dedup_bands(band, article);
+-- Schema 3: what search filters and sorts on, one narrow row per article (same rowid). Ranking
+-- 50,000 matches by date reads these rows instead of the article rows, whose sort keys sit behind
+-- the body (overflow pages): 3-10x less I/O per match. Triggers keep it in step with articles.
+CREATE TABLE IF NOT EXISTS article_keys (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    language TEXT,
+    published_utc TEXT,
+    cluster TEXT
+);
+CREATE INDEX IF NOT EXISTS article_keys_newest ON article_keys(published_utc DESC, id);
+CREATE INDEX IF NOT EXISTS article_keys_source ON article_keys(source);
+CREATE TRIGGER IF NOT EXISTS article_keys_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO article_keys VALUES (new.rowid, new.id, new.source, new.language, new.published_utc, new.cluster);
+END;
+CREATE TRIGGER IF NOT EXISTS article_keys_ad AFTER DELETE ON articles BEGIN
+    DELETE FROM article_keys WHERE rowid = old.rowid;
+END;
+CREATE TRIGGER IF NOT EXISTS article_keys_au AFTER UPDATE OF id, source, language, published_utc, cluster ON articles BEGIN
+    UPDATE article_keys SET id = new.id, source = new.source, language = new.language,
+        published_utc = new.published_utc, cluster = new.cluster WHERE rowid = new.rowid;
+END;
 CREATE TABLE IF NOT EXISTS url_state (
     url TEXT PRIMARY KEY,
     source TEXT NOT NULL,
@@ -202,6 +227,9 @@ class SQLiteIndex:
                         self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} {decl}")
                 self.db.execute("UPDATE articles SET cluster = id, first_seen = fetched WHERE cluster IS NULL")
             self.db.executescript(SCHEMA)
+            if 0 < version < 3:      # schema 3 added the narrow key table: fill it from the articles
+                self.db.execute("INSERT OR REPLACE INTO article_keys SELECT rowid, id, source, language, "
+                                "published_utc, cluster FROM articles")
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
@@ -251,7 +279,7 @@ class SQLiteIndex:
             for table in ("entities", "mentions", "actions"):
                 self.db.execute(f"DELETE FROM {table} WHERE article = ?", (rowid,))
         else:
-            fingerprint = dedup.signature(a.text)
+            fingerprint = dedup.signature_of(a.fingerprint, a.text)
             first_seen = a.first_seen or a.fetched or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
             cluster = self._cluster_of(fingerprint) or a.id
             rowid = self.db.execute("""INSERT INTO articles (url, source, title, body, published, published_utc,
@@ -270,18 +298,17 @@ class SQLiteIndex:
         return "updated" if row else "new"
 
     def _cluster_of(self, fingerprint) -> str | None:
-        """The story cluster of the earliest-seen near-duplicate already indexed, if any."""
+        """The story cluster of the earliest-seen near-duplicate among each band's first
+        dedup.BAND_CANDIDATES articles, if any: a bounded number of rows, however big the index."""
         if fingerprint is None:
             return None
         keys = dedup.band_keys(fingerprint)
-        candidates = self.db.execute(
-            f"SELECT a.cluster, a.fingerprint FROM articles a WHERE a.rowid IN (SELECT article FROM dedup_bands "
-            f"WHERE band IN ({','.join('?' * len(keys))})) ORDER BY a.first_seen, a.id LIMIT {dedup.MAX_CANDIDATES}",
-            keys)
-        for cluster, other in candidates:
-            if dedup.similarity(fingerprint, dedup.from_hex(other)) >= dedup.THRESHOLD:
-                return cluster
-        return None
+        per_band = " UNION ".join(f"SELECT * FROM (SELECT article FROM dedup_bands WHERE band = ? ORDER BY article "
+                                  f"LIMIT {dedup.BAND_CANDIDATES})" for _ in keys)
+        candidates = self.db.execute(f"SELECT a.cluster, a.fingerprint FROM articles a WHERE a.rowid IN ({per_band}) "
+                                     "ORDER BY a.first_seen, a.id", keys).fetchall()
+        found = dedup.first_similar(fingerprint, [other for _, other in candidates])
+        return None if found is None else candidates[found][0]
 
     # -- reading --------------------------------------------------------------------------
     @classmethod
@@ -362,8 +389,15 @@ class SQLiteIndex:
     def search(self, request: SearchRequest) -> SearchResult:
         where, params = self._full_where(request.query, request.date_from, request.date_to)
         group = "coalesce(a.cluster, a.id)"
-        counted = f"count(DISTINCT {group})" if request.collapse else "count(*)"
-        total = self.db.execute(f"SELECT {counted} FROM articles a WHERE {where}", params).fetchone()[0]
+        limit, capped = request.count_limit, False
+        if request.collapse:
+            total = self.db.execute(f"SELECT count(DISTINCT {group}) FROM {_KEYS} a WHERE {where}", params).fetchone()[0]
+        elif limit is None:
+            total = self.db.execute(f"SELECT count(*) FROM {_KEYS} a WHERE {where}", params).fetchone()[0]
+        else:       # one row past the limit tells "exactly the limit" from "more"
+            total = self.db.execute(f"SELECT count(*) FROM (SELECT 1 FROM {_KEYS} a WHERE {where} LIMIT ?)",
+                                    params + [limit + 1]).fetchone()[0]
+            total, capped = min(total, limit), total > limit
         rank = self._rank_source(request.query)
         join, join_params = "", []
         score = "0.0"
@@ -394,7 +428,7 @@ class SQLiteIndex:
                 f"""WITH matched AS (
                         SELECT a.rowid AS rowid, a.id AS id, a.published_utc AS published_utc, {score} AS score,
                                {group} AS grp
-                        FROM articles a {join} WHERE {page_where}),
+                        FROM {_KEYS} a {join} WHERE {page_where}),
                     ranked AS (
                         SELECT *, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY {order}) AS nth,
                                COUNT(*) OVER (PARTITION BY grp) AS copies FROM matched)
@@ -402,7 +436,7 @@ class SQLiteIndex:
                 join_params + page_params + [request.limit, request.offset]).fetchall()
         else:
             picked = self.db.execute(
-                f"""SELECT a.rowid, {score} AS score, 1 FROM articles a {join} WHERE {page_where}
+                f"""SELECT a.rowid, {score} AS score, 1 FROM {_KEYS} a {join} WHERE {page_where}
                     ORDER BY {order.replace("published_utc", "a.published_utc").replace(", id", ", a.id")}
                     LIMIT ? OFFSET ?""",
                 join_params + page_params + [request.limit, request.offset]).fetchall()
@@ -420,7 +454,7 @@ class SQLiteIndex:
                             actions=sorted({x["action"] for x in json.loads(r[8])}),
                             copies=copies if request.collapse else 1, revisions=r[9]))
         facets = self._facets(where, params) if request.facets else {}
-        return SearchResult(total=total, hits=hits, facets=facets)
+        return SearchResult(total=total, hits=hits, facets=facets, capped=capped)
 
     def _snippets(self, rowids: list[int], rank) -> dict[int, str]:
         if not rowids or not rank:
@@ -433,7 +467,7 @@ class SQLiteIndex:
         return {rowid: _marked(text) for rowid, text in rows if _OPEN in text}
 
     def _facets(self, where: str, params: list) -> dict[str, list[tuple[str, int]]]:
-        matched = f"SELECT a.rowid FROM articles a WHERE {where}"
+        matched = f"SELECT a.rowid FROM {_KEYS} a WHERE {where}"
         q = self.db.execute
         return {
             "source": q(f"SELECT source, count(*) c FROM articles WHERE rowid IN ({matched}) "
@@ -495,7 +529,7 @@ class SQLiteIndex:
     def entity_counts(self, query: Node, type_: str | None = None, limit: int = 20) -> list[EntityCount]:
         where, params = self._where(query)
         sql = (f"SELECT name, type, count(*) c, sum(mentions) m FROM entities WHERE article IN "
-               f"(SELECT a.rowid FROM articles a WHERE {where})")
+               f"(SELECT a.rowid FROM {_KEYS} a WHERE {where})")
         if type_:
             sql += " AND type = ?"
             params = params + [type_]
@@ -550,6 +584,7 @@ class SQLiteIndex:
         }
 
 
+_KEYS = "article_keys"      # the narrow table search filters and sorts on (same rowids and key columns)
 _ARTICLE_COLUMNS = ("a.rowid, a.id, a.url, a.source, a.title, a.body, a.published, a.modified, a.authors, "
                     "a.language, a.section, a.image, a.fetched, a.content_hash, a.entities, a.actions, "
                     "a.revisions, a.cluster, a.first_seen")
