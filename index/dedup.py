@@ -71,12 +71,17 @@ def signature_of(fingerprint_hex: str | None, text: str) -> np.ndarray | None:
     return from_hex(fingerprint_hex) if fingerprint_hex else signature(text)
 
 
-def first_similar(sig: np.ndarray, others: list[str | None]) -> int | None:
-    """Index of the first stored signature (hex) that makes `sig` a copy of the same story."""
+def to_bytes(sig: np.ndarray) -> bytes:
+    return sig.astype(">u8").tobytes()
+
+
+def first_similar(sig: np.ndarray, others: list[str | bytes | None]) -> int | None:
+    """Index of the first stored signature (hex or to_bytes) that makes `sig` a copy of the same story."""
     usable = [i for i, other in enumerate(others) if other]
     if not usable:
         return None
-    stacked = np.frombuffer(bytes.fromhex("".join(others[i] for i in usable)), dtype=">u8").reshape(-1, PERMUTATIONS)
+    raw = b"".join(others[i] if isinstance(others[i], bytes) else bytes.fromhex(others[i]) for i in usable)
+    stacked = np.frombuffer(raw, dtype=">u8").reshape(-1, PERMUTATIONS)
     same = np.count_nonzero(stacked == sig.astype(">u8")[None, :], axis=1) / PERMUTATIONS
     hits = np.flatnonzero(same >= THRESHOLD)
     return usable[int(hits[0])] if hits.size else None

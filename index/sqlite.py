@@ -11,6 +11,7 @@ import html
 import json
 import logging
 import sqlite3
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -112,6 +113,14 @@ CREATE INDEX IF NOT EXISTS revisions_article ON revisions(article);
 CREATE TABLE IF NOT EXISTS dedup_bands (
     band TEXT NOT NULL,
     article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE
+);
+-- Schema 3: MinHash signatures (index/dedup.py, 64 big-endian uint64) with the key near-duplicate
+-- candidates are ordered by, apart from the wide article rows (articles.fingerprint, hex, was
+-- their home up to schema 2; the migration moves them here).
+CREATE TABLE IF NOT EXISTS signatures (
+    rowid INTEGER PRIMARY KEY REFERENCES articles(rowid) ON DELETE CASCADE,
+    first_seen TEXT,
+    signature BLOB NOT NULL
 );
 -- (band, article): each band's earliest articles are read off the index, LIMIT n, however full it is
 DROP INDEX IF EXISTS dedup_bands_band;
@@ -231,9 +240,13 @@ class SQLiteIndex:
                         self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} {decl}")
                 self.db.execute("UPDATE articles SET cluster = id, first_seen = fetched WHERE cluster IS NULL")
             self.db.executescript(SCHEMA)
-            if 0 < version < 3:      # schema 3 added the narrow key table: fill it from the articles
+            if 0 < version < 3:      # schema 3: the narrow key table and the signatures, from the articles
                 self.db.execute("INSERT OR REPLACE INTO article_keys SELECT rowid, id, source, language, "
                                 "published_utc, cluster FROM articles")
+                moved = self.db.execute("SELECT rowid, first_seen, fingerprint FROM articles WHERE fingerprint IS NOT NULL")
+                self.db.executemany("INSERT OR REPLACE INTO signatures VALUES (?,?,?)",
+                                    ((rowid, seen, bytes.fromhex(hexed)) for rowid, seen, hexed in moved))
+                self.db.execute("UPDATE articles SET fingerprint = NULL WHERE fingerprint IS NOT NULL")
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
@@ -285,14 +298,15 @@ class SQLiteIndex:
         else:
             fingerprint = dedup.signature_of(a.fingerprint, a.text)
             first_seen = a.first_seen or a.fetched or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            cluster = self._cluster_of(fingerprint) or a.id
+            cluster, bands = self._cluster_of(fingerprint)
+            cluster = cluster or a.id
             rowid = self.db.execute("""INSERT INTO articles (url, source, title, body, published, published_utc,
                 modified, authors, language, section, image, fetched, content_hash, entities, actions, id,
-                cluster, first_seen, fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                values + (a.id, cluster, first_seen, dedup.to_hex(fingerprint))).lastrowid
+                cluster, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                values + (a.id, cluster, first_seen)).lastrowid
             if fingerprint is not None:
-                self.db.executemany("INSERT INTO dedup_bands VALUES (?, ?)",
-                                    [(band, rowid) for band in dedup.band_keys(fingerprint)])
+                self.db.execute("INSERT INTO signatures VALUES (?,?,?)", (rowid, first_seen, dedup.to_bytes(fingerprint)))
+                self.db.executemany("INSERT INTO dedup_bands VALUES (?, ?)", [(band, rowid) for band in bands])
         self.db.executemany("INSERT OR REPLACE INTO entities VALUES (?,?,?,?)",
                             [(rowid, e.name, e.type, e.mentions) for e in a.entities])
         self.db.executemany("INSERT INTO mentions VALUES (?,?,?,?)",
@@ -301,18 +315,27 @@ class SQLiteIndex:
                             [(rowid, x.action, x.sentence) for x in a.actions])
         return "updated" if row else "new"
 
-    def _cluster_of(self, fingerprint) -> str | None:
+    def _cluster_of(self, fingerprint) -> tuple[str | None, list[str]]:
         """The story cluster of the earliest-seen near-duplicate among each band's first
-        dedup.BAND_CANDIDATES articles, if any: a bounded number of rows, however big the index."""
+        dedup.BAND_CANDIDATES articles, if any — a bounded number of rows, however big the index —
+        and the bands this article is to be listed under: those not yet full (a full band's
+        later entries would never be read)."""
         if fingerprint is None:
-            return None
+            return None, []
         keys = dedup.band_keys(fingerprint)
-        per_band = " UNION ".join(f"SELECT * FROM (SELECT article FROM dedup_bands WHERE band = ? ORDER BY article "
-                                  f"LIMIT {dedup.BAND_CANDIDATES})" for _ in keys)
-        candidates = self.db.execute(f"SELECT a.cluster, a.fingerprint FROM articles a WHERE a.rowid IN ({per_band}) "
-                                     "ORDER BY a.first_seen, a.id", keys).fetchall()
+        per_band = " UNION ALL ".join(f"SELECT * FROM (SELECT band, article FROM dedup_bands WHERE band = ? "
+                                      f"ORDER BY article LIMIT {dedup.BAND_CANDIDATES})" for _ in keys)
+        listed = self.db.execute(per_band, keys).fetchall()
+        filled = Counter(band for band, _ in listed)
+        open_bands = [band for band in keys if filled[band] < dedup.BAND_CANDIDATES]
+        if not listed:
+            return None, open_bands
+        rowids = list({article for _, article in listed})
+        candidates = self.db.execute(
+            f"SELECT k.cluster, s.signature FROM signatures s JOIN {_KEYS} k ON k.rowid = s.rowid "
+            f"WHERE s.rowid IN ({','.join('?' * len(rowids))}) ORDER BY s.first_seen, k.id", rowids).fetchall()
         found = dedup.first_similar(fingerprint, [other for _, other in candidates])
-        return None if found is None else candidates[found][0]
+        return (None if found is None else candidates[found][0]), open_bands
 
     # -- reading --------------------------------------------------------------------------
     @classmethod
