@@ -214,6 +214,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query")
     parser.add_argument("--batch", type=int, default=2000, help="articles per write() call")
     parser.add_argument("--entity", default="Telegram", help="entity whose timeline is exported")
+    parser.add_argument("--no-bare", action="store_true",
+                        help="skip the reference loads with story clustering off (halves a long run)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -234,8 +236,8 @@ def main() -> int:
         signature = dedup.signature
         dedup.signature = lambda text: None
         try:
-            bare = {}
-            for name, url in backends.items():
+            bare = {name: float("nan") for name in backends}
+            for name, url in ({} if args.no_bare else backends).items():
                 ix = open_index(url + "-bare" if name == "elasticsearch" else url.replace("bench.db", "bare.db"),
                                 **({"spool_dir": tmp.name} if name == "elasticsearch" else {}))
                 try:
@@ -258,7 +260,10 @@ def main() -> int:
                 results[name] = {"rate": rate, "first": first, "last": last, "per_query": per_query,
                                  "samples": samples, "totals": totals, "timeline": timeline_ms(ix, args.entity),
                                  "disk": disk_bytes(ix)}
-                print(f"{name}: measured", flush=True)
+                r = results[name]
+                print(f"{name}: search p50 {percentile(r['samples'], 50):.1f} ms, p95 {percentile(r['samples'], 95):.1f} ms; "
+                      f"timeline {r['timeline'][0]:.1f} ms + {r['timeline'][2]:,} mentions {r['timeline'][1]:.1f} ms; "
+                      f"{r['disk'] / args.articles / 1000:.2f} MB per 1,000 articles", flush=True)
             finally:
                 if name == "elasticsearch":
                     ix.drop()
