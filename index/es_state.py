@@ -5,6 +5,7 @@ URL states and runs live in two small indices beside the collection's alias NAME
 and NAME.runs (mappings in index/es/urls.json and runs.json), created on first use."""
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from dataclasses import asdict
@@ -18,7 +19,7 @@ from .base import IndexError_, SourceRun, UrlState
 from .document import Article
 
 MAPPINGS = Path(__file__).with_name("es")
-CANDIDATES = 50          # near-duplicate candidates checked per new article (SQLite checks all)
+CANDIDATES = 50          # stored near-duplicate candidates checked per new article (earliest first)
 
 
 def _spec(name: str) -> dict:
@@ -34,7 +35,8 @@ class Clusters:
 
     def __init__(self, client: Elasticsearch, alias: str):
         self.client, self.alias = client, alias
-        self.recent: dict[str, list[tuple[str, str, str, str]]] = {}    # band → (first_seen, id, cluster, hex sig)
+        # band → its earliest (first_seen, id, cluster, signature bytes) written since the last refresh
+        self.recent: dict[str, list[tuple[str, str, str, bytes]]] = {}
 
     def assign(self, articles: list[Article], first_seen: Callable[[Article], str]) -> dict[str, tuple]:
         """{id: (cluster, first_seen, fingerprint hex, bands)} for new articles, in order."""
@@ -54,12 +56,12 @@ class Clusters:
                 found = dedup.first_similar(sig, [c[3] for c in ordered])
                 if found is not None:
                     cluster = ordered[found][2]
-                for band in bands[a.id]:        # the earliest CANDIDATES per band, like the stored ones
+                entry = (seen, a.id, cluster, dedup.to_bytes(sig))
+                for band in bands[a.id]:        # each band's earliest, as SQLite keeps them
                     kept = self.recent.setdefault(band, [])
-                    kept.append((seen, a.id, cluster, dedup.to_hex(sig)))
-                    if len(kept) > CANDIDATES:
-                        kept.sort(key=lambda c: (c[0], c[1]))
-                        del kept[CANDIDATES:]
+                    if len(kept) < dedup.BAND_CANDIDATES or entry[:2] < kept[-1][:2]:
+                        bisect.insort(kept, entry, key=lambda c: (c[0], c[1]))
+                        del kept[dedup.BAND_CANDIDATES:]
             out[a.id] = (cluster, seen, dedup.to_hex(sig), bands.get(a.id, []))
         return out
 
