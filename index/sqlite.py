@@ -595,15 +595,18 @@ class SQLiteIndex:
             actions=json.loads(actions), revisions=revisions, cluster=cluster, first_seen=first_seen))
 
     def mentions(self, entity: str, date_from=None, date_to=None) -> Iterator[tuple[str, str, str, str, str]]:
-        sql = ("SELECT a.published_utc, a.source, a.url, a.title, m.sentence FROM mentions m "
-               "JOIN articles a ON a.rowid = m.article WHERE m.name = ? AND a.published_utc IS NOT NULL")
+        # Dates and order from the narrow key table; url and title sit before the body in the
+        # article row, so reading them does not walk the body's overflow pages.
+        sql = (f"SELECT a.published_utc, a.source, r.url, r.title, m.sentence FROM mentions m "
+               f"JOIN {_KEYS} a ON a.rowid = m.article JOIN articles r ON r.rowid = m.article "
+               f"WHERE m.name = ? AND a.published_utc IS NOT NULL")
         dates, bounds = _date_range(date_from, date_to)
         yield from self.db.execute(sql + dates + " ORDER BY a.published_utc, a.id, m.seq", [entity] + bounds)
 
     def timeline(self, entity: str, interval: str = "month", tz: str | None = None,
                  date_from=None, date_to=None) -> list[TimelineRow]:
         zone = tl.zone(tz)
-        sql = ("SELECT a.published_utc, e.mentions FROM entities e JOIN articles a ON a.rowid = e.article "
+        sql = (f"SELECT a.published_utc, e.mentions FROM entities e JOIN {_KEYS} a ON a.rowid = e.article "
                "WHERE e.name = ? AND a.published_utc IS NOT NULL")
         dates, bounds = _date_range(date_from, date_to)
         counts: dict = {}
