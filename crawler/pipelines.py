@@ -5,19 +5,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import time
-from datetime import datetime, timezone
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.task import LoopingCall
 
 from index import Article, IndexError_, content_hash, open_index
-from index.base import SourceRun, UrlState
+from index.base import UrlState
 from index.document import ActionRef, EntityRef
 
 from . import work
-from .stats import count
+from .outcome import CRASH_KEY, RUNS_RECORDED_KEY, source_runs
+from .stats import PENDING_KEY, count
+from .text import cleaned
 from .urls import article_id, normalize_url, same_site
 
 logger = logging.getLogger(__name__)
@@ -48,7 +53,13 @@ class Batcher:
         batch, self.pending = self.pending, []
         if not batch:
             return
-        done = asyncio.wrap_future(self.pool.submit(work.analyze, [t for t, _ in batch]))
+        try:
+            done = asyncio.wrap_future(self.pool.submit(work.analyze, [t for t, _ in batch]))
+        except BrokenProcessPool as exc:      # a worker died: every waiting article hears of it
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
 
         def deliver(task):
             for i, (_, future) in enumerate(batch):
@@ -122,6 +133,8 @@ class ArticlePipeline:
         self.feed_states: list[UrlState] = []
         self.seen: set[str] = set()
         self.last_flush = time.monotonic()
+        self.in_flight = 0        # pages inside process_item
+        self.flusher = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -136,17 +149,27 @@ class ArticlePipeline:
             raise NotConfigured(str(exc)) from exc
         # 'spawn': forking a process that runs Twisted's reactor and threads is unsafe.
         self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=work.init_worker, initargs=(self.nlp_enabled, self.gazetteers))
+                                        initializer=work.init_worker, initargs=(self.nlp_enabled, self.gazetteers, os.getpid()))
         self.batcher = Batcher(self.pool, self.nlp_batch, 0.2)
         self.lookup = HashLookup(self.index, self.batch_size, 0.1)
+        # Articles reach the index within POLICYWATCH_WRITE_SECONDS even when no page follows them.
+        self.flusher = LoopingCall(self._flush_if_due)
+        self.flusher.start(max(self.flush_seconds, 0.5), now=False)
+
+    def _flush_if_due(self) -> None:
+        if self.buffer and time.monotonic() - self.last_flush >= self.flush_seconds:
+            self._flush()
 
     def close_spider(self):
+        if self.flusher is not None and self.flusher.running:
+            self.flusher.stop()
         self.lookup.flush()
         self.batcher.flush()
         self._flush()
         self.pool.shutdown(wait=True, cancel_futures=True)
         try:
-            self.index.record_runs(self._runs())
+            self.index.record_runs(source_runs(self.stats.get_stats(), [s.name for s in self.crawler.spider.sources]))
+            self.stats.set_value(RUNS_RECORDED_KEY, True)
         except IndexError_ as exc:
             logger.warning("could not record this crawl run: %s", exc)
 
@@ -162,32 +185,43 @@ class ArticlePipeline:
         finally:
             self.index.close()
 
-    def _runs(self) -> list[SourceRun]:
-        """This crawl, per source, for `policywatch status` and source health."""
-        stats = self.stats.get_stats()
-        started = stats.get("start_time") or datetime.now(timezone.utc)
-        run_id = started.strftime("%Y%m%dT%H%M%S.%fZ")
-        runs = []
-        for source in self.crawler.spider.sources:
-            prefix = f"policywatch/{source.name}/"
-            value = lambda key: int(stats.get(prefix + key, 0))
-            reasons = {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix) and k.count("/") >= 3}
-            runs.append(SourceRun(run_id, source.name, started.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                  datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                  **{k: value(k) for k in ("pages_fetched", "new", "updated", "unchanged", "skipped",
-                                                           "errors", "extracted", "empty_body", "no_date",
-                                                           "no_author")}, reasons=reasons))
-        return runs
-
     async def process_item(self, item):
         if isinstance(item, UrlState):
             (self.feed_states if item.status == "feed" else self.states).append(item)
             return item
+        self.in_flight += 1
+        self._report_pending()
+        try:
+            return await self._process_page(item)
+        except BrokenProcessPool:
+            self._worker_died()
+            count(self.stats, item.source, "errors", "worker process died")
+            raise DropItem(f"not processed, a worker process died: {item.final_url}") from None
+        finally:
+            self.in_flight -= 1
+            self._report_pending()
+
+    def _report_pending(self) -> None:
+        # For the progress line: pages fetched but not yet counted as new/updated/unchanged/skipped.
+        self.stats.set_value(PENDING_KEY, self.in_flight + len(self.buffer))
+
+    def _worker_died(self) -> None:
+        """A worker process was killed (the OOM killer, a signal) or crashed: the pool is broken
+        for good. Stop the crawl; close_spider still writes every article already extracted and
+        records the run as failed, and pages not yet processed are fetched by the next crawl."""
+        if self.stats.get_value(CRASH_KEY):
+            return
+        self.stats.set_value(CRASH_KEY, "a worker process died (killed, or out of memory?)")
+        logger.error("a worker process died: stopping the crawl")
+        self.closing = deferred_from_coro(self.crawler.engine.close_spider_async(reason="worker died"))
+
+    async def _process_page(self, item):
         source = self.crawler.spider.by_name[item.source]
         loop = asyncio.get_running_loop()
         extracted, fingerprint = await loop.run_in_executor(
             self.pool, work.extract_and_sign, item.body, item.final_url, item.hints, item.header_charset,
             source.language, source.timezone)
+        extracted = cleaned(extracted)           # no XML-illegal character reaches the index (or a feed)
         if extracted.charset_mismatch:
             logger.info("wrong charset declared on %s; decoded as %s", item.final_url, extracted.encoding)
             self.stats.inc_value(f"policywatch/{item.source}/charset_mismatch")
@@ -238,6 +272,7 @@ class ArticlePipeline:
         batch, self.buffer = self.buffer, []
         if batch:
             self._write(batch)
+        self._report_pending()
         # URL states go after the articles they describe: a crash in between means a page is
         # fetched once more, never that an article is marked seen but missing.
         spider = self.crawler.spider

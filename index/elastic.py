@@ -30,10 +30,11 @@ from urllib.parse import unquote, urlsplit
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
 from . import es_docs as docs
+from . import korean
 from . import es_query as dsl
 from . import timeline as tl
-from .base import (INTERVALS, EntityCount, Hit, IndexConfigError, IndexError_, IndexUnavailable, Revision,
-                   SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
+from .base import (INTERVALS, EntityCount, Hit, IndexConfigError, IndexError_, IndexUnavailable, PeriodCounts,
+                   Revision, SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
 from .document import Article
 from .es_leases import Leases
 from .es_state import Clusters, CrawlState, run_doc, run_from_doc
@@ -42,13 +43,16 @@ from .spool import Spool, spool_path
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3   # 3: title_ko/body_ko (Korean, nori)
 DEFAULT_NAME = "policywatch-articles"
 DEFAULT_SPOOL_DIR = "data/spool"
 TEMPLATE_FILE = Path(__file__).with_name("es") / "template.json"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,200}$")
 SCAN_SIZE = 1000
 MENTION_SCAN_SIZE = 10_000      # mention rows are small: fewer, bigger pages (the default result window)
+# Distinct story clusters. Exact below the threshold (40,000 clusters in one bucket), as the
+# collapsed search total: the same numbers as SQLite's count(DISTINCT cluster).
+STORIES = {"cardinality": {"field": "cluster", "precision_threshold": 40_000}}
 _PREVIOUS = ["fetched", "title", "body", "content_hash", "cluster", "first_seen", "fingerprint", "dedup_bands",
              "detail.revisions"]
 
@@ -176,6 +180,15 @@ class ElasticIndex:
             return []
         return sorted((n for n in found if pattern.match(n)), key=lambda n: int(n.rsplit("-v", 1)[1]))
 
+    def exists(self) -> bool:
+        """Whether the collection exists (as an alias, or as a plain index _setup will reject)."""
+        try:
+            return bool(self.client.indices.exists(index=self.name))
+        except TransportError as exc:
+            raise IndexUnavailable(f"Elasticsearch at {self.location} is unreachable: {_describe(exc)}") from exc
+        except ApiError as exc:
+            raise IndexError_(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
+
     def put_template(self) -> None:
         spec = load_template()
         # a longer NAME is more specific: it wins over a shorter one whose pattern also matches
@@ -188,7 +201,12 @@ class ElasticIndex:
             raise IndexConfigError(f"{self.location}: '{self.name}' is an index, not an alias; "
                                    "pick another NAME in the URL or `policywatch copy` it into one")
         if not indices:
-            self.put_template()
+            try:
+                self.put_template()
+            except ApiError as exc:
+                if problem := korean.missing_analyzer(exc):
+                    raise IndexConfigError(f"{self.location}: {problem}") from exc
+                raise
             versions = self.versions()
             target = versions[-1] if versions else f"{self.name}-v1"
             try:
@@ -572,21 +590,41 @@ class ElasticIndex:
                "aggs": {"mentions": {"sum": {"field": "entities.mentions"}}}}
         aggs = {"periods": {"date_histogram": {"field": "published_utc", "calendar_interval": interval,
                                                "time_zone": tz or "UTC", "min_doc_count": 1, "format": "yyyy-MM-dd"},
-                            "aggs": {"entities": {"nested": {"path": "entities"}, "aggs": {"entity": one}}}}}
+                            "aggs": {"entities": {"nested": {"path": "entities"}, "aggs": {"entity": one}},
+                                     "stories": STORIES}}}
         response = self._search(query=self._entity_query(entity, date_from, date_to), size=0, aggs=aggs,
                                 track_total_hits=False)
         counts = {}
         for bucket in response["aggregations"]["periods"]["buckets"]:
             matched = bucket["entities"]["entity"]        # rows, as SQLite counts (name, type) pairs
             counts[date.fromisoformat(bucket["key_as_string"])] = (matched["doc_count"],
-                                                                   int(matched["mentions"]["value"]))
+                                                                   int(matched["mentions"]["value"]),
+                                                                   bucket["stories"]["value"])
         return tl.fill(entity, counts, interval)
+
+    def period_counts(self, query: Node, interval: str = "month", tz: str | None = None,
+                      date_from=None, date_to=None) -> PeriodCounts:
+        if interval not in INTERVALS:
+            raise IndexConfigError(f"unknown interval '{interval}' — use one of: {', '.join(INTERVALS)}")
+        tl.zone(tz)
+        periods = {"date_histogram": {"field": "published_utc", "calendar_interval": interval,
+                                      "time_zone": tz or "UTC", "min_doc_count": 1, "format": "yyyy-MM-dd"}}
+        aggs = {"all": periods,
+                "matched": {"filter": dsl.compile_query(query),
+                            "aggs": {"periods": dict(periods, aggs={"stories": STORIES})}}}
+        dated = dsl.with_dates({"bool": {"filter": [{"exists": {"field": "published_utc"}}]}}, date_from, date_to)
+        found = self._search(query=dated, size=0, aggs=aggs, track_total_hits=False)["aggregations"]
+        return PeriodCounts(
+            {date.fromisoformat(b["key_as_string"]): (b["doc_count"], b["stories"]["value"])
+             for b in found["matched"]["periods"]["buckets"]},
+            {date.fromisoformat(b["key_as_string"]): b["doc_count"] for b in found["all"]["buckets"]})
 
     def entity_counts(self, query: Node, type_: str | None = None, limit: int = 20) -> list[EntityCount]:
         groups = {"terms": {"field": "entities.group", "size": limit, "shard_size": max(limit * 20, 1000),
                             "order": [{"_count": "desc"}, {"mentions": "desc"}, {"_key": "asc"}]},
                   "aggs": {"mentions": {"sum": {"field": "entities.mentions"}},
-                           "shown": {"terms": {"field": "entities.key", "size": 1}}}}
+                           "shown": {"terms": {"field": "entities.key", "size": 1}},
+                           "articles": {"reverse_nested": {}, "aggs": {"stories": STORIES}}}}
         chosen = {"term": {"entities.type": type_}} if type_ else {"match_all": {}}
         aggs = {"entities": {"nested": {"path": "entities"},
                              "aggs": {"chosen": {"filter": chosen, "aggs": {"groups": groups}}}}}
@@ -594,7 +632,8 @@ class ElasticIndex:
         out = []
         for b in response["aggregations"]["entities"]["chosen"]["groups"]["buckets"]:
             name, type_name = b["shown"]["buckets"][0]["key"].rsplit("|", 1)
-            out.append(EntityCount(name, type_name, b["doc_count"], int(b["mentions"]["value"])))
+            out.append(EntityCount(name, type_name, b["doc_count"], int(b["mentions"]["value"]),
+                                   b["articles"]["stories"]["value"]))
         return out
 
     def stats(self) -> dict:
@@ -652,15 +691,17 @@ class ElasticIndex:
 
     def close(self) -> None:
         waiting = self.spool.count() if self._replay_after is not None else 0
+        still_down = ""
         if waiting and self._spooled_here:
             # spooled during this run (a node lost mid-crawl, a write block): the cluster has often
-            # recovered by now, so replay once rather than leave it all for `policywatch flush`
+            # recovered by now, so replay once rather than leave it all for `policywatch flush`.
+            # No second warning if it has not: the spooling one already said what happened.
             try:
                 self.flush()
             except IndexError_ as exc:
-                logger.warning("the spool could not be replayed at close: %s", exc)
+                still_down = f" ({exc})"
             waiting = self.spool.count()
         if waiting:
-            logger.info("%d articles wait in %s for `policywatch flush`", waiting, self.spool.path)
+            logger.info("%d articles wait in %s for `policywatch flush`%s", waiting, self.spool.path, still_down)
         self.spool.close()
         self.client.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from . import korean
 from .document import Article
 from .query import ENTITY_TYPES
 from .sqlite import utc_iso
@@ -12,7 +13,7 @@ from .sqlite import utc_iso
 HIT_SOURCE = {"includes": ["id", "url", "title", "source", "published", "body", "revisions",
                            "detail.entities.name", "detail.entities.type", "detail.entities.mentions",
                            "detail.actions.action"]}
-ARTICLE_SOURCE = {"excludes": ["detail.revisions", "fingerprint", "dedup_bands"]}
+ARTICLE_SOURCE = {"excludes": ["detail.revisions", "fingerprint", "dedup_bands", "title_ko", "body_ko"]}
 
 
 def to_doc(a: Article, *, cluster: str, first_seen: str, fingerprint: str | None, bands: list[str],
@@ -40,6 +41,8 @@ def to_doc(a: Article, *, cluster: str, first_seen: str, fingerprint: str | None
                    "mentions": sentences_by_key(a.entities), "keyed": True,
                    "actions": [{"action": x.action, "sentence": x.sentence} for x in a.actions],
                    "revisions": revisions},
+        # the Korean fields (nori) are filled for Korean articles only, as SQLite's articles_fts_ko
+        **({"title_ko": a.title, "body_ko": a.text} if korean.is_korean(a.language) else {}),
     }
 
 
@@ -94,6 +97,7 @@ def _by_count(field: str, size: int) -> dict:
 # SQLite's _facets: sources (all), the 15 commonest entities as "Name|TYPE", entity types, actions
 FACET_AGGS = {
     "source": _by_count("source", 10_000),
+    "language": _by_count("language.lower", 100),
     "entity": {"nested": {"path": "entities"},
                "aggs": {"groups": dict(_by_count("entities.group", 15), aggs={
                    "shown": {"terms": {"field": "entities.key", "size": 1}}})}},
@@ -105,6 +109,7 @@ FACET_AGGS = {
 def facets(aggs: dict) -> dict[str, list[tuple[str, int]]]:
     return {
         "source": [(b["key"], b["doc_count"]) for b in aggs["source"]["buckets"]],
+        "language": [(b["key"], b["doc_count"]) for b in aggs["language"]["buckets"]],
         "entity": [(b["shown"]["buckets"][0]["key"], b["doc_count"]) for b in aggs["entity"]["groups"]["buckets"]],
         "type": [(b["key"], b["doc_count"]) for b in aggs["type"]["buckets"]],
         "action": [(b["key"], b["doc_count"]) for b in aggs["action"]["buckets"]],

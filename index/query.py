@@ -5,6 +5,7 @@
     AND / OR / NOT    telegram AND (police OR prosecutors) NOT durov   (upper case; `-word` = NOT word)
     prefix*           investig*                  (matches unstemmed words starting so)
     filters           source:yonhap lang:en entity:"Pavel Durov" type:AGENCY action:investigation
+                      collection:korea           (the outlets the sources file puts in that collection)
 
 User text never reaches a backend's own query syntax: backends compile this tree instead.
 """
@@ -14,10 +15,14 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Union
 
-FILTER_FIELDS = ("source", "lang", "entity", "type", "action")
+FILTER_FIELDS = ("source", "lang", "entity", "type", "action", "collection")
 ENTITY_TYPES = ("PERSON", "AGENCY", "PLATFORM", "ORG", "GPE", "LAW")
 ACTIONS = ("investigation", "arrest", "prosecution", "court", "legislation",
            "regulation", "penalty", "takedown", "cooperation")
+
+# How deep parentheses and NOTs may nest along one branch. Real queries use two or three levels;
+# the limit keeps hostile input from exhausting Python's stack or a backend's parser.
+MAX_DEPTH = 20
 
 # Same notion of a word as SQLite's unicode61 tokenizer and Elasticsearch's standard tokenizer:
 # runs of letters and digits; everything else separates.
@@ -95,10 +100,17 @@ def _lex(text: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
-    def __init__(self, tokens, resolve_entity):
+    def __init__(self, tokens, resolve_entity, resolve_collection=None):
         self.tokens = tokens
         self.i = 0
+        self.depth = 0
         self.resolve_entity = resolve_entity
+        self.resolve_collection = resolve_collection
+
+    def deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(f"nested too deeply: at most {MAX_DEPTH} levels of parentheses and NOT")
 
     def peek(self):
         return self.tokens[self.i] if self.i < len(self.tokens) else (None, None)
@@ -146,21 +158,29 @@ class _Parser:
             self.take()
             if self.peek()[0] in (None, ")", "AND", "OR"):
                 raise QueryError("NOT needs something after it")
-            return Not(self.unary())
+            return self.negated()
         if kind == "word" and value.startswith("-") and len(value) > 1:
             self.take()
             self.tokens.insert(self.i, ("word", value[1:]))
-            return Not(self.unary())
+            return self.negated()
         return self.primary()
+
+    def negated(self) -> Node:
+        self.deeper()
+        node = Not(self.unary())
+        self.depth -= 1
+        return node
 
     def primary(self) -> Node:
         kind, value = self.take()
         if kind == "(":
             if self.peek()[0] == ")":
                 raise QueryError("empty parentheses")
+            self.deeper()
             node = self.or_expr()
             if self.take()[0] != ")":
                 raise QueryError("unbalanced parenthesis: '(' without ')'")
+            self.depth -= 1
             return node
         if kind == "phrase":
             words = tuple(w.lower() for w in WORD_RE.findall(value))
@@ -198,19 +218,58 @@ class _Parser:
             if value.lower() not in ACTIONS:
                 raise QueryError(f"unknown action '{value}' — use one of: " + ", ".join(ACTIONS))
             return Filter(field, value.lower())
+        if field == "collection":
+            return collection_filter(value, self.resolve_collection)
         canonical = self.resolve_entity(value) if self.resolve_entity else None
         return Filter("entity", canonical or value)
 
 
 _EXAMPLES = {"source": "yonhap", "lang": "en", "entity": '"Pavel Durov"', "type": "AGENCY",
-             "action": "investigation"}
+             "action": "investigation", "collection": "korea"}
 
 
-def parse(text: str, resolve_entity: Callable[[str], str | None] | None = None) -> Node:
-    """Parse a query; raises QueryError with a one-line message. Blank text matches everything."""
+def collection_filter(name: str, resolve_collection: Callable[[str], list[str]] | None) -> Node:
+    """A collection is resolved to its outlets when the query is read, never stored on articles:
+    editing a collection in the sources file re-sorts every article already indexed, and both
+    backends see only source: filters. Raises QueryError for a collection nobody defined."""
+    sources = resolve_collection(name.lower()) if resolve_collection else []
+    if not sources:
+        raise QueryError(f"unknown collection '{name}' — collections are set per source in the sources file "
+                         "(collections: [korea, wire])")
+    items = tuple(Filter("source", s.lower()) for s in sources)
+    return items[0] if len(items) == 1 else Or(items)
+
+
+def parse(text: str, resolve_entity: Callable[[str], str | None] | None = None,
+          resolve_collection: Callable[[str], list[str]] | None = None) -> Node:
+    """Parse a query; raises QueryError with a one-line message. Blank text matches everything.
+    resolve_collection(name) gives the outlets in a collection ([] when unknown)."""
     if text is None or not text.strip():
         return MatchAll()
-    return _Parser(_lex(text), resolve_entity).parse()
+    return _Parser(_lex(text), resolve_entity, resolve_collection).parse()
+
+
+def notes(text: str | None) -> list[str]:
+    """Hints about a query that parsed but may not mean what was meant: lower-case operators."""
+    if not text or not text.strip():
+        return []
+    try:
+        tokens = _lex(text)
+    except QueryError:
+        return []
+    found = dict.fromkeys(v for k, v in tokens if k == "word" and v in ("or", "and", "not"))
+    return [f"'{word}' is searched as a word; operators are upper case ({word.upper()})" for word in found]
+
+
+def filter_values(node: Node, field: str) -> list[str]:
+    """The values of one filter field anywhere in a query tree (source:x -> ['x'])."""
+    if isinstance(node, Filter):
+        return [node.value] if node.field == field else []
+    if isinstance(node, (And, Or)):
+        return [v for item in node.items for v in filter_values(item, field)]
+    if isinstance(node, Not):
+        return filter_values(node.item, field)
+    return []
 
 
 def positive_texts(node: Node) -> list[Text]:

@@ -24,6 +24,7 @@ class Config:
     index_options: dict = field(default_factory=dict)
     gazetteers: list[str] = field(default_factory=list)
     lock_dir: str = "data/locks"
+    sources: str | None = None          # the sources file collections come from (None: the shipped one)
 
 
 def from_args(args, environ=os.environ) -> Config:
@@ -38,7 +39,13 @@ def from_args(args, environ=os.environ) -> Config:
     if not gazetteers and environ.get(ENV_GAZETTEER):
         gazetteers = [p for p in environ[ENV_GAZETTEER].split(os.pathsep) if p]
     return Config(index_url=getattr(args, "index", None) or environ.get(ENV_INDEX) or DEFAULT_INDEX,
-                  index_options=options, gazetteers=gazetteers, lock_dir=environ.get(ENV_LOCK_DIR) or "data/locks")
+                  index_options=options, gazetteers=gazetteers, lock_dir=environ.get(ENV_LOCK_DIR) or "data/locks",
+                  sources=getattr(args, "sources", None))
+
+
+# Dates a search may ask for: wide enough for any news archive, narrow enough that a day added to
+# the end (or a time zone applied) can never overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 def parse_date(value: str | None, end: bool = False) -> datetime | None:
@@ -47,9 +54,21 @@ def parse_date(value: str | None, end: bool = False) -> datetime | None:
         return None
     try:
         if len(value) == 10:
-            day = datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(), timezone.utc)
-            return day + timedelta(days=1) if end else day
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(), timezone.utc)
+        else:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise UsageError(f"bad date '{value}': use YYYY-MM-DD or an ISO 8601 date-time") from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise UsageError(f"bad date '{value}': use a date from {FIRST_YEAR} to {LAST_YEAR}")
+    if len(value) == 10:
+        return moment + timedelta(days=1) if end else moment
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def parse_range(date_from: str | None, date_to: str | None) -> tuple[datetime | None, datetime | None]:
+    """--from and --to together; a window that ends before it starts is bad usage, not an empty answer."""
+    start, end = parse_date(date_from), parse_date(date_to, end=True)
+    if start and end and start >= end:
+        raise UsageError(f"reversed range: the start ({date_from}) is after the end ({date_to})")
+    return start, end

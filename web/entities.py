@@ -11,7 +11,9 @@ from index.base import INTERVALS, TimelineRow
 from index.query import Filter
 from index.timeline import parse_utc, zone
 
-from policywatch.config import parse_date
+from policywatch import output
+from policywatch.config import parse_range
+from policywatch.notes import nearest_entities
 
 from . import charts
 from .errors import BadRequest, NotFound
@@ -20,7 +22,7 @@ from .urls import entity_url, timeline_url
 MAX_COMPARE = 3          # others besides the page's entity: four lines at most
 CO_MENTIONED = 15
 LATEST = 8
-TIMELINE_COLUMNS = ["date", "entity", "articles", "mentions"]
+TIMELINE_COLUMNS = output.TIMELINE_COLUMNS
 DETAIL_COLUMNS = ["date", "entity", "source", "url", "title", "sentence"]
 
 
@@ -31,6 +33,7 @@ class EntityInfo:
     aliases: list[str]
     articles: int = 0           # articles that mention it
     mentions: int = 0
+    stories: int = 0            # distinct stories among those articles (syndicated copies once)
     in_gazetteer: bool = False
 
 
@@ -59,8 +62,8 @@ class TimelineOptions:
         if self.metric not in charts.METRICS:
             raise BadRequest(f"unknown metric '{self.metric}' — use one of: {', '.join(charts.METRICS)}")
         zone(self.tz)       # an unknown zone fails here, as IndexConfigError (400)
-        self.date_from = parse_date(self.from_text or None)            # a bad date: UsageError (400)
-        self.date_to = parse_date(self.to_text or None, end=True)
+        # a bad date or a reversed range: UsageError (400)
+        self.date_from, self.date_to = parse_range(self.from_text or None, self.to_text or None)
 
     def params(self) -> dict:
         """The options as URL parameters, defaults left out."""
@@ -103,10 +106,13 @@ def entity_info(services, name: str, with_neighbours: bool = False):
     counts = services.index.entity_counts(Filter("entity", canonical), None, CO_MENTIONED + 10)
     own = next((c for c in counts if c.name.casefold() == canonical.casefold()), None)
     if own is None and not found:
-        raise NotFound(f"no entity named '{canonical}' in the gazetteer or the index")
+        close = nearest_entities(services.index, canonical)
+        raise NotFound(f"no entity named '{canonical}' in the gazetteer or the index"
+                       + (f"; nearest known names: {', '.join(close)}" if close else ""))
     info = EntityInfo(name=own.name if own and not found else canonical, type=type_ or (own.type if own else None),
                       aliases=services.aliases(canonical) if found else [],
                       articles=own.articles if own else 0, mentions=own.mentions if own else 0,
+                      stories=own.stories if own else 0,
                       in_gazetteer=found is not None)
     neighbours = [c for c in counts if c is not own][:CO_MENTIONED] if with_neighbours else []
     return info, neighbours
@@ -176,5 +182,5 @@ def entity_names(services, name: str, compare: list[str]) -> list[str]:
 def entity_record(services, name: str) -> dict:
     info, neighbours = entity_info(services, name, with_neighbours=True)
     return {"name": info.name, "type": info.type, "aliases": info.aliases, "articles": info.articles,
-            "mentions": info.mentions, "in_gazetteer": info.in_gazetteer,
+            "stories": info.stories, "mentions": info.mentions, "in_gazetteer": info.in_gazetteer,
             "co_mentioned": [vars(c) for c in neighbours]}
