@@ -72,6 +72,43 @@ class Batcher:
         done.add_done_callback(deliver)
 
 
+class HashLookup:
+    """Gathers 'what content hash does the index hold for this id?' questions into one
+    content_hashes() call per batch: on Elasticsearch one round trip per article was a third of
+    the writer's time."""
+
+    def __init__(self, index, size: int, delay: float):
+        self.index, self.size, self.delay = index, size, delay
+        self.pending: list[tuple[str, asyncio.Future]] = []
+        self.timer = None
+
+    async def stored(self, article_id: str) -> str | None:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self.pending.append((article_id, future))
+        if len(self.pending) >= self.size:
+            self.flush()
+        elif self.timer is None:
+            self.timer = loop.call_later(self.delay, self.flush)
+        return await future
+
+    def flush(self):
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            found = self.index.content_hashes(list(dict.fromkeys(aid for aid, _ in batch)))
+        except IndexFailure as exc:
+            for _, future in batch:
+                future.set_exception(exc)
+            return
+        for aid, future in batch:
+            future.set_result(found.get(aid))
+
+
 class ArticlePipeline:
     def __init__(self, crawler):
         settings = crawler.settings
@@ -114,6 +151,7 @@ class ArticlePipeline:
         self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=work.init_worker, initargs=(self.nlp_enabled, self.gazetteers, os.getpid()))
         self.batcher = Batcher(self.pool, self.nlp_batch, 0.2)
+        self.lookup = HashLookup(self.index, self.batch_size, 0.1)
         # Articles reach the index within POLICYWATCH_WRITE_SECONDS even when no page follows them.
         self.flusher = LoopingCall(self._flush_if_due)
         self.flusher.start(max(self.flush_seconds, 0.5), now=False)
@@ -125,6 +163,7 @@ class ArticlePipeline:
     def close_spider(self):
         if self.flusher is not None and self.flusher.running:
             self.flusher.stop()
+        self.lookup.flush()
         self.batcher.flush()
         self._flush()
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -179,8 +218,8 @@ class ArticlePipeline:
     async def _process_page(self, item):
         source = self.crawler.spider.by_name[item.source]
         loop = asyncio.get_running_loop()
-        extracted = await loop.run_in_executor(
-            self.pool, work.extract_page, item.body, item.final_url, item.hints, item.header_charset,
+        extracted, fingerprint = await loop.run_in_executor(
+            self.pool, work.extract_and_sign, item.body, item.final_url, item.hints, item.header_charset,
             source.language, source.timezone)
         extracted = cleaned(extracted)           # no XML-illegal character reaches the index (or a feed)
         if extracted.charset_mismatch:
@@ -209,8 +248,8 @@ class ArticlePipeline:
         article = Article(id=aid, url=normalize_url(canonical), source=item.source, title=extracted.title,
                           body=extracted.body, published=extracted.published, modified=extracted.modified,
                           authors=extracted.authors, language=extracted.language, section=extracted.section,
-                          image=extracted.image, fetched=item.fetched, content_hash=chash)
-        stored = self.index.content_hashes([aid]).get(aid)
+                          image=extracted.image, fetched=item.fetched, content_hash=chash, fingerprint=fingerprint)
+        stored = await self.lookup.stored(aid)
         if stored != chash and self.nlp_enabled:
             analysis = await self.batcher.submit(extracted.title + "\n\n" + "\n\n".join(extracted.body))
             if analysis is not None:
