@@ -91,7 +91,7 @@ def main() -> int:
     for label, base in (("one node", args.es), ("three-node cluster", args.cluster)):
         url = urls[label] = f"{base.rstrip('/')}/pw-bench-{uuid.uuid4().hex[:8]}"
         ix = open_index(url, spool_dir=spool.name)
-        rate = load(ix, articles, args.batch)
+        rate = load(ix, articles, args.batch)[0]          # overall (also first/last tenth)
         _, samples, totals = measure(ix, args.repeat)
         results[label] = (rate, percentile(samples, 50), percentile(samples, 95), totals)
         ix.close()
