@@ -36,6 +36,8 @@ REDIRECT_MAX_TIMES = 5
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # After redirects, decompression and retries: only the final response is archived.
+    "crawler.archiving.ArchiveMiddleware": 450,
 }
 
 ITEM_PIPELINES = {"crawler.pipelines.ArticlePipeline": 300}
@@ -61,3 +63,8 @@ POLICYWATCH_INCREMENTAL = True
 POLICYWATCH_RECHECK_HOURS = 48       # articles published this recently are re-checked (conditional GET)
 POLICYWATCH_RETRY_SKIPPED_DAYS = 7   # non-article pages are looked at again after this long
 POLICYWATCH_RETRY_ERRORS_HOURS = 6   # failed pages are tried again after this long
+# The page archive (WARC files; `policywatch import` and `reprocess` read them).
+POLICYWATCH_ARCHIVE = True           # --no-archive turns it off
+POLICYWATCH_ARCHIVE_DIR = ""         # --archive DIR; empty: archive/ beside a SQLite index, data/archive/NAME for ES
+POLICYWATCH_ARCHIVE_FEEDS = False    # feeds and sitemaps too
+POLICYWATCH_ARCHIVE_MAX_MB = 100     # a WARC file is closed and a new one begun past this size

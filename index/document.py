@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -77,3 +78,16 @@ def content_hash(title: str, body: list[str]) -> str:
     for para in body:
         h.update(b"\x00" + para.strip().encode())
     return h.hexdigest()
+
+
+def utc_iso(value: str | None) -> str | None:
+    """A sortable UTC form of an ISO date-time; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

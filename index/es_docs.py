@@ -2,8 +2,7 @@
 aggregations over it — kept apart from the backend's I/O in index/elastic.py."""
 from __future__ import annotations
 
-from .document import Article
-from .sqlite import utc_iso
+from .document import Article, utc_iso
 
 # what a search hit needs: no mention sentences, no earlier versions
 HIT_SOURCE = {"includes": ["id", "url", "title", "source", "published", "body", "revisions",

@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
+from crawler.archive import default_dir
 from index import DEFAULT_INDEX
 
 ENV_INDEX = "POLICYWATCH_INDEX"
@@ -24,6 +25,7 @@ class Config:
     index_options: dict = field(default_factory=dict)
     gazetteers: list[str] = field(default_factory=list)
     lock_dir: str = "data/locks"
+    archive_dir: str = "data/archive"        # the crawl's WARC files (--archive; derived from the index)
 
 
 def from_args(args, environ=os.environ) -> Config:
@@ -37,8 +39,10 @@ def from_args(args, environ=os.environ) -> Config:
     gazetteers = list(getattr(args, "gazetteer", None) or [])
     if not gazetteers and environ.get(ENV_GAZETTEER):
         gazetteers = [p for p in environ[ENV_GAZETTEER].split(os.pathsep) if p]
-    return Config(index_url=getattr(args, "index", None) or environ.get(ENV_INDEX) or DEFAULT_INDEX,
-                  index_options=options, gazetteers=gazetteers, lock_dir=environ.get(ENV_LOCK_DIR) or "data/locks")
+    index_url = getattr(args, "index", None) or environ.get(ENV_INDEX) or DEFAULT_INDEX
+    return Config(index_url=index_url, index_options=options, gazetteers=gazetteers,
+                  lock_dir=environ.get(ENV_LOCK_DIR) or "data/locks",
+                  archive_dir=getattr(args, "archive", None) or str(default_dir(index_url)))
 
 
 def parse_date(value: str | None, end: bool = False) -> datetime | None:
