@@ -173,6 +173,13 @@ def read_records(path: str | Path, report: ReadReport | None = None, offset: int
             try:
                 rec = next(iterator)
             except StopIteration:
+                # warcio ends quietly at a record whose gzip member or header block is cut short:
+                # bytes left after the last whole record are such a record.
+                end = offset + iterator.offset
+                fh.seek(end)
+                if limit is None and fh.read(4096).strip():
+                    report.damaged = f"torn record at offset {end} (the file ends inside it)"
+                    logger.warning("%s: %s; skipped", path, report.damaged)
                 return
             except _DAMAGED as exc:
                 if report.records == 0 and offset == 0:
@@ -187,8 +194,11 @@ def read_records(path: str | Path, report: ReadReport | None = None, offset: int
                 logger.warning("%s: %s; skipped", path, report.damaged)
                 return
             at = offset + iterator.get_record_offset()
-            if rec.rec_headers.get_header("WARC-Block-Digest") and rec.digest_checker.passed is not True:
-                # Fewer bytes than announced (a crash mid-write) or bytes that do not match the digest.
+            passed = rec.digest_checker.passed
+            if passed is False or (passed is None and rec.rec_type != "revisit"
+                                   and rec.rec_headers.get_header("WARC-Block-Digest")):
+                # Bytes that do not match the digest, or fewer than announced (a crash mid-write:
+                # warcio could not check). Revisit records are not checked by warcio at all.
                 report.damaged = f"torn record at offset {at} (its digest does not match)"
                 logger.warning("%s: %s; skipped", path, report.damaged)
                 return

@@ -74,9 +74,11 @@ def warc_paths(paths: list[str]) -> list[Path]:
             raise NotAWarc(f"{raw}: no such file or directory")
     for path in found:
         try:
-            next(read_records(path, limit=1), None)
+            first = next(read_records(path, limit=1), None)
         except OSError as exc:
             raise NotAWarc(f"cannot read {path}: {exc.strerror}") from None
+        if first is None:
+            raise NotAWarc(f"{path} is empty, not a WARC file")
     return found
 
 
