@@ -190,7 +190,7 @@ class Writer:
             by_source.setdefault(article.source, []).append(article)
         for source, articles in by_source.items():
             try:
-                result = self.index.write(articles, rewrite=rewrite) if rewrite else self.index.write(articles)
+                result = self.index.write(articles, rewrite=rewrite)
             except IndexError_ as exc:
                 count(self.stats, source, "errors", "index write failed", len(articles))
                 logger.error("could not write %d articles to the index: %s", len(articles), exc)
