@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -187,9 +188,11 @@ class _Import:
             logger.warning("could not save %d URL states: %s", len(states), exc)
 
 
-def import_warcs(files: list[Path], index, options: ImportOptions) -> ImportResult:
-    """Index the pages of these WARC files; blocks until done."""
-    with work.pool(options.workers, options.nlp, options.gazetteers) as pool:
+def import_warcs(files: list[Path], index, options: ImportOptions, pool=None) -> ImportResult:
+    """Index the pages of these WARC files; blocks until done. `pool`: worker processes already
+    started (from work.pool, with the same NLP settings); by default started and stopped here."""
+    with (nullcontext(pool) if pool is not None else work.pool(options.workers, options.nlp,
+                                                               options.gazetteers)) as pool:
         job = _Import(index, options, pool)
         in_flight = IN_FLIGHT_PER_WORKER * (options.workers or os.cpu_count() or 1)
         started = time.monotonic()
