@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast serve es-start es-stop chromium bench clean
+.PHONY: install demo test test-fast serve es-start es-stop es-cluster es-cluster-stop chromium bench clean
 
 install: $(STAMP)
 
@@ -20,8 +20,9 @@ demo: install
 serve: install
 	$(BIN)/policywatch serve
 
-# Every test, Elasticsearch and browser ones included: the node and chromium are set up first.
-test: install es-start chromium
+# Every test, Elasticsearch and browser ones included: the node, the three-node cluster (node-loss
+# and replica tests) and chromium are set up first.
+test: install es-start es-cluster chromium
 	POLICYWATCH_ES_URL=$${POLICYWATCH_ES_URL:-http://127.0.0.1:9200} $(BIN)/python -m pytest -q
 
 test-fast: install
@@ -32,6 +33,13 @@ es-start:
 
 es-stop:
 	bash scripts/es-stop
+
+# Three nodes of one cluster on 9201-9203 (the same build as es-start).
+es-cluster:
+	bash scripts/es-cluster
+
+es-cluster-stop:
+	bash scripts/es-cluster stop
 
 # Debian's chromium for the browser tests (Playwright's own browser download cannot work here).
 chromium:

@@ -47,7 +47,8 @@ def default_dir(index_url: str) -> Path:
         return Path(index_url[len("sqlite:///"):]).parent / "archive"
     if index_url.endswith((".db", ".sqlite", ".sqlite3")) and "://" not in index_url:
         return Path(index_url).parent / "archive"
-    name = urlsplit(index_url).path.strip("/") or "policywatch-articles"
+    last = index_url.split(",")[-1]                # several nodes: http://n1:9200,n2:9200/NAME
+    name = urlsplit(last if "://" in last else f"http://{last}").path.strip("/") or "policywatch-articles"
     return Path("data") / "archive" / name
 
 

@@ -35,6 +35,7 @@ from . import timeline as tl
 from .base import (INTERVALS, ArchiveRef, EntityCount, Hit, IndexConfigError, IndexError_, IndexUnavailable, Revision,
                    SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
 from .document import Article
+from .es_leases import Leases
 from .es_state import Clusters, CrawlState, run_doc, run_from_doc
 from .query import Node
 from .spool import Spool, spool_path
@@ -81,6 +82,36 @@ def _reason(error) -> str:
     return f"{error.get('type')}: {error.get('reason')}" if isinstance(error, dict) else str(error)
 
 
+def _parse_nodes(url: str) -> tuple[list[str], str, tuple[str, str] | None]:
+    """(node URLs, collection NAME, basic auth) from `http(s)://[user:pass@]HOST:PORT[,HOST:PORT…][/NAME]`;
+    each extra node may be written as a whole URL or as HOST:PORT."""
+    usage = ("use http(s)://[user:pass@]HOST:PORT[/NAME] (several nodes: http://n1:9200,http://n2:9200/NAME), "
+             "NAME in lower-case letters, digits, '-' and '_'")
+    head, *more = url.split(",")
+    scheme = urlsplit(head).scheme
+    last = more[-1] if more else head
+    if more and "://" not in last:
+        last = f"{scheme}://{last}"
+    name = urlsplit(last).path.strip("/") or DEFAULT_NAME
+    nodes, auth = [], None
+    for part in [head, *more]:
+        parts = urlsplit(part if "://" in part else f"{scheme}://{part}")
+        try:
+            host, port = parts.hostname, parts.port or 9200
+        except ValueError as exc:
+            raise IndexConfigError(f"bad index URL '{url}': {exc}") from None
+        if not host or parts.scheme not in ("http", "https") or parts.query or parts.fragment \
+                or (parts.path.strip("/") and part is not last and parts.path.strip("/") != name):
+            raise IndexConfigError(f"bad index URL '{url}': {usage}")
+        if parts.username and auth is None:
+            auth = (unquote(parts.username), unquote(parts.password or ""))
+        host_text = f"[{host}]" if ":" in host else host
+        nodes.append(f"{parts.scheme}://{host_text}:{port}")
+    if not NAME_RE.match(name):
+        raise IndexConfigError(f"bad index URL '{url}': {usage}")
+    return nodes, name, auth
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -95,38 +126,37 @@ class ElasticIndex:
         self.bulk_streams = bulk_streams        # concurrent bulk requests in one big write
         self.clusters = Clusters(client, name)
         self.state = CrawlState(client, name, self._scan)
+        self.leases = Leases(client, name, run=self.run)
         self._ready = False
         self._down_until = 0.0
         self._down_reason = ""
         # when to replay the spool on a write: None = nothing spooled; a file left by an earlier run: at once
         self._replay_after: float | None = 0.0 if spool.path.exists() else None
         self._warned = False
+        self._spooled_here = False              # this process spooled something (see close)
 
     @classmethod
     def from_url(cls, url: str, api_key: str | None = None, ca_certs: str | None = None,
                  spool_dir: str | Path | None = None, request_timeout: float = 30.0, **unknown) -> "ElasticIndex":
+        """`http://n1:9200/NAME`, or several nodes of one cluster: `http://n1:9200,http://n2:9200/NAME`
+        (the client spreads requests over them and retries a request on another node when one
+        is lost)."""
         if unknown:
             raise IndexConfigError(f"unknown Elasticsearch option(s): {', '.join(sorted(unknown))}")
-        parts = urlsplit(url)
-        try:
-            host, port = parts.hostname, parts.port or 9200
-        except ValueError as exc:
-            raise IndexConfigError(f"bad index URL '{url}': {exc}") from None
-        name = parts.path.strip("/") or DEFAULT_NAME
-        if not host or not NAME_RE.match(name) or parts.query or parts.fragment:
-            raise IndexConfigError(f"bad index URL '{url}': use http(s)://[user:pass@]HOST:PORT[/NAME], NAME in "
-                                   "lower-case letters, digits, '-' and '_'")
-        options: dict = {"request_timeout": request_timeout, "max_retries": 1, "retry_on_timeout": True}
-        if parts.username:
-            options["basic_auth"] = (unquote(parts.username), unquote(parts.password or ""))
+        nodes, name, auth = _parse_nodes(url)
+        # one retry per other node, so a request that meets a dead node is tried on each live one
+        options: dict = {"request_timeout": request_timeout, "max_retries": max(1, len(nodes)),
+                         "retry_on_timeout": True}
+        if auth:
+            options["basic_auth"] = auth
         if api_key:
             options["api_key"] = api_key
         if ca_certs:
             options["ca_certs"] = ca_certs
-        host_text = f"[{host}]" if ":" in host else host
-        client = Elasticsearch(f"{parts.scheme}://{host_text}:{port}", **options)
-        spool = Spool(spool_path(spool_dir or DEFAULT_SPOOL_DIR, f"{host}-{port}", name))
-        return cls(client, name, f"{parts.scheme}://{host_text}:{port}/{name}", spool)
+        client = Elasticsearch(nodes, **options)
+        first = urlsplit(nodes[0])
+        spool = Spool(spool_path(spool_dir or DEFAULT_SPOOL_DIR, f"{first.hostname}-{first.port}", name))
+        return cls(client, name, f"{','.join(nodes)}/{name}", spool)
 
     # -- setup ----------------------------------------------------------------------------
     def indices(self) -> dict:
@@ -342,6 +372,7 @@ class ElasticIndex:
         self._spooled(reason)
 
     def _spooled(self, reason: str) -> None:
+        self._spooled_here = True
         self._replay_after = time.monotonic() + self.retry_after
         if not self._warned:
             self._warned = True
@@ -426,6 +457,9 @@ class ElasticIndex:
 
     def archive_refs(self, ids: list[str]) -> dict[str, ArchiveRef]:
         return self.run(self.state.archive_refs, ids)
+
+    def crawl_leases(self) -> Leases:
+        return self.leases
 
     def history(self, article_id: str) -> list[Revision]:
         found = self.run(self._stored, [article_id], ["fetched", "title", "body", "content_hash", "detail.revisions"])
@@ -605,6 +639,7 @@ class ElasticIndex:
             for index in sorted(set(self.indices()) | set(self.versions())):
                 self.client.indices.delete(index=index, ignore_unavailable=True)
             self.state.delete()
+            self.leases.delete()
             try:
                 self.client.indices.delete_index_template(name=self.name)
             except NotFoundError:
@@ -615,6 +650,14 @@ class ElasticIndex:
 
     def close(self) -> None:
         waiting = self.spool.count() if self._replay_after is not None else 0
+        if waiting and self._spooled_here:
+            # spooled during this run (a node lost mid-crawl, a write block): the cluster has often
+            # recovered by now, so replay once rather than leave it all for `policywatch flush`
+            try:
+                self.flush()
+            except IndexError_ as exc:
+                logger.warning("the spool could not be replayed at close: %s", exc)
+            waiting = self.spool.count()
         if waiting:
             logger.info("%d articles wait in %s for `policywatch flush`", waiting, self.spool.path)
         self.spool.close()

@@ -125,7 +125,9 @@ class CrawlState:
     def record_runs(self, runs: Iterable[SourceRun]) -> None:
         self._ensure(self.runs_index, "runs")
         actions = ({"_index": self.runs_index, "_id": f"{r.run_id}|{r.source}", "_source": run_doc(r)} for r in runs)
-        _bulk(self.client, actions)
+        # searchable before this returns: a crawler on another machine that takes the source's
+        # lease next must see this run when it checks whether the source is still due
+        _bulk(self.client, actions, refresh="wait_for")
 
     def runs(self, source: str | None = None, limit: int = 10) -> list[SourceRun]:
         query = {"bool": {"filter": [{"term": {"source": source}}]}} if source else {"match_all": {}}
@@ -162,9 +164,9 @@ class CrawlState:
         self._created.clear()
 
 
-def _bulk(client: Elasticsearch, actions) -> None:
+def _bulk(client: Elasticsearch, actions, refresh: str | bool = False) -> None:
     try:
-        helpers.bulk(client, actions, chunk_size=1000)
+        helpers.bulk(client, actions, chunk_size=1000, refresh=refresh)
     except helpers.BulkIndexError as exc:
         raise IndexError_(f"Elasticsearch refused {len(exc.errors)} record(s): {exc.errors[:1]}") from exc
 

@@ -538,6 +538,9 @@ class SQLiteIndex:
                                 [(r.run_id, r.source, r.started, r.finished, json.dumps(_run_counts(r)))
                                  for r in runs])
 
+    def crawl_leases(self) -> None:
+        return None          # one machine's file: the crawl's flock (crawler/locks.py) is the lease
+
     def runs(self, source: str | None = None, limit: int = 10) -> list[SourceRun]:
         sql = "SELECT run_id, source, started, finished, counts FROM crawl_runs"
         params: list = []

@@ -90,13 +90,14 @@ def _out(path: str | None):
 
 # -- commands -------------------------------------------------------------------------------
 def cmd_crawl(args, cfg: Config) -> int:
-    from crawler.locks import source_locks
+    from datetime import datetime, timezone
+
+    from crawler.locks import leased, source_locks
     from crawler.run import crawl_settings, run_crawl
     from crawler.schedule import due_sources
     from crawler.sources import load_sources, select
     chosen = select(load_sources(args.sources), args.source)  # fail early, with the file's message
     if args.due:
-        from datetime import datetime, timezone
         chosen = due_sources(chosen, _last_started(cfg)(), datetime.now(timezone.utc))
         if not chosen:
             print("nothing is due", file=sys.stderr)
@@ -116,11 +117,18 @@ def cmd_crawl(args, cfg: Config) -> int:
         if not sep:
             raise UsageError(f"--set takes KEY=VALUE, not '{item}'")
         overrides[key.strip()] = value
-    with _opened(cfg):
-        pass                                                  # an unreachable index fails before crawling
-    with source_locks(cfg.lock_dir, [s.name for s in chosen]) as (locked, busy):
-        for name in busy:
-            print(f"policywatch: {name} is being crawled by another process; skipped", file=sys.stderr)
+    # an unreachable index fails before crawling; this machine's flock, then the index's lease
+    # (Elasticsearch: shared by crawlers on every machine) make sure no source is crawled twice at once
+    with _opened(cfg) as index, source_locks(cfg.lock_dir, [s.name for s in chosen]) as (mine, busy_here), \
+            leased(index.crawl_leases(), mine) as (locked, busy_elsewhere):
+        for name in busy_here + busy_elsewhere:
+            where = "another process" if name in busy_here else "another crawler of this index"
+            print(f"policywatch: {name} is being crawled by {where}; skipped", file=sys.stderr)
+        if args.due and locked:
+            # another machine may have crawled a source between our due check and our lease
+            still_due = due_sources([s for s in chosen if s.name in locked], _last_started(cfg)(),
+                                    datetime.now(timezone.utc))
+            locked = [s.name for s in still_due]
         if not locked:
             return 0
         summaries, stats = run_crawl(locked, crawl_settings(args.sources, cfg.index_url, overrides))
@@ -409,7 +417,9 @@ def cmd_schedule(args, cfg: Config) -> int:
     if not sources:
         print("policywatch: no source in the sources file has a schedule", file=sys.stderr)
         return 2
-    crawl_args = ["--index", cfg.index_url] + (["--sources", args.sources] if args.sources else [])
+    # --due: each crawl checks again once it holds its sources, so schedulers on several machines
+    # sharing one Elasticsearch index crawl each source once per period
+    crawl_args = ["--due", "--index", cfg.index_url] + (["--sources", args.sources] if args.sources else [])
     crawl_args += [a for item in args.set or [] for a in ("--set", item)]
     print(f"scheduling {len(sources)} source(s); Ctrl-C or SIGTERM stops after the running crawls", file=sys.stderr)
     return Scheduler(sources, _last_started(cfg), crawl_args, tick=args.tick).run()

@@ -1,4 +1,4 @@
-"""Nothing is lost when Elasticsearch goes away: a second, real node (port 9201, its own data)
+"""Nothing is lost when Elasticsearch goes away: a second, real node (port 9209, its own data)
 is stopped and started by the test while articles are written — and, end to end, while
 `policywatch crawl` runs against the sample newsroom."""
 from __future__ import annotations
@@ -21,7 +21,7 @@ from conftest import FAST_CRAWL, ROOT, es_available, run_cli
 
 pytestmark = [pytest.mark.es, pytest.mark.slow]
 
-PORT = 9201
+PORT = 9209          # not 9201-9203: `make es-cluster` runs there
 URL = f"http://127.0.0.1:{PORT}"
 
 
