@@ -63,14 +63,17 @@ class ArchiveWriter:
         self.stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
         self.serial = 0
         self.path: Path | None = None
+        self.file = None
         self.size = 0
         self.records = 0
 
     def _next_file(self) -> None:
+        self.close()
         self.directory.mkdir(parents=True, exist_ok=True)
         self.serial += 1
         self.path = self.directory / f"policywatch-{self.stamp}-{os.getpid()}-{self.serial:05d}.warc.gz"
         self.size = 0
+        self.file = open(self.path, "ab", buffering=0)     # unbuffered: each record is one write()
         buf = io.BytesIO()
         writer = WARCWriter(buf, gzip=True, warc_version="1.1")
         writer.write_record(writer.create_warcinfo_record(self.path.name, {"software": self.software,
@@ -80,9 +83,13 @@ class ArchiveWriter:
     def _append(self, data: bytes) -> None:
         # One write() of whole records: a crash can cut a file only between records (or, rarely,
         # inside the last one, which readers detect and skip).
-        with open(self.path, "ab") as fh:
-            fh.write(data)
+        self.file.write(data)
         self.size += len(data)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
     def write_exchange(self, url: str, method: str, request_headers: list[tuple[str, str]], status: int,
                        reason: str, response_headers: list[tuple[str, str]], body: bytes,

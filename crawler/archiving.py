@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from http.client import responses as REASONS
 
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from .archive import ArchiveWriter, default_dir
@@ -29,8 +30,13 @@ class ArchiveMiddleware:
             raise NotConfigured("archiving is off")
         directory = settings.get("POLICYWATCH_ARCHIVE_DIR") or default_dir(settings.get("POLICYWATCH_INDEX"))
         max_bytes = int(settings.getfloat("POLICYWATCH_ARCHIVE_MAX_MB", 100) * 1024 * 1024)
-        return cls(ArchiveWriter(directory, max_bytes, software=settings.get("USER_AGENT") or "PolicyWatch"),
-                   settings.getbool("POLICYWATCH_ARCHIVE_FEEDS", False))
+        middleware = cls(ArchiveWriter(directory, max_bytes, software=settings.get("USER_AGENT") or "PolicyWatch"),
+                         settings.getbool("POLICYWATCH_ARCHIVE_FEEDS", False))
+        crawler.signals.connect(middleware.closed, signal=signals.spider_closed)
+        return middleware
+
+    def closed(self, spider, reason):
+        self.writer.close()
 
     def process_response(self, request, response):
         if response.status == 304 or getattr(request.callback, "__name__", None) not in self.callbacks:
