@@ -14,11 +14,15 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# The demo's newsroom listens on 127.0.0.1:$(DEMO_PORT) and the next port: fixed, so a second
+# `make demo` finds the same articles. `make serve` starts it too, for the "original" links.
+DEMO_PORT ?= 8765
+
 demo: install
-	$(BIN)/python -m policywatch.demo
+	$(BIN)/python -m policywatch.demo --port $(DEMO_PORT)
 
 serve: install
-	$(BIN)/policywatch serve
+	$(BIN)/python -m policywatch.demo --port $(DEMO_PORT) serve
 
 # Every test, Elasticsearch and browser ones included: the node, the three-node cluster (node-loss
 # and replica tests) and chromium are set up first.
@@ -51,6 +55,7 @@ chromium:
 bench: install
 	$(BIN)/python bench/extraction_eval.py
 	$(BIN)/python bench/nlp_eval.py
+	$(BIN)/python bench/korean_eval.py
 	$(BIN)/python bench/crawl_rate.py --articles 1000
 	$(BIN)/python bench/incremental.py --articles 1000
 	$(BIN)/python bench/crawl_memory.py

@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 import trafilatura
 from lxml import etree
 
+from . import korean
 from . import metadata as md
 from .encoding import decode_html
 
@@ -129,6 +130,7 @@ def extract(page: bytes | str, url: str, hints: Hints | None = None, header_char
         language=md.language(tree, ld, meta) or hints.language or _guess_language(body),
         section=md.section(ld, meta), image=md.image(ld, meta), site_name=site,
         encoding=encoding, charset_mismatch=mismatch)
+    korean.refine(result, tree, tz)           # Korean outlets: wire lead, boilerplate, dates
     reason = _not_article_reason(result, ld, meta)
     if reason:
         result.is_article, result.reason = False, reason

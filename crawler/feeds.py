@@ -5,6 +5,7 @@ for pages whose own metadata is thin."""
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
@@ -13,6 +14,9 @@ from lxml import etree
 logger = logging.getLogger(__name__)
 
 _PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+# The element each kind of document lists its entries in, to count what a parse error cost.
+_ENTRY_TAG = {"rss": "item", "rdf": "item", "feed": "entry", "urlset": "url", "sitemapindex": "sitemap"}
+_ENTRY_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(item|entry|url|sitemap)[\s>/]")
 
 
 @dataclass
@@ -27,7 +31,8 @@ class Entry:
 class Parsed:
     kind: str                  # rss, atom, rdf, urlset, sitemapindex, unknown
     entries: list[Entry]
-    sitemaps: list[str]        # child sitemaps of a sitemap index
+    sitemaps: list[str]        # child sitemaps of a sitemap index, newest first when they say
+    lost: int = 0              # entries in the bytes that a malformed document kept from us
 
 
 def _local(tag) -> str:
@@ -52,15 +57,30 @@ def _iso(value: str | None) -> str | None:
 
 
 def parse_feed_or_sitemap(body: bytes) -> Parsed:
+    """The entries of a feed or sitemap. A malformed document is read as far as it goes (lxml's
+    recovery); how many entries its errors cost is counted in ``lost`` from the raw bytes."""
     try:
         root = etree.fromstring(body.lstrip(), parser=_PARSER)
     except (etree.XMLSyntaxError, ValueError):
         root = None
     if root is None:
-        return Parsed("unknown", [], [])
+        return Parsed("unknown", [], [], lost=len(_ENTRY_START.findall(body)))
+    parsed = _read(root)
+    tag = _ENTRY_TAG.get(_local(root.tag))
+    if tag and len(_PARSER.error_log):
+        in_bytes = sum(1 for name in _ENTRY_START.findall(body) if name.decode() == tag)
+        parsed.lost = max(0, in_bytes - len(parsed.entries) - len(parsed.sitemaps))
+    return parsed
+
+
+def _read(root) -> Parsed:
     kind = _local(root.tag)
     if kind == "sitemapindex":
-        return Parsed(kind, [], [loc for sm in root if (loc := _child_text(sm, "loc"))])
+        children = [(loc, _child_text(sm, "lastmod") or "") for sm in root if (loc := _child_text(sm, "loc"))]
+        # Newest first, so that a per-run limit on sitemaps keeps the ones with recent articles
+        # (W3C dates sort as text; entries without a date keep their order, after the dated ones).
+        children.sort(key=lambda c: c[1], reverse=True)
+        return Parsed(kind, [], [loc for loc, _ in children])
     if kind == "urlset":
         entries = []
         for url in root:

@@ -7,6 +7,7 @@ RECENT = 3               # runs that must all come back empty to flag a dead sou
 JUMP = 0.25              # a rate this much above the earlier runs' average is a jump
 MIN_RATE = 0.3           # ... and only when it is at least this high
 MIN_PAGES = 5            # too few extracted pages say nothing about a rate
+PARTLY_FAILED = 0.2      # a run where this share of requests failed is flagged (below: the odd dead link)
 
 
 @dataclass
@@ -30,10 +31,15 @@ def assess(source: str, runs: list) -> Health:
     if not runs:
         health.flags.append("never crawled")
         return health
+    latest = runs[0]
+    if latest.outcome == "failed":
+        health.flags.append(f"last run failed: {latest.cause}")
+    elif latest.outcome == "partial" and latest.failed_requests >= PARTLY_FAILED * max(latest.requests, 1):
+        health.flags.append(f"last run partly failed: {latest.cause}")
     recent = runs[:RECENT]
     if all(r.new + r.updated + r.unchanged == 0 for r in recent):
         health.flags.append(f"no articles in the last {len(recent)} run(s)")
-    latest, earlier = runs[0], runs[1:]
+    earlier = runs[1:]
     for label, part in (("empty-body", lambda r: r.empty_body), ("missing-date", lambda r: r.no_date)):
         now = _rate(part(latest), latest.extracted)
         before = [x for r in earlier if (x := _rate(part(r), r.extracted)) is not None]

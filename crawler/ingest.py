@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from index import Article, IndexError_, content_hash
@@ -18,6 +19,7 @@ from index.document import ActionRef, EntityRef
 from . import work
 from .extract import Extracted
 from .stats import count
+from .text import cleaned
 from .urls import article_id, normalize_url, same_site
 
 logger = logging.getLogger(__name__)
@@ -99,7 +101,13 @@ class Batcher:
         batch, self.pending = self.pending, []
         if not batch:
             return
-        done = asyncio.wrap_future(self.pool.submit(work.analyze, [t for t, _ in batch]))
+        try:
+            done = asyncio.wrap_future(self.pool.submit(work.analyze, [t for t, _ in batch]))
+        except BrokenProcessPool as exc:      # a worker died: every waiting article hears of it
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
 
         def deliver(task):
             for i, (_, future) in enumerate(batch):
@@ -131,6 +139,7 @@ class Ingest:
         return await self.finish(page, extracted)
 
     async def finish(self, page: Page, extracted: Extracted) -> Outcome:
+        extracted = cleaned(extracted)           # no XML-illegal character reaches the index (or a feed)
         source = page.source
         if extracted.charset_mismatch:
             logger.info("wrong charset declared on %s; decoded as %s", page.url, extracted.encoding)

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timezone
+from concurrent.futures.process import BrokenProcessPool
 
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.task import LoopingCall
 
 from index import Article, IndexError_, open_index
-from index.base import ArchiveRef, SourceRun, UrlState
+from index.base import ArchiveRef, UrlState
 
 from . import work
 from .ingest import Ingest, Page, Writer
+from .outcome import CRASH_KEY, RUNS_RECORDED_KEY, source_runs
+from .stats import PENDING_KEY, count
 from .urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -45,6 +49,8 @@ class ArticlePipeline:
         self.article_refs: dict[str, ArchiveRef] = {}        # where each article's page is archived
         self.refs: list[ArchiveRef] = []
         self.last_flush = time.monotonic()
+        self.in_flight = 0        # pages inside process_item
+        self.flusher = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -62,13 +68,23 @@ class ArticlePipeline:
         self.pool = work.pool(self.workers, self.nlp_enabled, self.gazetteers)
         self.ingest = Ingest(self.pool, self.index, self.stats, self.nlp_enabled, self.nlp_batch)
         self.writer = Writer(self.index, self.stats)
+        # Articles reach the index within POLICYWATCH_WRITE_SECONDS even when no page follows them.
+        self.flusher = LoopingCall(self._flush_if_due)
+        self.flusher.start(max(self.flush_seconds, 0.5), now=False)
+
+    def _flush_if_due(self) -> None:
+        if self.buffer and time.monotonic() - self.last_flush >= self.flush_seconds:
+            self._flush()
 
     def close_spider(self):
+        if self.flusher is not None and self.flusher.running:
+            self.flusher.stop()
         self.ingest.close()
         self._flush()
         self.pool.shutdown(wait=True, cancel_futures=True)
         try:
-            self.index.record_runs(self._runs())
+            self.index.record_runs(source_runs(self.stats.get_stats(), [s.name for s in self.crawler.spider.sources]))
+            self.stats.set_value(RUNS_RECORDED_KEY, True)
         except IndexError_ as exc:
             logger.warning("could not record this crawl run: %s", exc)
 
@@ -84,27 +100,37 @@ class ArticlePipeline:
         finally:
             self.index.close()
 
-    def _runs(self) -> list[SourceRun]:
-        """This crawl, per source, for `policywatch status` and source health."""
-        stats = self.stats.get_stats()
-        started = stats.get("start_time") or datetime.now(timezone.utc)
-        run_id = started.strftime("%Y%m%dT%H%M%S.%fZ")
-        runs = []
-        for source in self.crawler.spider.sources:
-            prefix = f"policywatch/{source.name}/"
-            value = lambda key: int(stats.get(prefix + key, 0))
-            reasons = {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix) and k.count("/") >= 3}
-            runs.append(SourceRun(run_id, source.name, started.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                  datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                  **{k: value(k) for k in ("pages_fetched", "new", "updated", "unchanged", "skipped",
-                                                           "errors", "extracted", "empty_body", "no_date",
-                                                           "no_author")}, reasons=reasons))
-        return runs
-
     async def process_item(self, item):
         if isinstance(item, UrlState):
             (self.feed_states if item.status == "feed" else self.states).append(item)
             return item
+        self.in_flight += 1
+        self._report_pending()
+        try:
+            return await self._process_page(item)
+        except BrokenProcessPool:
+            self._worker_died()
+            count(self.stats, item.source, "errors", "worker process died")
+            raise DropItem(f"not processed, a worker process died: {item.final_url}") from None
+        finally:
+            self.in_flight -= 1
+            self._report_pending()
+
+    def _report_pending(self) -> None:
+        # For the progress line: pages fetched but not yet counted as new/updated/unchanged/skipped.
+        self.stats.set_value(PENDING_KEY, self.in_flight + len(self.buffer))
+
+    def _worker_died(self) -> None:
+        """A worker process was killed (the OOM killer, a signal) or crashed: the pool is broken
+        for good. Stop the crawl; close_spider still writes every article already extracted and
+        records the run as failed, and pages not yet processed are fetched by the next crawl."""
+        if self.stats.get_value(CRASH_KEY):
+            return
+        self.stats.set_value(CRASH_KEY, "a worker process died (killed, or out of memory?)")
+        logger.error("a worker process died: stopping the crawl")
+        self.closing = deferred_from_coro(self.crawler.engine.close_spider_async(reason="worker died"))
+
+    async def _process_page(self, item):
         source = self.crawler.spider.by_name[item.source]
         page = Page(source=item.source, url=item.final_url, body=item.body, fetched=item.fetched,
                     header_charset=item.header_charset, hints=item.hints, language=source.language,
@@ -135,6 +161,7 @@ class ArticlePipeline:
         batch, self.buffer = self.buffer, []
         if batch:
             self._write(batch)
+        self._report_pending()
         # URL states go after the articles they describe: a crash in between means a page is
         # fetched once more, never that an article is marked seen but missing.
         spider = self.crawler.spider

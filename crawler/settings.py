@@ -63,6 +63,12 @@ POLICYWATCH_INCREMENTAL = True
 POLICYWATCH_RECHECK_HOURS = 48       # articles published this recently are re-checked (conditional GET)
 POLICYWATCH_RETRY_SKIPPED_DAYS = 7   # non-article pages are looked at again after this long
 POLICYWATCH_RETRY_ERRORS_HOURS = 6   # failed pages are tried again after this long
+# Limits, so that every crawl ends however a site behaves; each cut is counted under its reason.
+POLICYWATCH_MAX_SITEMAP_DEPTH = 3        # nested sitemap indexes followed below a listed sitemap
+POLICYWATCH_MAX_SITEMAPS = 100           # feeds and sitemaps fetched per source per run
+POLICYWATCH_MAX_LINKS_PER_LISTING = 300  # article links taken from one listing page
+POLICYWATCH_MAX_PAGES = 10_000           # requests per source per run
+URLLENGTH_LIMIT = 2083                   # longer URLs are not requested ("skipped/URL too long"); Scrapy's default
 # The page archive (WARC files; `policywatch import` and `reprocess` read them).
 POLICYWATCH_ARCHIVE = True           # --no-archive turns it off
 POLICYWATCH_ARCHIVE_DIR = ""         # --archive DIR; empty: archive/ beside a SQLite index, data/archive/NAME for ES

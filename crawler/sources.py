@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 import yaml
 
 DEFAULT_SOURCES = Path(__file__).with_name("sources.yaml")
@@ -57,6 +59,8 @@ def load_sources(path: str | Path | None = None) -> list[Source]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SourcesError(f"cannot read sources file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError:
+        raise SourcesError(f"{path} is not a text file (a sources file is UTF-8 YAML)") from None
     except yaml.YAMLError as exc:
         raise SourcesError(f"{path} is not valid YAML: {exc}") from exc
     entries = data.get("sources") if isinstance(data, dict) else None
@@ -67,7 +71,9 @@ def load_sources(path: str | Path | None = None) -> list[Source]:
         where = f"{path}, source #{i}"
         if not isinstance(entry, dict) or "name" not in entry:
             raise SourcesError(f"{where}: each source needs a 'name'")
-        name = str(entry["name"])
+        if not isinstance(entry["name"], str):
+            raise SourcesError(f"{where}, field name: {entry['name']!r} is not text; quote it ('{entry['name']}')")
+        name = entry["name"]
         where = f"{path}, source '{name}'"
         if not _NAME.match(name):
             raise SourcesError(f"{where}: names are lower-case letters, digits, '-' and '_'")
@@ -80,7 +86,14 @@ def load_sources(path: str | Path | None = None) -> list[Source]:
             value = entry.get(key) or []
             if isinstance(value, str):
                 value = [value]
-            entry[key] = [str(v) for v in value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise SourcesError(f"{where}, field {key}: expected a list of text, got {value!r}")
+            entry[key] = value
+        for key in ("feeds", "sitemaps", "start_urls"):
+            for url in entry[key]:
+                if not _web_url(url):
+                    raise SourcesError(f"{where}, field {key}: {url!r} is not an http(s) URL with a host")
+        _check_fields(entry, where)
         if not (entry["feeds"] or entry["sitemaps"] or entry["start_urls"]):
             raise SourcesError(f"{where}: give at least one of feeds, sitemaps, start_urls")
         for pattern in entry["article_urls"]:
@@ -91,6 +104,41 @@ def load_sources(path: str | Path | None = None) -> list[Source]:
         seen.add(name)
         sources.append(Source(**entry))
     return sources
+
+
+def _web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port                 # a bad port raises here
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _check_fields(entry: dict, where: str) -> None:
+    """The scalar fields: types and values, each refused with the field's name."""
+    for key in ("title", "language"):
+        if entry.get(key) is not None and not isinstance(entry[key], str):
+            raise SourcesError(f"{where}, field {key}: {entry[key]!r} is not text")
+    if "enabled" in entry and not isinstance(entry["enabled"], bool):
+        raise SourcesError(f"{where}, field enabled: {entry['enabled']!r} is not true or false")
+    pages = entry.get("max_listing_pages", 5)
+    if isinstance(pages, bool) or not isinstance(pages, int) or pages < 0:
+        raise SourcesError(f"{where}, field max_listing_pages: {pages!r} is not a whole number of pages (0 or more)")
+    zone = entry.get("timezone")
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise SourcesError(f"{where}, field timezone: unknown time zone {zone!r} (an IANA name such as "
+                               "Asia/Seoul)") from None
+    schedule = entry.get("schedule")
+    if schedule is not None:
+        from .schedule import Schedule, ScheduleError      # schedule.py imports this module
+        try:
+            Schedule(str(schedule))
+        except ScheduleError as exc:
+            raise SourcesError(f"{where}, field schedule: {exc}") from None
 
 
 def select(sources: list[Source], names: list[str] | None) -> list[Source]:

@@ -2,8 +2,14 @@
 overlap and use every core: Scrapy's reactor thread only moves bytes."""
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 from .extract import Extracted, Hints, extract
@@ -14,8 +20,34 @@ _config: dict = {}
 _analyzer = None
 
 
-def init_worker(nlp_enabled: bool, gazetteers: list[str]) -> None:
+PR_SET_PDEATHSIG = 1          # from <linux/prctl.h>
+WATCH_SECONDS = 1.0           # how often a worker checks that its crawl is still alive
+
+
+def init_worker(nlp_enabled: bool, gazetteers: list[str], crawl_pid: int | None = None) -> None:
     _config.update(nlp_enabled=nlp_enabled, gazetteers=gazetteers)
+    if crawl_pid is not None:
+        die_with(crawl_pid)
+
+
+def die_with(parent: int) -> None:
+    """Exit when the crawl process dies, however it dies (SIGKILL and the OOM killer give it no
+    chance to stop its workers). Linux: the kernel sends SIGTERM at once (PR_SET_PDEATHSIG).
+    Elsewhere, and as a backstop: a thread that sees the worker re-parented exits it."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):      # no libc symbol: the watchdog alone does it
+            logger.debug("prctl(PR_SET_PDEATHSIG) unavailable")
+    if os.getppid() != parent:                  # died before the line above took effect
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent,), name="crawl-watchdog", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCH_SECONDS)
+    os._exit(1)
 
 
 def extract_page(body: bytes, url: str, hints: dict, header_charset: str | None,
@@ -44,7 +76,7 @@ def pool(workers: int, nlp_enabled: bool, gazetteers: list[str]) -> ProcessPoolE
     """The worker processes of a crawl, import or reprocess (workers=0: one per core).
     'spawn': forking a process that runs Twisted's reactor and threads is unsafe."""
     return ProcessPoolExecutor(workers or multiprocessing.cpu_count(), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=init_worker, initargs=(nlp_enabled, gazetteers))
+                               initializer=init_worker, initargs=(nlp_enabled, gazetteers, os.getpid()))
 
 
 class InlineExecutor(Executor):

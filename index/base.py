@@ -25,6 +25,13 @@ class IndexConfigError(IndexError_):
     """A bad --index URL or option."""
 
 
+class IndexMissing(IndexError_):
+    """The index does not exist and the caller may not create it (only crawl and import create one)."""
+
+    def __init__(self, where: str):
+        super().__init__(f"no index at {where} (run policywatch crawl, or make demo)")
+
+
 @dataclass
 class SearchRequest:
     query: Node
@@ -114,6 +121,10 @@ class SourceRun:
     no_date: int = 0            # articles without a publication date
     no_author: int = 0          # articles without an author
     reasons: dict = field(default_factory=dict)
+    outcome: str = "ok"         # ok, partial (some requests failed), failed (all failed, or a crash)
+    cause: str = ""             # why not ok, in one line
+    requests: int = 0
+    failed_requests: int = 0
 
 
 @dataclass

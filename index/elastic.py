@@ -30,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
 from . import es_docs as docs
+from . import korean
 from . import es_query as dsl
 from . import timeline as tl
 from .base import (INTERVALS, ArchiveRef, EntityCount, Hit, IndexConfigError, IndexError_, IndexUnavailable, Revision,
@@ -42,7 +43,7 @@ from .spool import Spool, spool_path
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3   # 3: title_ko/body_ko (Korean, nori)
 DEFAULT_NAME = "policywatch-articles"
 DEFAULT_SPOOL_DIR = "data/spool"
 TEMPLATE_FILE = Path(__file__).with_name("es") / "template.json"
@@ -175,6 +176,15 @@ class ElasticIndex:
             return []
         return sorted((n for n in found if pattern.match(n)), key=lambda n: int(n.rsplit("-v", 1)[1]))
 
+    def exists(self) -> bool:
+        """Whether the collection exists (as an alias, or as a plain index _setup will reject)."""
+        try:
+            return bool(self.client.indices.exists(index=self.name))
+        except TransportError as exc:
+            raise IndexUnavailable(f"Elasticsearch at {self.location} is unreachable: {_describe(exc)}") from exc
+        except ApiError as exc:
+            raise IndexError_(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
+
     def put_template(self) -> None:
         spec = load_template()
         # a longer NAME is more specific: it wins over a shorter one whose pattern also matches
@@ -187,7 +197,12 @@ class ElasticIndex:
             raise IndexConfigError(f"{self.location}: '{self.name}' is an index, not an alias; "
                                    "pick another NAME in the URL or `policywatch copy` it into one")
         if not indices:
-            self.put_template()
+            try:
+                self.put_template()
+            except ApiError as exc:
+                if problem := korean.missing_analyzer(exc):
+                    raise IndexConfigError(f"{self.location}: {problem}") from exc
+                raise
             versions = self.versions()
             target = versions[-1] if versions else f"{self.name}-v1"
             try:
@@ -650,15 +665,17 @@ class ElasticIndex:
 
     def close(self) -> None:
         waiting = self.spool.count() if self._replay_after is not None else 0
+        still_down = ""
         if waiting and self._spooled_here:
             # spooled during this run (a node lost mid-crawl, a write block): the cluster has often
-            # recovered by now, so replay once rather than leave it all for `policywatch flush`
+            # recovered by now, so replay once rather than leave it all for `policywatch flush`.
+            # No second warning if it has not: the spooling one already said what happened.
             try:
                 self.flush()
             except IndexError_ as exc:
-                logger.warning("the spool could not be replayed at close: %s", exc)
+                still_down = f" ({exc})"
             waiting = self.spool.count()
         if waiting:
-            logger.info("%d articles wait in %s for `policywatch flush`", waiting, self.spool.path)
+            logger.info("%d articles wait in %s for `policywatch flush`%s", waiting, self.spool.path, still_down)
         self.spool.close()
         self.client.close()

@@ -2,13 +2,14 @@
 aggregations over it — kept apart from the backend's I/O in index/elastic.py."""
 from __future__ import annotations
 
+from . import korean
 from .document import Article, utc_iso
 
 # what a search hit needs: no mention sentences, no earlier versions
 HIT_SOURCE = {"includes": ["id", "url", "title", "source", "published", "body", "revisions",
                            "detail.entities.name", "detail.entities.type", "detail.entities.mentions",
                            "detail.actions.action"]}
-ARTICLE_SOURCE = {"excludes": ["detail.revisions", "fingerprint", "dedup_bands"]}
+ARTICLE_SOURCE = {"excludes": ["detail.revisions", "fingerprint", "dedup_bands", "title_ko", "body_ko"]}
 
 
 def to_doc(a: Article, *, cluster: str, first_seen: str, fingerprint: str | None, bands: list[str],
@@ -36,6 +37,8 @@ def to_doc(a: Article, *, cluster: str, first_seen: str, fingerprint: str | None
                                  "sentences": list(e.sentences)} for e in a.entities],
                    "actions": [{"action": x.action, "sentence": x.sentence} for x in a.actions],
                    "revisions": revisions},
+        # the Korean fields (nori) are filled for Korean articles only, as SQLite's articles_fts_ko
+        **({"title_ko": a.title, "body_ko": a.text} if korean.is_korean(a.language) else {}),
     }
 
 
@@ -58,6 +61,7 @@ def _by_count(field: str, size: int) -> dict:
 # SQLite's _facets: sources (all), the 15 commonest entities as "Name|TYPE", entity types, actions
 FACET_AGGS = {
     "source": _by_count("source", 10_000),
+    "language": _by_count("language.lower", 100),
     "entity": {"nested": {"path": "entities"},
                "aggs": {"groups": dict(_by_count("entities.group", 15), aggs={
                    "shown": {"terms": {"field": "entities.key", "size": 1}}})}},
@@ -69,6 +73,7 @@ FACET_AGGS = {
 def facets(aggs: dict) -> dict[str, list[tuple[str, int]]]:
     return {
         "source": [(b["key"], b["doc_count"]) for b in aggs["source"]["buckets"]],
+        "language": [(b["key"], b["doc_count"]) for b in aggs["language"]["buckets"]],
         "entity": [(b["shown"]["buckets"][0]["key"], b["doc_count"]) for b in aggs["entity"]["groups"]["buckets"]],
         "type": [(b["key"], b["doc_count"]) for b in aggs["type"]["buckets"]],
         "action": [(b["key"], b["doc_count"]) for b in aggs["action"]["buckets"]],

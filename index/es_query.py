@@ -13,6 +13,7 @@ import re
 import unicodedata
 from datetime import datetime, timezone
 
+from .korean import has_hangul
 from .query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
 
 TITLE_BOOST = 3.0          # as SQLite's bm25(…, 3.0, 1.0): a title word counts three body words
@@ -46,15 +47,24 @@ def _text_clause(text: Text, field: str, boost: float = 1.0) -> dict:
             return {"prefix": {field: {"value": fold(text.words[0]), "boost": boost}}}
         return {"match_phrase_prefix": {field: {"query": " ".join(text.words), "boost": boost,
                                                 "max_expansions": MAX_EXPANSIONS}}}
-    if len(text.words) == 1:
+    if len(text.words) == 1 and not field.endswith("_ko"):   # nori splits one Korean word into several
         return {"match": {field: {"query": text.words[0], "operator": "and", "boost": boost}}}
     return {"match_phrase": {field: {"query": " ".join(text.words), "boost": boost}}}
 
 
-def _text(text: Text) -> dict:
+def _fields(text: Text) -> tuple[str, str]:
+    """(title field, body field) a word or phrase is matched against: Hangul goes to the Korean
+    fields (nori; Korean articles only, like SQLite's articles_fts_ko), prefixes to the unstemmed
+    subfields."""
+    if has_hangul(" ".join(text.words)):
+        return "title_ko", "body_ko"
     suffix = ".exact" if text.prefix else ""
-    return {"bool": {"should": [_text_clause(text, "title" + suffix, TITLE_BOOST),
-                                _text_clause(text, "body" + suffix)],
+    return "title" + suffix, "body" + suffix
+
+
+def _text(text: Text) -> dict:
+    title, body = _fields(text)
+    return {"bool": {"should": [_text_clause(text, title, TITLE_BOOST), _text_clause(text, body)],
                      "minimum_should_match": 1}}
 
 
@@ -99,11 +109,16 @@ def highlight(node: Node) -> dict | None:
     """Highlight the body with the query's positive words — stemmed ones if any, else the
     prefixes (SQLite's snippet source). The whole body comes back marked; `snippet` cuts it."""
     texts = positive_texts(node)
-    stemmed = [t for t in texts if not t.prefix]
-    chosen = stemmed or texts
+    hangul = [t for t in texts if has_hangul(" ".join(t.words))]
+    if hangul and len(hangul) == len(texts):        # as SQLite: Korean words mark the Korean field
+        chosen, field = hangul, "body_ko"
+    else:
+        texts = [t for t in texts if t not in hangul]
+        stemmed = [t for t in texts if not t.prefix]
+        chosen = stemmed or texts
+        field = "body" if stemmed else "body.exact"
     if not chosen:
         return None
-    field = "body" if stemmed else "body.exact"
     return {"pre_tags": [OPEN], "post_tags": [CLOSE], "require_field_match": True,
             "fields": {field: {"type": "unified", "number_of_fragments": 0, "no_match_size": 0,
                                "max_analyzed_offset": 900_000,

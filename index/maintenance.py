@@ -108,7 +108,7 @@ def copy(from_url: str, to_url: str, batch: int = COPY_BATCH,
     twice updates nothing. Entities, mention sentences and actions come along."""
     if from_url == to_url:
         raise IndexConfigError("copy needs two different indexes")
-    source = open_index(from_url, **options)
+    source = open_index(from_url, create=False, **options)      # the target is created, like an import
     try:
         target = open_index(to_url, **options)
         try:

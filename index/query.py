@@ -19,6 +19,10 @@ ENTITY_TYPES = ("PERSON", "AGENCY", "PLATFORM", "ORG", "GPE", "LAW")
 ACTIONS = ("investigation", "arrest", "prosecution", "court", "legislation",
            "regulation", "penalty", "takedown", "cooperation")
 
+# How deep parentheses and NOTs may nest along one branch. Real queries use two or three levels;
+# the limit keeps hostile input from exhausting Python's stack or a backend's parser.
+MAX_DEPTH = 20
+
 # Same notion of a word as SQLite's unicode61 tokenizer and Elasticsearch's standard tokenizer:
 # runs of letters and digits; everything else separates.
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -98,7 +102,13 @@ class _Parser:
     def __init__(self, tokens, resolve_entity):
         self.tokens = tokens
         self.i = 0
+        self.depth = 0
         self.resolve_entity = resolve_entity
+
+    def deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(f"nested too deeply: at most {MAX_DEPTH} levels of parentheses and NOT")
 
     def peek(self):
         return self.tokens[self.i] if self.i < len(self.tokens) else (None, None)
@@ -146,21 +156,29 @@ class _Parser:
             self.take()
             if self.peek()[0] in (None, ")", "AND", "OR"):
                 raise QueryError("NOT needs something after it")
-            return Not(self.unary())
+            return self.negated()
         if kind == "word" and value.startswith("-") and len(value) > 1:
             self.take()
             self.tokens.insert(self.i, ("word", value[1:]))
-            return Not(self.unary())
+            return self.negated()
         return self.primary()
+
+    def negated(self) -> Node:
+        self.deeper()
+        node = Not(self.unary())
+        self.depth -= 1
+        return node
 
     def primary(self) -> Node:
         kind, value = self.take()
         if kind == "(":
             if self.peek()[0] == ")":
                 raise QueryError("empty parentheses")
+            self.deeper()
             node = self.or_expr()
             if self.take()[0] != ")":
                 raise QueryError("unbalanced parenthesis: '(' without ')'")
+            self.depth -= 1
             return node
         if kind == "phrase":
             words = tuple(w.lower() for w in WORD_RE.findall(value))
@@ -211,6 +229,29 @@ def parse(text: str, resolve_entity: Callable[[str], str | None] | None = None) 
     if text is None or not text.strip():
         return MatchAll()
     return _Parser(_lex(text), resolve_entity).parse()
+
+
+def notes(text: str | None) -> list[str]:
+    """Hints about a query that parsed but may not mean what was meant: lower-case operators."""
+    if not text or not text.strip():
+        return []
+    try:
+        tokens = _lex(text)
+    except QueryError:
+        return []
+    found = dict.fromkeys(v for k, v in tokens if k == "word" and v in ("or", "and", "not"))
+    return [f"'{word}' is searched as a word; operators are upper case ({word.upper()})" for word in found]
+
+
+def filter_values(node: Node, field: str) -> list[str]:
+    """The values of one filter field anywhere in a query tree (source:x -> ['x'])."""
+    if isinstance(node, Filter):
+        return [node.value] if node.field == field else []
+    if isinstance(node, (And, Or)):
+        return [v for item in node.items for v in filter_values(item, field)]
+    if isinstance(node, Not):
+        return filter_values(node.item, field)
+    return []
 
 
 def positive_texts(node: Node) -> list[Text]:

@@ -7,7 +7,9 @@ with a stemmed field and an unstemmed subfield.
 """
 from __future__ import annotations
 
+import functools
 import html
+import inspect
 import json
 import logging
 import sqlite3
@@ -20,6 +22,7 @@ from .base import (ArchiveRef, EntityCount, Hit, IndexConfigError, IndexUnavaila
 from .document import Article, utc_iso
 from .query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
 from . import dedup
+from . import korean
 from . import timeline as tl
 
 logger = logging.getLogger(__name__)
@@ -175,12 +178,16 @@ class SQLiteIndex:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
         except sqlite3.Error as exc:
             raise IndexUnavailable(f"cannot open SQLite index at {path}: {exc}") from exc
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise _damaged(self.path, exc) from exc
 
     # -- schema ---------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -195,7 +202,7 @@ class SQLiteIndex:
                     if column not in have:
                         self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} {decl}")
                 self.db.execute("UPDATE articles SET cluster = id, first_seen = fetched WHERE cluster IS NULL")
-            self.db.executescript(SCHEMA)
+            self.db.executescript(SCHEMA + korean.SQLITE_SCHEMA)
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
@@ -263,6 +270,7 @@ class SQLiteIndex:
                             [(rowid, e.name, i, s) for e in a.entities for i, s in enumerate(e.sentences)])
         self.db.executemany("INSERT INTO actions VALUES (?,?,?)",
                             [(rowid, x.action, x.sentence) for x in a.actions])
+        korean.sqlite_write(self.db, rowid, a.title, a.text, a.language)
         return "updated" if row else "new"
 
     def _cluster_of(self, fingerprint) -> str | None:
@@ -285,6 +293,8 @@ class SQLiteIndex:
         """(table, one FTS5 MATCH expression) for a subtree of words and phrases that one table
         answers, or None. One MATCH is many times faster than intersecting one per word."""
         if isinstance(node, Text):
+            if korean.has_hangul(" ".join(node.words)):      # Korean words: their stems, Korean articles
+                return korean.SQLITE_TABLE, korean.fts_phrase(node.words, node.prefix)
             return ("articles_fts_exact" if node.prefix else "articles_fts"), _fts_expr(node)
         if isinstance(node, (And, Or)):
             positive = [i for i in node.items if not isinstance(i, Not)]
@@ -348,6 +358,10 @@ class SQLiteIndex:
     def _rank_source(query: Node) -> tuple[str, str] | None:
         """(table, MATCH expression) that scores and highlights the query's positive words."""
         texts = positive_texts(query)
+        hangul = [t for t in texts if korean.has_hangul(" ".join(t.words))]
+        if hangul and len(hangul) == len(texts):
+            return korean.SQLITE_TABLE, " OR ".join(korean.fts_phrase(t.words, t.prefix) for t in hangul)
+        texts = [t for t in texts if t not in hangul]
         stemmed = [t for t in texts if not t.prefix]
         chosen = stemmed or texts
         if not chosen:
@@ -406,7 +420,10 @@ class SQLiteIndex:
         columns = {r[0]: r for r in self.db.execute(
             f"SELECT rowid, id, url, title, source, published, body, entities, actions, revisions FROM articles "
             f"WHERE rowid IN ({','.join('?' * len(rowids))})", rowids)} if rowids else {}
-        snippets = self._snippets(rowids, rank)
+        if rank and rank[0] == korean.SQLITE_TABLE:       # its text is stems: mark the article's own words
+            snippets = korean.snippets({i: columns[i][6] for i in rowids}, positive_texts(request.query))
+        else:
+            snippets = self._snippets(rowids, rank)
         hits = []
         for rowid, found_score, copies in picked:
             r = columns[rowid]
@@ -434,6 +451,8 @@ class SQLiteIndex:
         return {
             "source": q(f"SELECT source, count(*) c FROM articles WHERE rowid IN ({matched}) "
                         "GROUP BY source ORDER BY c DESC, source", params).fetchall(),
+            "language": q(f"SELECT lower(language), count(*) c FROM articles WHERE rowid IN ({matched}) "
+                          "AND language IS NOT NULL GROUP BY lower(language) ORDER BY c DESC, 1", params).fetchall(),
             "entity": q(f"SELECT name || '|' || type, count(*) c FROM entities WHERE article IN ({matched}) "
                         "GROUP BY name, type ORDER BY c DESC, name LIMIT 15", params).fetchall(),
             "type": q(f"SELECT type, count(DISTINCT article) c FROM entities WHERE article IN ({matched}) "
@@ -581,3 +600,38 @@ def _marked(text: str) -> str:
 def _lead(body: str, words: int = SNIPPET_WORDS) -> str:
     parts = body.split()
     return html.escape(" ".join(parts[:words]) + (" …" if len(parts) > words else ""))
+
+
+def _damaged(path: Path, exc: sqlite3.DatabaseError) -> IndexUnavailable:
+    # SQLite may quote the damaged bytes themselves: keep the message to one printable line
+    detail = "".join(c if c.isprintable() else "?" for c in str(exc))
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in detail or "unable to open" in detail):
+        return IndexUnavailable(f"cannot use the SQLite index at {path}: {detail}")
+    return IndexUnavailable(f"the SQLite index at {path} is damaged or not a database ({detail}): "
+                            "restore a backup, or crawl into a new file")
+
+
+def _guarded(method):
+    """SQLite's own errors (a corrupt page found mid-query, a lock held too long) become the index's
+    one-line IndexUnavailable; generators are guarded for as long as they are read."""
+    if inspect.isgeneratorfunction(method):
+        @functools.wraps(method)
+        def generator(self, *args, **kwargs):
+            try:
+                yield from method(self, *args, **kwargs)
+            except sqlite3.DatabaseError as exc:
+                raise _damaged(self.path, exc) from exc
+        return generator
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.path, exc) from exc
+    return call
+
+
+for _name in ("search", "get", "export", "mentions", "timeline", "entity_counts", "history", "url_states",
+              "runs", "stats", "content_hashes"):
+    setattr(SQLiteIndex, _name, _guarded(getattr(SQLiteIndex, _name)))

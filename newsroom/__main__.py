@@ -8,6 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
+from .catalog import OUTLETS
 from .server import DEFAULT_PORT, NewsroomError, start
 from .sources import sources_yaml
 
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        newsroom = start(args.host, args.port, args.scale, slow_seconds=args.slow_seconds,
+        newsroom = start(args.host, args.port, args.scale, outlets=OUTLETS, slow_seconds=args.slow_seconds,
                          drip_seconds=args.slow_seconds)
     except NewsroomError as exc:
         print(f"newsroom: {exc}", file=sys.stderr)

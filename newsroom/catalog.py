@@ -12,13 +12,15 @@ from . import synthetic
 from .content import dmr as dmr_content
 from .content import faults as faults_content
 from .content import yonhap as yonhap_content
+from .content import yonhap_ko as yonhap_ko_content
 from .model import Article, Stub, ap_date, parse_iso, slugify, texturize
 
-OUTLETS = ("yonhap", "dmr", "faults")
+OUTLETS = ("yonhap", "dmr", "faults", "yonhap_ko")
 SECTIONS = {
     "yonhap": {"national": "National", "nk": "North Korea", "politics": "Politics", "economy": "Economy"},
     "dmr": {"tech": "Tech", "policy": "Policy", "social-media": "Social Media"},
     "faults": {"news": "News"},
+    "yonhap_ko": {"society": "사회", "politics": "정치"},
 }
 
 
@@ -37,6 +39,17 @@ def _yonhap(record: dict) -> Article:
         modified=parse_iso(record["modified"]) if record.get("modified") else None,
         authors=tuple(record["authors"]), image=record["image"], caption=record["caption"],
         tags=tuple(record.get("tags", ())), charset=record.get("charset", "utf-8"), attn=record.get("attn", ""))
+
+
+def _yonhap_ko(record: dict) -> Article:
+    """A Korean wire story: ``paragraphs`` are the clean body (the page adds the wire lead)."""
+    published = parse_iso(record["published"])
+    return Article(
+        outlet="yonhap_ko", key=record["id"], path=f"/view/{record['id']}", title=record["title"],
+        section=record["section"], paragraphs=tuple(record["paragraphs"]), published=published,
+        authors=tuple(record["authors"]), language="ko", charset=record.get("charset", "utf-8"),
+        image=f"/photo/yna/YH/{published:%Y/%m/%d}/PYH{record['id'][3:]}_P4.jpg",
+        caption=f"({record['city']}=연합뉴스) {record['title']} {published:%Y.%m.%d} [연합뉴스 자료사진]")
 
 
 def _dmr_path(published, slug: str) -> str:
@@ -62,11 +75,19 @@ def _faults(record: dict) -> Article:
         authors=tuple(record["authors"]), tags=tuple(record.get("tags", ())))
 
 
+def demo_titles(outlet: str) -> dict[str, str]:
+    """{path: title} for the articles whose real title is a test fixture (a <script> in a headline):
+    what the demo shows instead, so a newcomer's first search is not a test page."""
+    records = {"dmr": dmr_content.ARTICLES}.get(outlet, [])
+    return {_dmr_path(parse_iso(r["published"]), r["slug"]): r["demo_title"] for r in records if "demo_title" in r}
+
+
 @lru_cache(maxsize=None)
 def handwritten(outlet: str) -> tuple[Article, ...]:
     """The hand-written articles of an outlet, newest first."""
     build, records = {"yonhap": (_yonhap, yonhap_content.ARTICLES), "dmr": (_dmr, dmr_content.ARTICLES),
-                      "faults": (_faults, faults_content.ARTICLES)}[outlet]
+                      "faults": (_faults, faults_content.ARTICLES),
+                      "yonhap_ko": (_yonhap_ko, yonhap_ko_content.ARTICLES)}[outlet]
     return tuple(sorted((build(r) for r in records), key=lambda a: a.published, reverse=True))
 
 
@@ -80,12 +101,16 @@ class Catalog:
     """One outlet's articles. Synthetic articles are listed from cheap stubs; their full
     text is generated on request and kept in a small cache."""
 
-    def __init__(self, outlet: str, scale: int = 0):
+    def __init__(self, outlet: str, scale: int = 0, test_pages: bool = True):
+        """test_pages=False: the demo's newsroom, without the pages only tests need (demo_titles)."""
         if outlet not in OUTLETS:
             raise ValueError(f"unknown outlet {outlet!r}")
-        self.outlet, self.scale = outlet, max(0, int(scale)) if outlet != "faults" else 0
+        self.outlet, self.scale = outlet, max(0, int(scale)) if outlet in ("yonhap", "dmr") else 0
         self.sections = SECTIONS[outlet]
         self._articles = {a.path: a for a in handwritten(outlet)}
+        if not test_pages:
+            for path, title in demo_titles(outlet).items():
+                self._articles[path] = replace(self._articles[path], title=title)
         self._synthetic: dict[str, int] = {}
         stubs = [_stub(a) for a in self._articles.values()]
         used: set[str] = set(self._articles)

@@ -1,7 +1,8 @@
 """Ground truth for tests: what the newsroom serves, without starting it.
 
-``outlet=None`` means the newsroom proper, "yonhap" and "dmr"; the "faults" outlet is
-only included when asked for by name (it is not linked from the others).
+``outlet=None`` means the newsroom proper, "yonhap" and "dmr"; the "faults" outlet and the
+Korean "yonhap_ko" outlet are only included when asked for by name (start() serves the
+Korean one when asked, too).
 
 Paths are relative to an outlet's base URL; pass ``urls=newsroom.urls`` to get absolute
 ``url`` values as well.
@@ -22,7 +23,7 @@ NEWSROOM = ("yonhap", "dmr")
 def _outlets(outlet: str | None) -> tuple[str, ...]:
     if outlet is None:
         return NEWSROOM
-    if outlet not in ("yonhap", "dmr", "faults"):
+    if outlet not in ("yonhap", "dmr", "faults", "yonhap_ko"):
         raise ValueError(f"unknown outlet {outlet!r}")
     return (outlet,)
 
@@ -66,8 +67,8 @@ def special_pages(outlet: str | None = None, urls: dict | None = None) -> list[d
             out += [_absolute(dict(p, is_article=p["kind"] in ("flaky_500", "robots_disallowed")), urls)
                     for p in fault_pages()]
             continue
-        content = yonhap_content if name == "yonhap" else dmr_content
-        pages = [dict(p) for p in content.SPECIAL_PAGES]
+        content = {"yonhap": yonhap_content, "dmr": dmr_content}.get(name)
+        pages = [dict(p) for p in content.SPECIAL_PAGES] if content else []
         if name == "dmr":
             pages += _dmr_archives(pages)
         for article in handwritten(name):

@@ -40,11 +40,33 @@ faulty URL looks like an ordinary article URL. The faults, by path:
 /private/2024/09/18/embargoed-story
     Disallowed by robots.txt (Disallow: /private/) yet listed in the feed and sitemap. It
     answers 200 with an article, so only the request log shows whether a crawler obeyed.
+/news/2024/09/15/endless-story
+    Like huge-story, but with no Content-Length: the size is only known while it arrives.
+/news/2024/09/19/bomb-story
+    A decompression bomb: a few kB of gzip (Content-Encoding: gzip) that inflate to ``bomb_bytes``
+    (default 16 MiB, over the crawl's 10 MB limit) of HTML.
+/news/2024/09/20/long-story-long-story-…
+    A path of 2,220 characters: the URL is over the 2,083 that browsers and Scrapy accept.
+
+Hostile pages linked from nowhere (a test points a source at them):
+
+/broken-feed.xml
+    An RSS feed of the four good articles where a comment opened before the third item never
+    closes: a recovering parser reads the first two and loses the rest (BROKEN_FEED_LOST).
+/sitemaps/nested.xml?x=N
+    A sitemap index whose only child is ?x=N+1: an endless chain of nested indexes.
+/sitemaps/wide.xml
+    A sitemap index of WIDE_SITEMAPS (1,000) sitemaps, ?part=N, each an empty urlset.
+/many-links
+    A listing page with MANY_LINKS (10,000) links to articles /many-links/story-N.
+/down/…
+    Every path answers 503 Service Unavailable: a site that is down.
 
 Plus four well-behaved articles under /news/2024/... (``newsroom.corpus.articles("faults")``).
 """
 from __future__ import annotations
 
+import gzip
 import random
 import threading
 from collections import Counter
@@ -79,17 +101,26 @@ FAULTS = {
     "/news/2024/09/17/loop-a": ("redirect_loop", "Redirect loop"),
     "/news/2024/09/17/loop-b": ("redirect_loop", "Redirect loop (second hop)"),
     "/private/2024/09/18/embargoed-story": ("robots_disallowed", "Embargoed story"),
+    "/news/2024/09/15/endless-story": ("huge_unannounced", "Endless story: a 50 MB page of unknown size"),
+    "/news/2024/09/19/bomb-story": ("gzip_bomb", "Bomb story: a few kB that inflate to 16 MB"),
+    "/news/2024/09/20/" + "long-story-" * 200 + "end": ("long_url", "Long story: a 2,220-character path"),
 }
 FAULTS_FOR_FLAKY = 2
+BROKEN_FEED_LOST = 2       # items of /broken-feed.xml after its unclosed CDATA
+WIDE_SITEMAPS = 1000
+MANY_LINKS = 10_000
 
 
 class FaultsOutlet:
     name = "faults"
 
     def __init__(self, catalog: Catalog, *, slow_seconds: float = 30.0, drip_seconds: float = 30.0,
-                 huge_bytes: int = 50 * 1024 * 1024, stopping: threading.Event | None = None):
+                 huge_bytes: int = 50 * 1024 * 1024, bomb_bytes: int = 16 * 1024 * 1024,
+                 stopping: threading.Event | None = None):
         self.catalog = catalog
         self.slow_seconds, self.drip_seconds, self.huge_bytes = slow_seconds, drip_seconds, huge_bytes
+        self.bomb_bytes = bomb_bytes
+        self._bomb: bytes | None = None
         # Set when the server stops, so stalled and dripping handlers give up at once.
         self.stopping = stopping or threading.Event()
         self._hits: Counter[str] = Counter()
@@ -109,6 +140,12 @@ class FaultsOutlet:
             return self.sitemap(req)
         if path == "/":
             return html_page(self.home(req))
+        if path in self._HOSTILE:
+            return getattr(self, self._HOSTILE[path])(req)
+        if path.startswith("/down/"):
+            return html_page(_shell("Service Unavailable", "<h1>Down for maintenance</h1>"), 503)
+        if path.startswith("/many-links/story-"):
+            return html_page(self._story(req, "Many links: " + path.rsplit("-", 1)[1]))
         article = self.catalog.article(path)
         if article is not None:
             return html_page(self.page(req, article.title, article.paragraphs, article.published, article.authors))
@@ -147,6 +184,35 @@ class FaultsOutlet:
 
     def _story(self, req: Request, title: str | None = None) -> str:
         return self.page(req, title or FAULT_STORY["title"], FAULT_STORY["paragraphs"], _FAULT_DATE)
+
+    # -- hostile pages linked from nowhere ----------------------------------------------
+    _HOSTILE = {"/broken-feed.xml": "broken_feed", "/sitemaps/nested.xml": "nested_sitemap",
+                "/sitemaps/wide.xml": "wide_sitemap", "/many-links": "many_links"}
+
+    def broken_feed(self, req: Request) -> Response:
+        items = [{"title": a.title, "link": req.base + a.path, "guid": req.base + a.path, "permalink": True,
+                  "published": a.published, "description": a.title} for a in self.catalog.articles()]
+        text = feeds.rss(title=SITE, link=req.base + "/", description="A feed that breaks halfway",
+                         self_url=req.base + "/broken-feed.xml", items=items)
+        third = text.index("<item>", text.index("<item>", text.index("<item>") + 1) + 1)
+        return xml_doc(text[:third] + "<!-- a plugin's comment that never ends\n" + text[third:])
+
+    def nested_sitemap(self, req: Request) -> Response:
+        try:
+            depth = int(req.arg("x", "0"))
+        except ValueError:
+            depth = 0
+        return xml_doc(feeds.sitemap_index([(f"{req.base}/sitemaps/nested.xml?x={depth + 1}", _FAULT_DATE)]))
+
+    def wide_sitemap(self, req: Request) -> Response:
+        if req.arg("part"):
+            return xml_doc(feeds.urlset([]))
+        return xml_doc(feeds.sitemap_index((f"{req.base}/sitemaps/wide.xml?part={n}", None)
+                                           for n in range(1, WIDE_SITEMAPS + 1)))
+
+    def many_links(self, req: Request) -> Response:
+        links = "".join(f'<li><a href="/many-links/story-{n}">Story {n}</a></li>\n' for n in range(1, MANY_LINKS + 1))
+        return html_page(_shell("Everything we ever published", f"<h1>Archive</h1><ul>{links}</ul>"))
 
     # -- the faults (one method per kind in FAULTS) --------------------------------------
     def _flaky_500(self, req: Request) -> Response:
@@ -213,6 +279,20 @@ class FaultsOutlet:
                 yield piece
             yield tail
         return Response(200, content_type="text/html; charset=utf-8", chunks=chunks, length=total)
+
+    def _huge_unannounced(self, req: Request) -> Response:
+        response = self._huge(req)
+        response.length = None          # no Content-Length: the server closes the connection at the end
+        return response
+
+    def _gzip_bomb(self, req: Request) -> Response:
+        if self._bomb is None:
+            page = self._story(req, "Bomb story").encode("utf-8")
+            self._bomb = gzip.compress(page + b" " * (self.bomb_bytes - len(page)), compresslevel=9)
+        return Response(200, self._bomb, "text/html; charset=utf-8", {"Content-Encoding": "gzip"})
+
+    def _long_url(self, req: Request) -> Response:
+        return html_page(self._story(req, "Long story"))
 
     def _wrong_charset(self, req: Request) -> Response:
         if "mislabelled-utf8" in req.path:

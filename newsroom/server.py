@@ -19,9 +19,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
 from .catalog import OUTLETS, Catalog
+
+# what start() serves unless told: the Korean outlet is asked for by name (the demo does)
+DEFAULT_OUTLETS = ("yonhap", "dmr", "faults")
 from .faults import FaultsOutlet
 from .outlets.dmr import DmrOutlet
 from .outlets.yonhap import YonhapOutlet
+from .outlets.yonhap_ko import YonhapKoreanOutlet
 from .response import Request, Response
 
 logger = logging.getLogger(__name__)
@@ -211,23 +215,27 @@ def _port_map(ports, outlets) -> dict[str, int]:
 
 
 def start(host: str = "127.0.0.1", ports: int | dict[str, int] | None = None, scale: int = 0, *,
-          outlets: tuple[str, ...] = OUTLETS, slow_seconds: float = 30.0, drip_seconds: float = 30.0,
-          huge_bytes: int = 50 * 1024 * 1024) -> Newsroom:
+          outlets: tuple[str, ...] = DEFAULT_OUTLETS, slow_seconds: float = 30.0, drip_seconds: float = 30.0,
+          huge_bytes: int = 50 * 1024 * 1024, test_pages: bool = True) -> Newsroom:
     """Start the outlets and return at once. ``ports``: None picks free ports; an int is
-    the first of consecutive ports in the order yonhap, dmr, faults; a dict sets them by name.
+    the first of consecutive ports in the order yonhap, dmr, faults, yonhap_ko; a dict sets them
+    by name. The Korean outlet (yonhap_ko) is served when ``outlets`` names it (OUTLETS: all).
     ``scale`` adds that many synthetic articles to yonhap and to dmr. The ``*_seconds`` and
-    ``huge_bytes`` knobs size the faults outlet's slow, drip and huge pages."""
+    ``huge_bytes`` knobs size the faults outlet's slow, drip and huge pages. ``test_pages=False`` serves
+    the demo's newsroom: no page that exists only for a test (a <script> in a headline)."""
     unknown = set(outlets) - set(OUTLETS)
     if unknown:
         raise ValueError(f"unknown outlet(s): {', '.join(sorted(unknown))}")
     stopping, log = threading.Event(), deque(maxlen=REQUEST_LOG_SIZE)
-    catalogs = {name: Catalog(name, scale) for name in outlets}
+    catalogs = {name: Catalog(name, scale, test_pages) for name in outlets}
     servers: dict[str, _OutletServer] = {}
     for name, port in _port_map(ports, outlets).items():
         if name == "yonhap":
             outlet = YonhapOutlet(catalogs[name])
         elif name == "dmr":
             outlet = DmrOutlet(catalogs[name])
+        elif name == "yonhap_ko":
+            outlet = YonhapKoreanOutlet(catalogs[name])
         else:
             outlet = FaultsOutlet(catalogs[name], slow_seconds=slow_seconds, drip_seconds=drip_seconds,
                                   huge_bytes=huge_bytes, stopping=stopping)

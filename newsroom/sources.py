@@ -21,6 +21,16 @@ _ENTRIES = {
         "timezone": "America/New_York",
         "schedule": "1h",
     },
+    "yonhap_ko": {
+        "title": "연합뉴스 (sample newsroom, Korean)",
+        "feeds": ["/rss/news.xml"],
+        "sitemaps": [],
+        "start_urls": ["/"],
+        "article_urls": [r"/view/AKR\d{17}"],
+        "language": "ko",
+        "timezone": "Asia/Seoul",
+        "schedule": "30m",
+    },
     "faults": {
         "title": "The Sample Ledger (faulty pages, for fault-tolerance tests)",
         "feeds": ["/feed.xml"],
@@ -45,12 +55,12 @@ def sources_yaml(urls: dict[str, str]) -> str:
         entry, base = _ENTRIES[name], base.rstrip("/")
         lines += [f"  - name: {name}", f"    title: {_quote(entry['title'])}"]
         for key in ("feeds", "sitemaps", "start_urls"):
-            lines.append(f"    {key}:")
+            lines.append(f"    {key}:" + ("" if entry[key] else " []"))
             lines += [f"      - {_quote(base + path)}" for path in entry[key]]
         if entry.get("article_urls"):
             lines.append("    article_urls:")
             lines += [f"      - {_quote('^' + re.escape(base) + pattern)}" for pattern in entry["article_urls"]]
-        lines.append("    language: en")
+        lines.append(f"    language: {entry.get('language', 'en')}")
         lines.append(f"    schedule: {entry['schedule']}")
         if entry.get("timezone"):
             lines.append(f"    timezone: {entry['timezone']}")

@@ -29,6 +29,7 @@ from . import entities as _entities  # noqa: F401
 from . import sentences as _sentences  # noqa: F401
 from .actions import ActionPatterns
 from .gazetteer import Gazetteer
+from .korean import KoreanAnalyzer, is_korean_text
 from .model import Action, Analysis, Entity
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class Analyzer:
     ) -> None:
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
         self.nlp = build_pipeline(self.gazetteer, model, actions_path=actions_path, rules_path=rules_path)
+        self._korean: KoreanAnalyzer | None = None
 
     @property
     def pipe_names(self) -> list[str]:
@@ -104,8 +106,18 @@ class Analyzer:
         ``n_process`` > 1 forks worker processes (each loads the model), which
         pays off only for thousands of articles.
         """
-        docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
-        return [to_analysis(doc) for doc in docs]
+        texts = list(texts)
+        # Korean texts go to the Korean analyzer (nlp/korean.py): spaCy's English pipes cannot read them.
+        korean_at = {i for i, t in enumerate(texts) if is_korean_text(t)}
+        docs = iter(self.nlp.pipe((t for i, t in enumerate(texts) if i not in korean_at),
+                                  batch_size=batch_size, n_process=n_process))
+        return [self.korean.analyze(t) if i in korean_at else to_analysis(next(docs)) for i, t in enumerate(texts)]
+
+    @property
+    def korean(self) -> KoreanAnalyzer:
+        if self._korean is None:
+            self._korean = KoreanAnalyzer(self.gazetteer)
+        return self._korean
 
 
 def to_analysis(doc: Doc) -> Analysis:

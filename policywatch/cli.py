@@ -13,14 +13,14 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from index import IndexConfigError, IndexError_, QueryError, SearchRequest, open_index, parse
+from index import IndexConfigError, IndexError_, IndexMissing, QueryError, SearchRequest, open_index, parse
 from index.base import INTERVALS, SORTS
 
 from crawler.archive import NotAWarc
 
 from . import __version__
-from .config import Config, UsageError, from_args, parse_date
-from . import output
+from .config import Config, UsageError, from_args, parse_range
+from . import notes, output
 
 logger = logging.getLogger("policywatch")
 
@@ -29,6 +29,29 @@ SEARCH_COLUMNS = ["id", "url", "title", "source", "published", "score", "snippet
 
 
 # -- helpers --------------------------------------------------------------------------------
+class _Parser(argparse.ArgumentParser):
+    """Bad usage is one line on stderr and exit 2 (argparse's default adds the whole usage block)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _bounded(low: int, high: int):
+    """An argparse type: an integer from low to high."""
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text} is out of range: use {low} to {high:,}")
+        return value
+    return number
+
+
+MAX_LIMIT, MAX_OFFSET = 10_000, 1_000_000
+
+
 def _index_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--index", metavar="URL", help="sqlite:///PATH (default data/policywatch.db) or "
                    "http(s)://HOST:PORT[/NAME] for Elasticsearch; env POLICYWATCH_INDEX")
@@ -52,8 +75,9 @@ def _gazetteer_flag(p: argparse.ArgumentParser) -> None:
 
 
 @contextmanager
-def _opened(cfg: Config):
-    index = open_index(cfg.index_url, **cfg.index_options)
+def _opened(cfg: Config, create: bool = False):
+    """The index; only a crawl may create it (a typo'd --index must not make an empty one)."""
+    index = open_index(cfg.index_url, create=create, **cfg.index_options)
     try:
         yield index
     finally:
@@ -89,19 +113,46 @@ def _out(path: str | None):
 
 
 # -- commands -------------------------------------------------------------------------------
+class _OneLineLogs(logging.Filter):
+    """Without -v, a crawl's log lines stay one line each: Scrapy and Twisted attach whole
+    tracebacks to failures the crawl already counts and sums up per source."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info or record.exc_text or record.stack_info:
+            record.exc_info = record.exc_text = record.stack_info = None
+        message = record.getMessage()
+        if "\n" in message.strip():
+            record.msg, record.args = message.strip().splitlines()[0], None
+        return True
+
+
+def _set_overrides(items: list[str] | None) -> dict:
+    overrides = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--set takes KEY=VALUE, not '{item}'")
+        overrides[key.strip()] = value
+    return overrides
+
+
+def _checked_settings(args, cfg: Config, overrides: dict):
+    from crawler.checks import SettingsError
+    from crawler.run import crawl_settings
+    try:
+        return crawl_settings(args.sources, cfg.index_url, overrides)
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def cmd_crawl(args, cfg: Config) -> int:
     from datetime import datetime, timezone
 
     from crawler.locks import leased, source_locks
-    from crawler.run import crawl_settings, run_crawl
+    from crawler.run import run_crawl
     from crawler.schedule import due_sources
     from crawler.sources import load_sources, select
     chosen = select(load_sources(args.sources), args.source)  # fail early, with the file's message
-    if args.due:
-        chosen = due_sources(chosen, _last_started(cfg)(), datetime.now(timezone.utc))
-        if not chosen:
-            print("nothing is due", file=sys.stderr)
-            return 0
     overrides = {"POLICYWATCH_INDEX_OPTIONS": cfg.index_options, "POLICYWATCH_PROGRESS_SECONDS": 10.0,
                  "LOG_LEVEL": ("WARNING", "INFO", "DEBUG")[min(args.verbose, 2)], "STATS_DUMP": args.verbose > 0,
                  "LOG_INSTALL_ROOT_HANDLER": False}    # logging is configured in main()
@@ -112,14 +163,20 @@ def cmd_crawl(args, cfg: Config) -> int:
     overrides["POLICYWATCH_ARCHIVE_DIR"] = cfg.archive_dir
     if args.no_archive:
         overrides["POLICYWATCH_ARCHIVE"] = False
-    for item in args.set or []:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise UsageError(f"--set takes KEY=VALUE, not '{item}'")
-        overrides[key.strip()] = value
+    overrides |= _set_overrides(args.set)
+    settings = _checked_settings(args, cfg, overrides)       # bad settings: exit 2 before any work
+    if args.due:
+        chosen = due_sources(chosen, _last_started(cfg)(), datetime.now(timezone.utc))
+        if not chosen:
+            print("nothing is due", file=sys.stderr)
+            return 0
+    if not args.verbose:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_OneLineLogs())
     # an unreachable index fails before crawling; this machine's flock, then the index's lease
     # (Elasticsearch: shared by crawlers on every machine) make sure no source is crawled twice at once
-    with _opened(cfg) as index, source_locks(cfg.lock_dir, [s.name for s in chosen]) as (mine, busy_here), \
+    with _opened(cfg, create=True) as index, \
+            source_locks(cfg.lock_dir, [s.name for s in chosen]) as (mine, busy_here), \
             leased(index.crawl_leases(), mine) as (locked, busy_elsewhere):
         for name in busy_here + busy_elsewhere:
             where = "another process" if name in busy_here else "another crawler of this index"
@@ -131,28 +188,43 @@ def cmd_crawl(args, cfg: Config) -> int:
             locked = [s.name for s in still_due]
         if not locked:
             return 0
-        summaries, stats = run_crawl(locked, crawl_settings(args.sources, cfg.index_url, overrides))
+        result = run_crawl(locked, settings)
+    rows = [s.record() for s in result.summaries]
     if args.format == "json":
-        output.write_json([s.record() for s in summaries], sys.stdout)
+        output.write_json(rows, sys.stdout)
     else:
-        rows = [s.record() for s in summaries]
         output.write_table(rows, ["source", "pages_fetched", "new", "updated", "unchanged", "skipped", "errors"], sys.stdout)
-        for s in summaries:
+        for s in result.summaries:
             for reason, n in sorted(s.reasons.items()):
                 print(f"  {s.source}: {reason}: {n}")
-    reason = stats.get("finish_reason")
+    sys.stdout.flush()
+    if result.crash:
+        print(f"policywatch: the crawl crashed: {result.crash}; what it had collected is kept", file=sys.stderr)
+        return 1
+    for s in result.summaries:
+        if s.outcome == "failed":
+            print(f"policywatch: {s.source} failed: {s.cause}", file=sys.stderr)
+        elif s.outcome == "partial":
+            print(f"policywatch: {s.source}: {s.cause}", file=sys.stderr)
+    reason = result.stats.get("finish_reason")
     if reason not in (None, "finished"):
         print(f"policywatch: the crawl ended early: {reason}", file=sys.stderr)
         return 1
-    return 0
+    return 1 if result.failed else 0
+
+
+def _note(lines) -> None:
+    for line in lines:
+        print(f"policywatch: note: {line}", file=sys.stderr)
 
 
 def cmd_search(args, cfg: Config) -> int:
-    request = SearchRequest(query=_query(cfg, args.query), date_from=parse_date(args.date_from),
-                            date_to=parse_date(args.date_to, end=True), sort=args.sort, limit=args.limit,
-                            offset=args.offset, collapse=args.collapse)
+    date_from, date_to = parse_range(args.date_from, args.date_to)
+    request = SearchRequest(query=_query(cfg, args.query), date_from=date_from, date_to=date_to, sort=args.sort,
+                            limit=args.limit, offset=args.offset, collapse=args.collapse)
     with _opened(cfg) as index:
         result = index.search(request)
+        _note(notes.search_notes(index, args.query, request.query, result.total))
     records = [h.record() for h in result.hits]
     if args.format == "json":
         output.write_json(records, sys.stdout)
@@ -168,9 +240,9 @@ def cmd_search(args, cfg: Config) -> int:
 
 def cmd_export(args, cfg: Config) -> int:
     query = _query(cfg, args.query)
+    date_from, date_to = parse_range(args.date_from, args.date_to)
     with _opened(cfg) as index, _out(args.output) as out:
-        records = (a.export_record() for a in index.export(query, parse_date(args.date_from),
-                                                           parse_date(args.date_to, end=True)))
+        records = (a.export_record() for a in index.export(query, date_from, date_to))
         if args.format == "csv":
             n = output.write_csv(records, output.EXPORT_COLUMNS, out)
         else:
@@ -218,8 +290,11 @@ def cmd_extract(args, cfg: Config) -> int:
 
 def cmd_timeline(args, cfg: Config) -> int:
     entity = _canonical(cfg, args.entity)
-    date_from, date_to = parse_date(args.date_from), parse_date(args.date_to, end=True)
+    date_from, date_to = parse_range(args.date_from, args.date_to)
     with _opened(cfg) as index, _out(args.output) as out:
+        unknown = notes.entity_note(index, entity)
+        if unknown:
+            _note([unknown])
         if args.detail:
             from index.timeline import parse_utc, zone
             tz = zone(args.tz)
@@ -269,7 +344,7 @@ def cmd_import(args, cfg: Config) -> int:
     options = ImportOptions(source=args.source, sources=sources, only_listed=bool(args.sources),
                             date_from=parse_date(args.date_from), date_to=parse_date(args.date_to, end=True),
                             nlp=not args.no_nlp, gazetteers=cfg.gazetteers, progress_seconds=10.0)
-    with _opened(cfg) as index:
+    with _opened(cfg, create=True) as index:       # like a crawl, an import may start an index
         result = import_warcs(files, index, options)
     rows = [s.record() for s in result.summaries]
     if args.format == "json":
@@ -388,9 +463,9 @@ def cmd_status(args, cfg: Config) -> int:
                      "fetched": last.pages_fetched if last else "", "new": last.new if last else "",
                      "updated": last.updated if last else "", "unchanged": last.unchanged if last else "",
                      "skipped": last.skipped if last else "", "failed": last.errors if last else "",
-                     "health": "ok" if h.ok else "; ".join(h.flags)})
+                     "outcome": last.outcome if last else "", "health": "ok" if h.ok else "; ".join(h.flags)})
     output.write_table(rows, ["source", "last run", "fetched", "new", "updated", "unchanged", "skipped", "failed",
-                              "health"], sys.stdout)
+                              "outcome", "health"], sys.stdout)
     from crawler.archive import summary
     archive = summary(cfg.archive_dir)
     print(f"archive {archive['dir']}: {archive['records']} records in {archive['files']} file(s), "
@@ -407,12 +482,19 @@ def _last_started(cfg: Config):
             for run in index.runs(limit=10000):
                 latest.setdefault(run.source, datetime.fromisoformat(run.started.replace("Z", "+00:00")))
             return latest
-    return read
+
+    def read_or_nothing() -> dict:
+        try:
+            return read()
+        except IndexMissing:
+            return {}                   # no index yet: no source has run, every one is due
+    return read_or_nothing
 
 
 def cmd_schedule(args, cfg: Config) -> int:
     from crawler.schedule import Scheduler
     from crawler.sources import load_sources
+    _checked_settings(args, cfg, _set_overrides(args.set))     # a bad --set: exit 2 now, not in every crawl
     sources = [s for s in load_sources(args.sources) if s.enabled and s.schedule]
     if not sources:
         print("policywatch: no source in the sources file has a schedule", file=sys.stderr)
@@ -427,11 +509,11 @@ def cmd_schedule(args, cfg: Config) -> int:
 
 # -- the parser -------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="policywatch", description="Monitor how governments act on online harms: "
+    parser = _Parser(prog="policywatch", description="Monitor how governments act on online harms: "
                                      "crawl outlets, search articles, follow entities over time.")
     parser.add_argument("--version", action="version", version=f"policywatch {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("crawl", help="crawl the sources once and index what is new")
     p.add_argument("--sources", metavar="FILE", help="sources YAML (default crawler/sources.yaml)")
@@ -471,8 +553,8 @@ def build_parser() -> argparse.ArgumentParser:
     _index_flags(p)
     _date_flags(p)
     p.add_argument("--sort", choices=SORTS, default="relevance")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=_bounded(0, MAX_LIMIT), default=20)
+    p.add_argument("--offset", type=_bounded(0, MAX_OFFSET), default=0)
     p.add_argument("--collapse", action="store_true", help="one hit per story (syndicated copies folded), with their count")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     _gazetteer_flag(p)
@@ -511,7 +593,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="?", default="", metavar="QUERY")
     _index_flags(p)
     p.add_argument("--type", type=str.upper, choices=ENTITY_TYPES)
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=_bounded(1, MAX_LIMIT), default=20)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     _gazetteer_flag(p)
     p.set_defaults(func=cmd_entities)
@@ -519,7 +601,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="the web UI and JSON API")
     _index_flags(p)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_bounded(1, 65535), default=8000)
     p.add_argument("--token", help="require this token to save or delete searches; env POLICYWATCH_TOKEN")
     p.add_argument("--state", default="data/web.db", metavar="FILE", help="where saved searches live")
     _gazetteer_flag(p)

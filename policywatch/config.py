@@ -45,15 +45,32 @@ def from_args(args, environ=os.environ) -> Config:
                   archive_dir=getattr(args, "archive", None) or str(default_dir(index_url)))
 
 
+# Dates a search may ask for: wide enough for any news archive, narrow enough that a day added to
+# the end (or a time zone applied) can never overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
 def parse_date(value: str | None, end: bool = False) -> datetime | None:
     """YYYY-MM-DD (a whole UTC day; as --to, the day is included) or an ISO date-time."""
     if not value:
         return None
     try:
         if len(value) == 10:
-            day = datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(), timezone.utc)
-            return day + timedelta(days=1) if end else day
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(), timezone.utc)
+        else:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise UsageError(f"bad date '{value}': use YYYY-MM-DD or an ISO 8601 date-time") from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise UsageError(f"bad date '{value}': use a date from {FIRST_YEAR} to {LAST_YEAR}")
+    if len(value) == 10:
+        return moment + timedelta(days=1) if end else moment
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def parse_range(date_from: str | None, date_to: str | None) -> tuple[datetime | None, datetime | None]:
+    """--from and --to together; a window that ends before it starts is bad usage, not an empty answer."""
+    start, end = parse_date(date_from), parse_date(date_to, end=True)
+    if start and end and start >= end:
+        raise UsageError(f"reversed range: the start ({date_from}) is after the end ({date_to})")
+    return start, end

@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import sys
+import unicodedata
 from typing import Iterable, TextIO
 
 _MARK = re.compile(r"</?mark>")
@@ -46,11 +47,24 @@ def write_csv(records: Iterable[dict], columns: list[str], out: TextIO) -> int:
 
 
 def _cell(value):
+    """A readable spreadsheet cell: lists joined with '; ', entities as 'Telegram (PLATFORM, 7)', actions
+    by name once each ('legislation; investigation'); the sentences stay in the JSON exports."""
     if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) if not isinstance(v, dict) else v.get("name", str(v)) for v in value)
+        parts = [_item(v) for v in value]
+        return "; ".join(dict.fromkeys(parts))
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return value
+
+
+def _item(value) -> str:
+    if not isinstance(value, dict):
+        return str(value)
+    if "action" in value:
+        return str(value["action"])
+    if "name" in value and "type" in value:
+        return f"{value['name']} ({value['type']}, {value.get('mentions', 0)})"
+    return str(value.get("name", json.dumps(value, ensure_ascii=False)))
 
 
 def write_table(rows: list[dict], columns: list[str], out: TextIO, widths: dict[str, int] | None = None) -> None:
@@ -60,7 +74,7 @@ def write_table(rows: list[dict], columns: list[str], out: TextIO, widths: dict[
     widths = dict(widths or {})
     cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
     for i, c in enumerate(columns):
-        natural = max(len(c), *(len(row[i]) for row in cells))
+        natural = max(len(c), *(_width(row[i]) for row in cells))
         widths[c] = min(widths.get(c, natural), natural)
     total = shutil.get_terminal_size((140, 20)).columns
     flexible = [c for c in columns if widths[c] > 30]
@@ -69,11 +83,20 @@ def write_table(rows: list[dict], columns: list[str], out: TextIO, widths: dict[
         widths[widest] -= 1
 
     def fit(text: str, width: int) -> str:
-        return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+        if _width(text) > width:
+            while text and _width(text) > width - 1:
+                text = text[:-1]
+            text += "…"
+        return text + " " * (width - _width(text))
 
-    out.write("  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip() + "\n")
+    out.write("  ".join(fit(c.upper(), widths[c]) for c in columns).rstrip() + "\n")
     for row in cells:
-        out.write("  ".join(fit(v, widths[c]).ljust(widths[c]) for v, c in zip(row, columns)).rstrip() + "\n")
+        out.write("  ".join(fit(v, widths[c]) for v, c in zip(row, columns)).rstrip() + "\n")
+
+
+def _width(text: str) -> int:
+    """Terminal columns of `text`: Hangul, CJK and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def stdout() -> TextIO:

@@ -44,7 +44,10 @@ WRONG_CHARSET = ("/news/2024/09/16/wrong-charset-story", "/news/2024/09/16/misla
 # What the summary says about the faults outlet: one reason per fault, as staff read them.
 EXPECTED_REASONS = {
     "errors/timeout": 2,                            # slow-story (no answer) and drip-story (never finishes)
-    "errors/page too large": 1,                     # huge-story: 50 MB announced, over DOWNLOAD_MAXSIZE
+    "errors/page too large": 2,                     # huge-story: 50 MB announced, over DOWNLOAD_MAXSIZE;
+                                                    # endless-story: no Content-Length, cut while it arrives
+    "errors/page too large when decompressed": 1,   # bomb-story: 16 kB of gzip, 16 MB of HTML
+    "skipped/URL too long": 1,                      # long-story-…: 2,220 characters, never requested
     "errors/truncated download": 1,                 # truncated-story: connection closed mid-body
     "errors/redirect loop": 1,                      # loop-a -> loop-b -> loop-a
     "skipped/truncated HTML": 1,                    # cut-off-story: HTML stops mid-paragraph
@@ -72,8 +75,34 @@ def faults(tmp_path_factory):
     ix.close()
     (summary,) = json.loads(result.stdout)
     yield {"newsroom": newsroom, "summary": summary, "stored": stored, "elapsed": elapsed,
-           "requests": newsroom.requests("faults"), "stderr": result.stderr}
+           "requests": newsroom.requests("faults"), "stderr": result.stderr, "index": index, "sources": sources}
     newsroom.stop()
+
+
+def test_a_partly_failed_crawl_says_how_much_failed_and_still_exits_0(faults):
+    failed = sum(n for r, n in EXPECTED_REASONS.items() if r.startswith("errors/"))
+    requests = faults["summary"]["pages_fetched"] + failed
+    line = (f"policywatch: faults: {failed} of {requests} requests failed: 2 page too large, 2 timeout, "
+            "1 page too large when decompressed, 1 redirect loop, 1 truncated download")
+    assert line in faults["stderr"].splitlines()
+    summary = faults["summary"]
+    assert (summary["outcome"], summary["requests"], summary["failed_requests"]) == ("partial", requests, failed)
+
+
+def test_status_flags_a_source_where_many_requests_failed(faults):
+    status = json.loads(run_cli("status", "--sources", str(faults["sources"]), "--index", faults["index"],
+                                "--format", "json").stdout)
+    (report,) = [r for r in status if r["source"] == "faults"]
+    assert report["runs"][0]["outcome"] == "partial" and not report["ok"]
+    assert [f for f in report["flags"] if f.startswith("last run partly failed: ")] == [
+        "last run partly failed: " + report["runs"][0]["cause"]]
+
+
+def test_the_last_progress_line_agrees_with_the_summary(faults):
+    s = faults["summary"]
+    (last,) = [line for line in faults["stderr"].splitlines() if line.startswith("… done in ")]
+    assert last.endswith(f": {s['pages_fetched']} pages fetched, {s['new']} new, {s['updated']} updated, "
+                         f"{s['unchanged']} unchanged, {s['skipped']} skipped, {s['errors']} errors")
 
 
 def test_crawl_completes_without_waiting_for_stalled_pages(faults):
@@ -119,12 +148,17 @@ def test_robots_disallowed_page_is_never_requested(faults):
     assert not any(p.startswith("/private/") for p in paths)
 
 
+def test_a_url_over_the_length_limit_is_never_requested(faults):
+    assert not any(r["path"].startswith("/news/2024/09/20/") for r in faults["requests"])
+
+
 def test_retries_where_they_help_and_nowhere_else(faults):
     def statuses(path):
         return [r["status"] for r in faults["requests"] if r["path"] == path]
     assert statuses(FLAKY) == [500, 500, 200]                                    # retried until it worked
     assert len(statuses("/news/2024/09/13/truncated-story")) == 1 + RETRY_TIMES  # data loss is retried
     assert len(statuses("/news/2024/09/15/huge-story")) == 1                     # too large stays too large
+    assert len(statuses("/news/2024/09/19/bomb-story")) == 1
     assert statuses("/news/2024/09/17/loop-a") == statuses("/news/2024/09/17/loop-b") == [302]   # one lap
 
 

@@ -317,11 +317,12 @@ def test_cli_serves_and_writes_sources(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "newsroom", "--port", "0", "--write-sources", str(target)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        lines = [proc.stdout.readline() for _ in range(4)]
-        urls = dict(line.split() for line in lines[:3])
-        assert set(urls) == {"yonhap", "dmr", "faults"}
+        lines = [proc.stdout.readline() for _ in range(5)]
+        urls = dict(line.split() for line in lines[:4])
+        assert set(urls) == {"yonhap", "dmr", "faults", "yonhap_ko"}        # the Korean outlet too
         assert fetch(urls["yonhap"] + "robots.txt")[0] == 200
-        assert "sources written" in lines[3] and "name: dmr" in target.read_text()
+        assert "sources written" in lines[4] and "name: dmr" in target.read_text()
+        assert "language: ko" in target.read_text()
     finally:
         proc.terminate()
         assert proc.wait(timeout=5) == 0

@@ -20,7 +20,8 @@ from policywatch.config import Config, UsageError
 from . import entities, exports, feeds, saved as saved_searches, templating
 from .urls import article_url, entity_url
 from .articles import article_record, article_view
-from .errors import BadRequest, WebError
+from .errors import BadRequest, Forbidden, WebError
+from .origin import cross_site
 from .search import MAX_PAGE, SearchForm, api_result, build_request, run_search
 from .services import Services
 
@@ -49,9 +50,10 @@ def search_form(q: str = "", date_from: Annotated[str, Query(alias="from")] = ""
                 source: Annotated[list[str], Query()] = [], entity: Annotated[list[str], Query()] = [],
                 type_: Annotated[list[str], Query(alias="type")] = [], action: Annotated[list[str], Query()] = [],
                 sort: Literal["relevance", "date"] = "relevance",
-                page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1) -> SearchForm:
+                page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+                lang: Annotated[list[str], Query(description="article language (ISO 639-1), e.g. ko")] = []) -> SearchForm:
     """The search state: the query language in `q`, plus filters (repeat a parameter for several values)."""
-    return SearchForm.of(q, date_from, to, source, entity, type_, action, sort, page)
+    return SearchForm.of(q, date_from, to, source, entity, type_, action, sort, page, lang=lang)
 
 
 def timeline_options(interval: Literal["day", "week", "month"] = "month",
@@ -104,15 +106,26 @@ def saved_page(request: Request, services: Svc):
     return render(request, "saved.html", {"searches": saved_searches.with_counts(services)})
 
 
+def check_write(request: Request, services: Services, token: str | None) -> None:
+    """A write needs the token when the server has one; without one, it must not come from another site."""
+    if services.token_required:
+        services.check_token(token)
+        return
+    why = cross_site(request.headers, f"{request.url.scheme}://{request.headers.get('host', '')}")
+    if why:
+        raise Forbidden(f"refused a cross-site request ({why}): save and delete searches from this site's "
+                        "own pages, or start the server with --token")
+
+
 @pages.post("/saved")
-def save_search(services: Svc, name: Annotated[str, Form()], q: Annotated[str, Form()] = "",
+def save_search(request: Request, services: Svc, name: Annotated[str, Form()], q: Annotated[str, Form()] = "",
                 date_from: Annotated[str, Form(alias="from")] = "", to: Annotated[str, Form()] = "",
                 source: Annotated[list[str], Form()] = [], entity: Annotated[list[str], Form()] = [],
                 type_: Annotated[list[str], Form(alias="type")] = [], action: Annotated[list[str], Form()] = [],
                 sort: Annotated[str, Form()] = "relevance", token: Annotated[str | None, Form()] = None,
-                header_token: TokenHeader = None):
-    services.check_token(header_token or token)
-    form = SearchForm.of(q, date_from, to, source, entity, type_, action, sort)
+                header_token: TokenHeader = None, lang: Annotated[list[str], Form()] = []):
+    check_write(request, services, header_token or token)
+    form = SearchForm.of(q, date_from, to, source, entity, type_, action, sort, lang=lang)
     saved_searches.save(services, name, form)
     return RedirectResponse("/saved", 303)
 
@@ -123,9 +136,9 @@ def open_saved(services: Svc, slug: str):
 
 
 @pages.post("/saved/{slug}/delete")
-def delete_saved(services: Svc, slug: str, token: Annotated[str | None, Form()] = None,
+def delete_saved(request: Request, services: Svc, slug: str, token: Annotated[str | None, Form()] = None,
                  header_token: TokenHeader = None):
-    services.check_token(header_token or token)
+    check_write(request, services, header_token or token)
     services.saved.delete(slug)
     return RedirectResponse("/saved", 303)
 

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from index import Article
+from nlp.korean import AFTER_NAME
 
 from .errors import NotFound
 
@@ -44,8 +45,9 @@ def mark(text: str, forms: dict[str, tuple[str, str]]) -> list[Segment]:
     """Split text into plain runs and entity runs; the longest form wins where forms overlap."""
     if not forms:
         return [Segment(text)]
+    # a Korean name may carry particles (텔레그램이, 경찰청에서): the name is marked, not the particle
     pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-                         + r")(?!\w)")
+                         + r")(?:(?<=[\uac00-\ud7a3])(?=" + AFTER_NAME + r")|(?!\w))")
     segments: list[Segment] = []
     pos = 0
     for m in pattern.finditer(text):

@@ -11,7 +11,8 @@ from index.base import INTERVALS, TimelineRow
 from index.query import Filter
 from index.timeline import parse_utc, zone
 
-from policywatch.config import parse_date
+from policywatch.config import parse_range
+from policywatch.notes import nearest_entities
 
 from . import charts
 from .errors import BadRequest, NotFound
@@ -59,8 +60,8 @@ class TimelineOptions:
         if self.metric not in charts.METRICS:
             raise BadRequest(f"unknown metric '{self.metric}' — use one of: {', '.join(charts.METRICS)}")
         zone(self.tz)       # an unknown zone fails here, as IndexConfigError (400)
-        self.date_from = parse_date(self.from_text or None)            # a bad date: UsageError (400)
-        self.date_to = parse_date(self.to_text or None, end=True)
+        # a bad date or a reversed range: UsageError (400)
+        self.date_from, self.date_to = parse_range(self.from_text or None, self.to_text or None)
 
     def params(self) -> dict:
         """The options as URL parameters, defaults left out."""
@@ -103,7 +104,9 @@ def entity_info(services, name: str, with_neighbours: bool = False):
     counts = services.index.entity_counts(Filter("entity", canonical), None, CO_MENTIONED + 10)
     own = next((c for c in counts if c.name.casefold() == canonical.casefold()), None)
     if own is None and not found:
-        raise NotFound(f"no entity named '{canonical}' in the gazetteer or the index")
+        close = nearest_entities(services.index, canonical)
+        raise NotFound(f"no entity named '{canonical}' in the gazetteer or the index"
+                       + (f"; nearest known names: {', '.join(close)}" if close else ""))
     info = EntityInfo(name=own.name if own and not found else canonical, type=type_ or (own.type if own else None),
                       aliases=services.aliases(canonical) if found else [],
                       articles=own.articles if own else 0, mentions=own.mentions if own else 0,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
+from crawler.text import xml_safe
 from policywatch import output
 
 from .saved import SavedSearch, now_iso
@@ -24,9 +25,11 @@ def atom_date(value: str) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:
-    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    # ElementTree escapes markup but writes control characters as they are: cleaned here too, for
+    # articles indexed before ingest cleaned them and for any text that did not come through a crawl.
+    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_safe(v) for k, v in attrs.items()})
     if text is not None:
-        el.text = text
+        el.text = xml_safe(text)
     return el
 
 

@@ -11,10 +11,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
+from crawler.text import xml_safe
+
 from .errors import BadRequest, Conflict, NotFound
 from .search import SearchForm, run_search
 
 MAX_NAME = 80
+MAX_QUERY = 1000          # characters of query text a saved search keeps
+MAX_FILTERS = 2000        # characters of its other state (filters, dates, sort) as JSON
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS saved_searches (
@@ -71,11 +75,13 @@ class SavedSearches:
             yield db
 
     def add(self, name: str, query: str, filters: dict, total: int) -> SavedSearch:
-        name = " ".join((name or "").split())
+        name = " ".join((xml_safe(name) or "").split())      # it becomes a feed's title
         if not name:
             raise BadRequest("give the search a name")
         if len(name) > MAX_NAME:
             raise BadRequest(f"a name has at most {MAX_NAME} characters")
+        if len(json.dumps(filters, ensure_ascii=False)) > MAX_FILTERS:
+            raise BadRequest(f"too many filters to save (at most {MAX_FILTERS} characters of them)")
         slug = slugify(name)
         if not slug:
             raise BadRequest("a name needs at least one letter or digit")
@@ -121,6 +127,8 @@ def _saved(row) -> SavedSearch:
 # -- saved searches over the index -------------------------------------------------------------------
 def save(services, name: str, form) -> SavedSearch:
     """Save a search page's state under a name. Raises BadRequest for a malformed query."""
+    if len(form.q) > MAX_QUERY:            # checked before the search runs it
+        raise BadRequest(f"a saved query has at most {MAX_QUERY} characters")
     page = run_search(services, form, limit=0, facets=False)
     if page.error:
         raise BadRequest(f"cannot save a malformed query: {page.error}")

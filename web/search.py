@@ -14,14 +14,15 @@ from urllib.parse import urlencode
 from index import QueryError, SearchRequest, SearchResult
 from index.base import SORTS
 from index.query import ACTIONS, ENTITY_TYPES, And, Filter, MatchAll, Node, Or
-from policywatch.config import UsageError, parse_date
+from policywatch.config import UsageError, parse_range
+from policywatch.notes import search_notes
 
 from .errors import BadRequest
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
-LIST_FIELDS = ("source", "entity", "type", "action")
-FIELD_LABELS = {"source": "Outlet", "entity": "Entity", "type": "Type", "action": "Action"}
+LIST_FIELDS = ("source", "lang", "entity", "type", "action")
+FIELD_LABELS = {"source": "Outlet", "lang": "Language", "entity": "Entity", "type": "Type", "action": "Action"}
 
 
 @dataclass
@@ -34,12 +35,14 @@ class SearchForm:
     entity: list[str] = field(default_factory=list)
     type: list[str] = field(default_factory=list)
     action: list[str] = field(default_factory=list)
+    lang: list[str] = field(default_factory=list)      # article languages (ISO 639-1), the language facet
     sort: str = "relevance"
     page: int = 1
 
     @classmethod
     def of(cls, q: str | None = "", date_from: str | None = "", date_to: str | None = "",
-           source=(), entity=(), type=(), action=(), sort: str | None = "relevance", page=1) -> "SearchForm":
+           source=(), entity=(), type=(), action=(), sort: str | None = "relevance", page=1,
+           lang=()) -> "SearchForm":
         """A cleaned form: blank values dropped, repeats removed, sort and page checked."""
         def values(items) -> list[str]:
             seen: list[str] = []
@@ -56,7 +59,8 @@ class SearchForm:
         if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
             raise BadRequest(f"page must be a number from 1 to {MAX_PAGE}")
         return cls(q=(q or "").strip(), date_from=(date_from or "").strip(), date_to=(date_to or "").strip(),
-                   source=values(source), entity=values(entity), type=values(type), action=values(action),
+                   source=values(source), lang=values(lang), entity=values(entity), type=values(type),
+                   action=values(action),
                    sort=sort, page=int(page_text))
 
     @classmethod
@@ -145,6 +149,9 @@ def build_query(services, form: SearchForm) -> Node:
     if form.source:
         sources = [Filter("source", s.lower()) for s in form.source]
         items.append(sources[0] if len(sources) == 1 else Or(tuple(sources)))
+    if form.lang:
+        languages = [Filter("lang", v.lower()) for v in form.lang]
+        items.append(languages[0] if len(languages) == 1 else Or(tuple(languages)))
     items += [Filter("entity", services.canonical(e)) for e in form.entity]
     for t in form.type:
         if t.upper() not in ENTITY_TYPES:
@@ -161,9 +168,9 @@ def build_query(services, form: SearchForm) -> Node:
 
 def build_request(services, form: SearchForm, limit: int = PAGE_SIZE, facets: bool = True) -> SearchRequest:
     """Raises QueryError for a malformed query, UsageError for a bad date."""
-    return SearchRequest(query=build_query(services, form), date_from=parse_date(form.date_from or None),
-                         date_to=parse_date(form.date_to or None, end=True), sort=form.sort, limit=limit,
-                         offset=(form.page - 1) * limit, facets=facets)
+    date_from, date_to = parse_range(form.date_from or None, form.date_to or None)
+    return SearchRequest(query=build_query(services, form), date_from=date_from, date_to=date_to, sort=form.sort,
+                         limit=limit, offset=(form.page - 1) * limit, facets=facets)
 
 
 @dataclass
@@ -171,6 +178,7 @@ class SearchPage:
     form: SearchForm
     result: SearchResult | None = None
     error: str | None = None           # a malformed query or date, shown above the results
+    notes: list[str] = field(default_factory=list)   # hints: unknown outlet, lower-case operators
     page_size: int = PAGE_SIZE
 
     @property
@@ -208,7 +216,9 @@ def run_search(services, form: SearchForm, limit: int = PAGE_SIZE, facets: bool 
         request = build_request(services, form, limit, facets)
     except (QueryError, UsageError) as exc:
         return SearchPage(form, error=str(exc), page_size=limit)
-    return SearchPage(form, services.index.search(request), page_size=limit)
+    result = services.index.search(request)
+    return SearchPage(form, result, page_size=limit,
+                      notes=search_notes(services.index, form.q, request.query, result.total))
 
 
 def hit_record(hit) -> dict:
@@ -219,10 +229,12 @@ def hit_record(hit) -> dict:
 def api_result(page: SearchPage) -> dict:
     result = page.result
     return {
-        "query": page.form.q, "filters": page.form.filters(), "total": result.total, "page": page.form.page,
+        "query": page.form.q, "filters": page.form.filters(), "notes": page.notes, "total": result.total,
+        "page": page.form.page,
         "pages": page.pages, "hits": [hit_record(h) for h in result.hits],
         "facets": {
             "source": [{"name": n, "count": c} for n, c in page.facet("source")],
+            "language": [{"name": n, "count": c} for n, c in page.facet("language")],
             "entity": [{"name": e["name"], "type": e["type"], "count": e["count"]} for e in page.entity_facet()],
             "type": [{"name": n, "count": c} for n, c in page.facet("type")],
             "action": [{"name": n, "count": c} for n, c in page.facet("action")],

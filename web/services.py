@@ -43,7 +43,8 @@ class Services:
         if self._index is None:
             with self._lock:
                 if self._index is None:
-                    self._index = open_index(self.cfg.index_url, **self.cfg.index_options)
+                    # never create one: a typo'd path would serve an empty index in place of the user's
+                    self._index = open_index(self.cfg.index_url, create=False, **self.cfg.index_options)
         return self._index
 
     @property

@@ -50,11 +50,17 @@ def day_time(value: str | None) -> str:
     return text + (f" (UTC{offset[:3]}:{offset[3:]})" if offset else "")
 
 
+# how the language facet and article pages name a language code (others show as the code)
+LANGUAGE_LABELS = {"en": "English", "ko": "Korean (한국어)", "fr": "French", "de": "German", "ja": "Japanese",
+                   "zh": "Chinese", "es": "Spanish"}
+
+
 def build(directory: Path | None = None) -> Jinja2Templates:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(directory or Path(__file__).with_name("templates")),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
-    env.filters.update(day=day, utc_day=utc_day, day_time=day_time, type_label=lambda t: TYPE_LABELS.get(t, t or ""))
+    env.filters.update(day=day, utc_day=utc_day, day_time=day_time, type_label=lambda t: TYPE_LABELS.get(t, t or ""),
+                       language_label=lambda code: LANGUAGE_LABELS.get((code or "").lower(), code or ""))
     env.globals.update(entity_url=entity_url, article_url=article_url, ENTITY_TYPES=ENTITY_TYPES,
                        ACTIONS=ACTIONS, TYPE_LABELS=TYPE_LABELS)
     return Jinja2Templates(env=env)

@@ -25,8 +25,11 @@ from ..extract import binary_kind
 from index import IndexError_, open_index
 from index.base import UrlState
 
+from .. import settings as defaults
+from ..checks import SettingsError, check_settings
 from ..feeds import parse_feed_or_sitemap
 from ..items import PageItem
+from ..outcome import note_failure
 from ..sources import Source, SourcesError, load_sources, select
 from ..stats import count
 from ..urls import normalize_url
@@ -57,8 +60,9 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         path = spider.sources_file or crawler.settings.get("POLICYWATCH_SOURCES")
         try:
+            check_settings(crawler.settings)        # `policywatch crawl` checked them already; plain Scrapy has not
             spider.sources = select(load_sources(path), spider.source_names)
-        except SourcesError as exc:
+        except (SettingsError, SourcesError) as exc:
             raise NotConfigured(str(exc)) from exc
         spider.by_name = {s.name: s for s in spider.sources}
         spider.allowed_domains = sorted({d for s in spider.sources for d in s.allowed_domains})
@@ -75,6 +79,16 @@ class NewsSpider(scrapy.Spider):
         spider.retry_errors = timedelta(hours=settings.getfloat("POLICYWATCH_RETRY_ERRORS_HOURS", 6))
         spider.known = {s.name: {} for s in spider.sources}
         spider.remembered = []           # URL states found outside any item (see on_dropped)
+        # Limits, so that every crawl ends (each cut is counted as "skipped/<why>").
+        spider.max_sitemap_depth = settings.getint("POLICYWATCH_MAX_SITEMAP_DEPTH", defaults.POLICYWATCH_MAX_SITEMAP_DEPTH)
+        spider.max_sitemaps = settings.getint("POLICYWATCH_MAX_SITEMAPS", defaults.POLICYWATCH_MAX_SITEMAPS)
+        spider.max_links = settings.getint("POLICYWATCH_MAX_LINKS_PER_LISTING",
+                                           defaults.POLICYWATCH_MAX_LINKS_PER_LISTING)
+        spider.max_pages = settings.getint("POLICYWATCH_MAX_PAGES", defaults.POLICYWATCH_MAX_PAGES)
+        spider.max_url_length = settings.getint("URLLENGTH_LIMIT", defaults.URLLENGTH_LIMIT)
+        spider.considered = {s.name: set() for s in spider.sources}    # URLs met in this crawl
+        spider.requested = {s.name: 0 for s in spider.sources}
+        spider.sitemaps_requested = {s.name: 0 for s in spider.sources}
         return spider
 
     def _load_known(self) -> None:
@@ -110,12 +124,34 @@ class NewsSpider(scrapy.Spider):
         self._load_known()
         for source in self.sources:
             for url in source.feeds + source.sitemaps:
-                yield self._request(url, source, self.parse_feed, priority=10)
+                if request := self._feed_request(url, source, depth=0):
+                    yield request
             for url in source.start_urls:
-                yield self._request(url, source, self.parse_listing, priority=5, page=1)
+                if request := self._request(url, source, self.parse_listing, priority=5, page=1):
+                    yield request
 
-    def _request(self, url, source: Source, callback, priority=0, **meta) -> scrapy.Request:
+    def _feed_request(self, url: str, source: Source, depth: int) -> scrapy.Request | None:
+        """A feed or sitemap; `depth` counts the sitemap indexes above it."""
+        if depth > self.max_sitemap_depth:
+            count(self.crawler.stats, source.name, "skipped", "sitemap nested too deep")
+            logger.info("not followed: %s is nested %d sitemap indexes deep", url, depth)
+            return None
+        if self.sitemaps_requested[source.name] >= self.max_sitemaps:
+            count(self.crawler.stats, source.name, "skipped", "over the sitemap limit")
+            return None
+        request = self._request(url, source, self.parse_feed, priority=10, sitemap_depth=depth)
+        if request is not None:
+            self.sitemaps_requested[source.name] += 1
+        return request
+
+    def _request(self, url, source: Source, callback, priority=0, **meta) -> scrapy.Request | None:
+        """A request of `source`, or None when its URL is too long, was asked for already in this
+        crawl (Scrapy's duplicate filter would drop it) or is over the source's page limit."""
         url = normalize_url(url)
+        considered = self.considered[source.name]
+        if url in considered:
+            return None
+        considered.add(url)            # counted once, however often the site links it
         headers = {}
         state = self.known[source.name].get(url)
         if state and (state.etag or state.last_modified):
@@ -125,15 +161,27 @@ class NewsSpider(scrapy.Spider):
             if state.last_modified:
                 headers["If-Modified-Since"] = state.last_modified
             meta["handle_httpstatus_list"] = [304]
-        return scrapy.Request(url, callback=callback, errback=self.on_error, priority=priority, headers=headers,
-                              meta={"source": source.name, **meta})
+        request = scrapy.Request(url, callback=callback, errback=self.on_error, priority=priority, headers=headers,
+                                 meta={"source": source.name, **meta})
+        if len(request.url) > self.max_url_length:      # as Scrapy measures it: escaped
+            count(self.crawler.stats, source.name, "skipped", "URL too long")
+            logger.info("not requested: a %d-character URL on %s", len(request.url), source.name)
+            return None
+        if self.requested[source.name] >= self.max_pages:
+            count(self.crawler.stats, source.name, "skipped", "over the page limit per source")
+            return None
+        self.requested[source.name] += 1
+        return request
+
+    @staticmethod
+    def _may_be_article(url: str, source: Source) -> bool:
+        verdict = source.looks_like_article(url)
+        return source.allows(url) and not (
+            verdict is False or (verdict is None and _NOT_ARTICLE_PATH.search(urlsplit(url).path)))
 
     def _article_request(self, url: str, source: Source, hints: dict | None = None):
         url = normalize_url(url)
-        if not source.allows(url):
-            return None
-        verdict = source.looks_like_article(url)
-        if verdict is False or (verdict is None and _NOT_ARTICLE_PATH.search(urlsplit(url).path)):
+        if not self._may_be_article(url, source):
             return None
         state = self.known[source.name].get(url)
         if state is not None and not self._due_again(state, datetime.now(timezone.utc)):
@@ -154,12 +202,17 @@ class NewsSpider(scrapy.Spider):
         count(self.crawler.stats, source.name, "pages_fetched")
         yield self._state(response, source, "feed")
         parsed = parse_feed_or_sitemap(response.body)
+        if parsed.lost:
+            count(self.crawler.stats, source.name, "errors", "feed items lost to XML errors", parsed.lost)
+            logger.warning("%d entries of %s lost: the XML is malformed", parsed.lost, response.url)
         if parsed.kind == "unknown":
             count(self.crawler.stats, source.name, "errors", "unreadable feed or sitemap")
             logger.warning("not a feed or sitemap: %s", response.url)
             return
+        depth = response.meta.get("sitemap_depth", 0) + 1
         for child in parsed.sitemaps:
-            yield self._request(urljoin(response.url, child), source, self.parse_feed, priority=10)
+            if request := self._feed_request(urljoin(response.url, child), source, depth):
+                yield request
         for entry in parsed.entries:
             hints = {"title": entry.title, "published": entry.published, "authors": list(entry.authors)}
             request = self._article_request(urljoin(response.url, entry.url), source, hints)
@@ -175,20 +228,31 @@ class NewsSpider(scrapy.Spider):
         page = response.meta.get("page", 1)
         rel_next = {normalize_url(response.urljoin(h)) for h in
                     response.css('a[rel~="next"]::attr(href), link[rel~="next"]::attr(href)').getall()}
-        next_pages, fresh = [], 0
+        next_pages, fresh, taken, cut = [], 0, 0, 0
         for link in self.links.extract_links(response):
             if normalize_url(link.url) in rel_next or self._is_next_page(link, response.url):
                 next_pages.append(link.url)
                 continue
-            request = self._article_request(link.url, source)
+            url = normalize_url(link.url)
+            if not self._may_be_article(url, source):
+                continue
+            if taken >= self.max_links:
+                cut += 1
+                continue
+            fresh += url not in self.known[source.name]
+            request = self._article_request(url, source)
             if request is not None:
-                fresh += request.url not in self.known[source.name]
+                taken += 1
                 yield request
+        if cut:
+            count(self.crawler.stats, source.name, "skipped", "over the link limit of a listing page", cut)
+            logger.info("%d article links of %s not taken (POLICYWATCH_MAX_LINKS_PER_LISTING)", cut, response.url)
         # Pagination goes on while pages bring something new: a listing whose page 1 holds only
         # articles already seen has nothing older worth fetching either.
         if page < source.max_listing_pages and (fresh or not self.known[source.name]):
             for url in next_pages:
-                yield self._request(url, source, self.parse_listing, priority=5, page=page + 1)
+                if request := self._request(url, source, self.parse_listing, priority=5, page=page + 1):
+                    yield request
 
     @staticmethod
     def _is_next_page(link, current: str) -> bool:
@@ -245,14 +309,21 @@ class NewsSpider(scrapy.Spider):
             reason = f"HTTP {failure.value.response.status}"
         elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
             reason = "timeout"           # no answer, or an answer too slow to finish, in DOWNLOAD_TIMEOUT
-        elif failure.check(DownloadCancelledError) and "max size" in str(failure.value):
-            reason = "page too large"    # over DOWNLOAD_MAXSIZE: announced, or counted while it arrived
+        elif failure.check(DownloadCancelledError):
+            # Over DOWNLOAD_MAXSIZE, announced or counted while it arrived: the only download Scrapy
+            # cancels mid-crawl (a timeout raises its own error). Without a Content-Length the
+            # cancellation carries no message, so the message is not what tells.
+            reason = "page too large"
         elif failure.check(ResponseDataLossError):
             reason = "truncated download"    # the connection closed before Content-Length bytes came
+        elif failure.check(IgnoreRequest) and "decompression" in str(failure.value):
+            reason = "page too large when decompressed"     # a gzip/brotli/zstd bomb, or just too big
         elif failure.check(IgnoreRequest) and "max redirections" in str(failure.value):
             reason = "too many redirects"
+        elif failure.check(IgnoreRequest) and "offsite" in str(failure.value):
+            reason = "redirected to another site"
         elif failure.check(IgnoreRequest):
-            reason = str(failure.value) or "ignored"
+            reason = "ignored"               # Scrapy's message names the URL: logged, not a reason
         elif failure.check(CannotResolveHostError, DNSLookupError):
             reason = "DNS lookup failed"
         elif failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
@@ -262,7 +333,9 @@ class NewsSpider(scrapy.Spider):
         else:
             reason = failure.type.__name__
         count(self.crawler.stats, source, "errors", reason)
-        logger.warning("failed %s: %s", request.url, reason)
+        note_failure(self.crawler.stats, source, reason, _host(request.url))
+        # Counted, and summed up per source at the end: each URL is told only with -v.
+        logger.info("failed %s: %s (%s)", request.url, reason, failure.getErrorMessage())
         return [self._failed(request, "error")]
 
     def _failed(self, request, status: str) -> UrlState:
@@ -277,7 +350,8 @@ class NewsSpider(scrapy.Spider):
         chain = [normalize_url(u) for u in request.meta.get("redirect_urls") or ()]
         if chain and normalize_url(request.url) in chain:
             count(self.crawler.stats, request.meta.get("source", "?"), "errors", "redirect loop")
-            logger.warning("failed %s: redirect loop (%s)", chain[0], " -> ".join(chain + [request.url]))
+            note_failure(self.crawler.stats, request.meta.get("source", "?"), "redirect loop", _host(chain[0]))
+            logger.info("failed %s: redirect loop (%s)", chain[0], " -> ".join(chain + [request.url]))
         elif chain and request.callback == self.parse_article:
             # An old URL redirecting to an article this crawl already has: remember the old URL
             # too (the pipeline saves it), or every crawl would follow the redirect again.
@@ -297,6 +371,11 @@ def _parse_time(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port}" if parts.port else (parts.hostname or url)
 
 
 def _header(response, name: bytes) -> str | None:

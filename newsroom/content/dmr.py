@@ -299,6 +299,8 @@ ARTICLES = [
         "slug": "deepfake-bill",
         "post_id": 44268,
         "title": "<script>window.__pwned=1</script>Deepfake bill",
+        # the title above is a test fixture (escaping); the demo serves this one instead
+        "demo_title": "South Korea Makes Possessing Or Watching Sexual Deepfakes A Crime",
         "section": "policy",
         "published": "2024-09-26T13:15:50-04:00",
         "authors": ["Tom Keller"],

@@ -57,7 +57,7 @@ public class PolicyWatchCompatPlugin extends Plugin implements AnalysisPlugin, A
 
     @Override
     public List<PreBuiltAnalyzerProviderFactory> getPreBuiltAnalyzerProviderFactories() {
-        return CompatAnalysis.preBuiltAnalyzers();
+        return concat(CompatAnalysis.preBuiltAnalyzers(), NoriAnalysis.preBuiltAnalyzers());
     }
 
     @Override
@@ -67,12 +67,12 @@ public class PolicyWatchCompatPlugin extends Plugin implements AnalysisPlugin, A
 
     @Override
     public List<PreConfiguredTokenFilter> getPreConfiguredTokenFilters() {
-        return CompatAnalysis.preConfiguredTokenFilters();
+        return concat(CompatAnalysis.preConfiguredTokenFilters(), NoriAnalysis.preConfiguredTokenFilters());
     }
 
     @Override
     public List<PreConfiguredTokenizer> getPreConfiguredTokenizers() {
-        return CompatAnalysis.preConfiguredTokenizers();
+        return concat(CompatAnalysis.preConfiguredTokenizers(), NoriAnalysis.preConfiguredTokenizers());
     }
 
     @Override
@@ -105,5 +105,12 @@ public class PolicyWatchCompatPlugin extends Plugin implements AnalysisPlugin, A
             new CompatRestHandlers.UpdateByQuery(clusterSupportsFeature),
             new CompatRestHandlers.DeleteByQuery(clusterSupportsFeature)
         );
+    }
+
+    /** The English/compat analysis pieces followed by the Korean (nori) ones. */
+    private static <T> List<T> concat(List<T> first, List<T> second) {
+        List<T> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+        return List.copyOf(all);
     }
 }

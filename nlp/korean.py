@@ -1,0 +1,234 @@
+"""Korean articles: entities and enforcement actions, on the same canonical entities as English.
+
+The English pipeline (spaCy + gazetteer ruler) cannot read Korean: particles attach to the
+word they follow (텔레그램에, 경찰청이), so a phrase matcher on space-separated tokens never
+sees the name alone, and the English NER knows no Hangul. Korean text therefore goes through
+this module instead (Analyzer.analyze_many routes it here):
+
+- **Gazetteer names.** Every Hangul alias in the gazetteer (텔레그램 -> Telegram, 경찰청 ->
+  Korean National Police Agency, ...) is matched where a word begins, followed only by
+  particles (이/가/은/는/을/를/의/에/에서/으로/와/과/도/...) and then the end of the word:
+  경찰청이 matches, 경찰청장 (the police chief) does not. Latin-script names of four or more
+  letters match too (Telegram은). Longer aliases win (서울경찰청 before 서울).
+- **Unknown names, precision first.** kiwipiepy (with its PyPI model, nothing downloaded at run
+  time) proposes nouns; a run of nouns inside one word is kept only when a rule of
+  nlp/korean.yaml types it: an agency suffix (…청, …위원회, …부, …지검) or a person name
+  (a surname and two or three syllables) right before a title (본부장, 장관, 대통령, …).
+- **Actions** are cue patterns per tag (nlp/korean.yaml) matched on each sentence with entity
+  names masked (국가수사본부 is no 수사), unless a negation or "considering" follows closely.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import PatternError
+from .gazetteer import Gazetteer
+from .model import ACTION_TAGS, Action, Analysis, Entity
+
+RULES_PATH = Path(__file__).with_name("korean.yaml")
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")
+# Particles (and the copula) that may follow a name inside one word, longest first so that
+# 에서 is tried before 에. Up to three stack: 텔레그램에서는, 경찰청으로부터도.
+_PARTICLES = sorted("""이 가 은 는 을 를 의 에 에서 에게 께서 으로 로 와 과 도 만 까지 부터 이나 나 이며 며 이고
+    이다 였다 이었다 처럼 보다 이라고 라고 이라는 라는 이란 란 엔 측 들 께 한테 더러 마저 조차 으로부터 로부터 하고
+    랑 이랑""".split(), key=len, reverse=True)
+# what may follow a name inside its word (also used by the web UI to mark names in Korean text)
+AFTER_NAME = r"(?:%s){0,3}(?![\uac00-\ud7a3A-Za-z0-9])" % "|".join(_PARTICLES)
+_BEFORE_NAME = r"(?<![\uac00-\ud7a3A-Za-z0-9])"
+_PARTICLE_TAIL = re.compile(r"(?:%s){0,3}[^\w]*" % "|".join(_PARTICLES))
+_NOUN_TAGS = ("NNG", "NNP", "XPN", "XSN", "SL", "SN", "NR")
+
+
+def is_korean_text(text: str) -> bool:
+    """True when Hangul makes up at least a third of the letters of `text` (its first 2,000
+    characters): how an article is recognised as Korean when nothing says its language."""
+    sample = text[:2000]
+    letters = sum(ch.isalpha() for ch in sample)
+    return letters > 0 and len(_HANGUL.findall(sample)) * 3 >= letters
+
+
+@dataclass(frozen=True)
+class Rules:
+    actions: dict[str, list[re.Pattern]]
+    negation: re.Pattern
+    negation_window: int
+    agency_suffixes: tuple[str, ...]
+    not_agencies: frozenset[str]
+    person_titles: tuple[str, ...]
+    surnames: frozenset[str]
+
+    @classmethod
+    def load(cls, path: str | Path = RULES_PATH) -> "Rules":
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise PatternError(path, "file", f"cannot read Korean rules: {exc}") from exc
+        actions: dict[str, list[re.Pattern]] = {}
+        for tag, patterns in (data.get("actions") or {}).items():
+            if tag not in ACTION_TAGS:
+                raise PatternError(path, f"actions.{tag}", f"unknown action tag (one of {', '.join(ACTION_TAGS)})")
+            try:
+                actions[tag] = [re.compile(p) for p in patterns]
+            except re.error as exc:
+                raise PatternError(path, f"actions.{tag}", f"bad regular expression: {exc}") from exc
+        negations = data.get("negations") or []
+        return cls(actions=actions,
+                   negation=re.compile("|".join(re.escape(n) for n in negations) or r"(?!)"),
+                   negation_window=int(data.get("negation_window", 12)),
+                   agency_suffixes=tuple(sorted(data.get("agency_suffixes") or (), key=len, reverse=True)),
+                   not_agencies=frozenset(data.get("not_agencies") or ()),
+                   person_titles=tuple(sorted(data.get("person_titles") or (), key=len, reverse=True)),
+                   surnames=frozenset(str(data.get("surnames") or "")))
+
+
+class KoreanAnalyzer:
+    """Entities and actions of Korean texts ("title\\n\\npara 1\\n\\npara 2", like Analyzer)."""
+
+    def __init__(self, gazetteer: Gazetteer, rules: Rules | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.rules = rules or Rules.load()
+        names: dict[str, str] = {}               # alias as written -> canonical name
+        for entry in gazetteer.entries:
+            for alias in entry.names:
+                if _HANGUL.search(alias) or (alias.isascii() and len(alias) >= 4 and alias[0].isupper()):
+                    names.setdefault(alias, entry.name)
+        self._canonical = names
+        self._types = {e.name: e.type for e in gazetteer.entries}
+        alternation = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True))
+        self._names = re.compile(f"{_BEFORE_NAME}({alternation}){AFTER_NAME}") if names else None
+        self._kiwi = None
+        self._lock = threading.Lock()
+
+    def _analyzer(self):
+        with self._lock:
+            if self._kiwi is None:
+                from kiwipiepy import Kiwi      # loaded on first Korean text (about two seconds)
+                self._kiwi = Kiwi()
+            return self._kiwi
+
+    # -- public ----------------------------------------------------------------------------
+    def analyze(self, text: str) -> Analysis:
+        entities: OrderedDict[str, Entity] = OrderedDict()
+        actions: OrderedDict[str, Action] = OrderedDict()
+        for sentence in sentences(text):
+            spans = []
+            for name, type_, start, end in self._mentions(sentence):
+                entity = entities.get(name)
+                if entity is None:
+                    entity = entities[name] = Entity(name=name, type=type_, mentions=0, sentences=[])
+                entity.mentions += 1
+                entity.sentences.append(sentence)
+                spans.append((start, end))
+            for tag in self._actions(sentence, spans):
+                actions.setdefault(tag, Action(action=tag, sentence=sentence))
+        return Analysis(entities=list(entities.values()), actions=list(actions.values()))
+
+    # -- entities --------------------------------------------------------------------------
+    def _mentions(self, sentence: str) -> list[tuple[str, str, int, int]]:
+        found = []
+        taken: list[tuple[int, int]] = []
+        if self._names:
+            for m in self._names.finditer(sentence):
+                canonical = self._canonical[m.group(1)]
+                found.append((canonical, self._types[canonical], m.start(1), m.end(1)))
+                taken.append((m.start(1), m.end(1)))
+        for name, type_, start, end in self._proposals(sentence):
+            if not any(start < e and s < end for s, e in taken):
+                found.append((name, type_, start, end))
+                taken.append((start, end))
+        return sorted(found, key=lambda f: f[2])
+
+    def _proposals(self, sentence: str) -> list[tuple[str, str, int, int]]:
+        """Unknown names the analyzer finds and a rule types: (name, type, start, end)."""
+        if not _HANGUL.search(sentence):
+            return []
+        runs = _noun_runs(self._analyzer().tokenize(sentence), sentence)
+        out = []
+        for i, (text, start, end, whole_word) in enumerate(runs):
+            if not whole_word or not _HANGUL.search(text):
+                continue
+            if self._is_agency(text):
+                out.append((text, "AGENCY", start, end))
+            elif self._is_person(text) and i + 1 < len(runs):
+                title, t_start, _, _ = runs[i + 1]
+                if sentence[end:t_start].strip() == "" and title.endswith(self.rules.person_titles) \
+                        and end == _word_end(sentence, start):
+                    out.append((text, "PERSON", start, end))
+        return out
+
+    def _is_agency(self, text: str) -> bool:
+        r = self.rules
+        return (len(text) >= 3 and text not in r.not_agencies and text.endswith(r.agency_suffixes)
+                and not text.endswith(r.person_titles) and not any(text.endswith(n) for n in r.not_agencies
+                                                                  if len(n) >= 2))
+
+    def _is_person(self, text: str) -> bool:
+        return 2 <= len(text) <= 4 and text[0] in self.rules.surnames and all(_HANGUL.match(c) for c in text) \
+            and not text.endswith(self.rules.person_titles)
+
+    # -- actions ---------------------------------------------------------------------------
+    def _actions(self, sentence: str, spans: list[tuple[int, int]]) -> list[str]:
+        masked = list(sentence)
+        for start, end in spans:                 # 국가수사본부 names an agency; it is no 수사
+            masked[start:end] = "□" * (end - start)
+        text = "".join(masked)
+        tags = []
+        for tag, patterns in self.rules.actions.items():
+            for pattern in patterns:
+                if any(not self.rules.negation.search(text[m.end():m.end() + self.rules.negation_window])
+                       for m in pattern.finditer(text)):
+                    tags.append(tag)
+                    break
+        return tags
+
+
+def sentences(text: str) -> list[str]:
+    """Paragraphs split at sentence ends, whitespace-normalised."""
+    out = []
+    for part in _SENTENCE_END.split(text):
+        part = " ".join(part.split())
+        if part:
+            out.append(part)
+    return out
+
+
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _word_end(text: str, start: int) -> int:
+    m = _NON_SPACE.match(text, start)
+    return m.end() if m else start
+
+
+def _noun_runs(tokens, sentence: str) -> list[tuple[str, int, int, bool]]:
+    """Maximal runs of adjacent noun morphemes inside one word: (text, start, end, whole_word),
+    whole_word when only particles follow the run in its word (경찰청이: yes; for 경찰청장 the run
+    is 경찰청장 itself)."""
+    runs = []
+    current: list = []
+
+    def close():
+        if current:
+            start, end = current[0].start, current[-1].start + current[-1].len
+            whole = _PARTICLE_TAIL.fullmatch(sentence[end:_word_end(sentence, start)]) is not None
+            runs.append((sentence[start:end], start, end, whole))
+            current.clear()
+
+    for t in tokens:
+        if t.tag in _NOUN_TAGS:
+            if current and t.start != current[-1].start + current[-1].len:
+                close()
+            current.append(t)
+        else:
+            close()
+    close()
+    return runs
