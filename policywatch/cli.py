@@ -341,8 +341,9 @@ def cmd_import(args, cfg: Config) -> int:
     sources = load_sources(args.sources)
     if args.source and not re.fullmatch(r"[a-z0-9_-]+", args.source):
         raise UsageError(f"--source '{args.source}': names are lower-case letters, digits, '-' and '_'")
+    date_from, date_to = parse_range(args.date_from, args.date_to)
     options = ImportOptions(source=args.source, sources=sources, only_listed=bool(args.sources),
-                            date_from=parse_date(args.date_from), date_to=parse_date(args.date_to, end=True),
+                            date_from=date_from, date_to=date_to,
                             nlp=not args.no_nlp, gazetteers=cfg.gazetteers, progress_seconds=10.0)
     with _opened(cfg, create=True) as index:       # like a crawl, an import may start an index
         result = import_warcs(files, index, options)
