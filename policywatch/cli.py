@@ -470,7 +470,7 @@ def cmd_status(args, cfg: Config) -> int:
     from crawler.archive import summary
     archive = summary(cfg.archive_dir)
     print(f"archive {archive['dir']}: {archive['records']} records in {archive['files']} file(s), "
-          f"{archive['bytes'] / 1e6:.1f} MB")
+          f"{archive['bytes'] / 1e6:.1f} MB", file=sys.stderr)     # stdout stays one table
     return 0
 
 

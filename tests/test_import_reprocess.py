@@ -56,7 +56,7 @@ def test_the_crawl_archives_every_article_response_as_warc(site, stored):
     stats = json.loads(run_cli("stats", "--index", site["index"]).stdout)
     assert stats["archive"]["records"] == len(records) and stats["archive"]["bytes"] > 0
     assert stats["archived_articles"] == stats["articles"]
-    status = run_cli("status", "--index", site["index"], "--sources", str(site["sources"])).stdout
+    status = run_cli("status", "--index", site["index"], "--sources", str(site["sources"])).stderr
     assert f"{len(records)} records in {len(files)} file(s)" in status
 
 
