@@ -14,7 +14,7 @@ import yaml
 DEFAULT_SOURCES = Path(__file__).with_name("sources.yaml")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _FIELDS = {"name", "title", "feeds", "sitemaps", "start_urls", "article_urls", "allowed_domains",
-           "language", "schedule", "timezone", "max_listing_pages", "enabled"}
+           "language", "schedule", "timezone", "max_listing_pages", "enabled", "collections"}
 
 
 class SourcesError(ValueError):
@@ -35,6 +35,7 @@ class Source:
     timezone: str | None = None        # for dates the outlet prints without an offset
     max_listing_pages: int = 5         # how deep listing pagination goes
     enabled: bool = True
+    collections: list[str] = field(default_factory=list)   # groups of outlets: korea, wire, eu…
 
     def __post_init__(self):
         self._patterns = [re.compile(p) for p in self.article_urls]
@@ -96,6 +97,12 @@ def load_sources(path: str | Path | None = None) -> list[Source]:
         _check_fields(entry, where)
         if not (entry["feeds"] or entry["sitemaps"] or entry["start_urls"]):
             raise SourcesError(f"{where}: give at least one of feeds, sitemaps, start_urls")
+        groups = entry.get("collections") or []
+        groups = [groups] if isinstance(groups, str) else groups
+        if not isinstance(groups, list) or not all(isinstance(g, str) and _NAME.match(g) for g in groups):
+            raise SourcesError(f"{where}, field collections: {groups!r} is not a list of names in lower-case "
+                              "letters, digits, '-' and '_'")
+        entry["collections"] = list(dict.fromkeys(groups))
         for pattern in entry["article_urls"]:
             try:
                 re.compile(pattern)
@@ -104,6 +111,16 @@ def load_sources(path: str | Path | None = None) -> list[Source]:
         seen.add(name)
         sources.append(Source(**entry))
     return sources
+
+
+def collections(sources: list[Source]) -> dict[str, list[str]]:
+    """{collection: [source names]} from every source in the file, enabled or not (a disabled
+    outlet's articles stay in the index and in its collections)."""
+    found: dict[str, list[str]] = {}
+    for source in sources:
+        for name in source.collections:
+            found.setdefault(name, []).append(source.name)
+    return found
 
 
 def _web_url(url: str) -> bool:

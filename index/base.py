@@ -141,6 +141,24 @@ class TimelineRow:
     entity: str
     articles: int
     mentions: int
+    stories: int = 0   # distinct story clusters among those articles (syndicated copies count once)
+
+
+@dataclass
+class PeriodCounts:
+    """What a backend counts for `trend`: per period start (a date in the requested zone),
+    (matching articles, distinct story clusters among them), and all dated articles."""
+    matched: dict = field(default_factory=dict)     # date -> (articles, stories)
+    totals: dict = field(default_factory=dict)      # date -> articles published then, any query
+
+
+@dataclass
+class TrendRow:
+    date: str          # ISO start of the period (YYYY-MM-DD; weeks start on Monday)
+    query: str         # the query as typed
+    articles: int      # what `search QUERY` returns for the period
+    stories: int       # distinct story clusters among them
+    share: float       # articles / every article published in the period (0 when none)
 
 
 @dataclass
@@ -159,6 +177,7 @@ class EntityCount:
     type: str
     articles: int
     mentions: int
+    stories: int = 0   # distinct story clusters among the articles
 
 
 class Index(Protocol):
@@ -181,6 +200,11 @@ class Index(Protocol):
     def timeline(self, entity: str, interval: str = "month", tz: str | None = None,
                  date_from: datetime | None = None, date_to: datetime | None = None) -> list[TimelineRow]: ...
     def entity_counts(self, query: Node, type_: str | None = None, limit: int = 20) -> list[EntityCount]: ...
+    def period_counts(self, query: Node, interval: str = "month", tz: str | None = None,
+                      date_from: datetime | None = None, date_to: datetime | None = None) -> PeriodCounts:
+        """Matching articles and stories per period, and all articles per period (index/trend.py
+        turns these into `policywatch trend` rows); undated articles are in no period."""
+        ...
     def stats(self) -> dict: ...
     # incremental crawling, revisions and source health (issue: scheduled incremental crawling)
     def history(self, article_id: str) -> list[Revision]:

@@ -33,8 +33,8 @@ from . import es_docs as docs
 from . import korean
 from . import es_query as dsl
 from . import timeline as tl
-from .base import (INTERVALS, ArchiveRef, EntityCount, Hit, IndexConfigError, IndexError_, IndexUnavailable, Revision,
-                   SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
+from .base import (INTERVALS, ArchiveRef, EntityCount, Hit, IndexConfigError, IndexError_, IndexUnavailable,
+                   PeriodCounts, Revision, SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
 from .document import Article
 from .es_leases import Leases
 from .es_state import Clusters, CrawlState, run_doc, run_from_doc
@@ -49,6 +49,9 @@ DEFAULT_SPOOL_DIR = "data/spool"
 TEMPLATE_FILE = Path(__file__).with_name("es") / "template.json"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,200}$")
 SCAN_SIZE = 1000
+# Distinct story clusters. Exact below the threshold (40,000 clusters in one bucket), as the
+# collapsed search total: the same numbers as SQLite's count(DISTINCT cluster).
+STORIES = {"cardinality": {"field": "cluster", "precision_threshold": 40_000}}
 _PREVIOUS = ["fetched", "title", "body", "content_hash", "cluster", "first_seen", "fingerprint", "dedup_bands",
              "detail.revisions"]
 
@@ -585,21 +588,41 @@ class ElasticIndex:
                "aggs": {"mentions": {"sum": {"field": "entities.mentions"}}}}
         aggs = {"periods": {"date_histogram": {"field": "published_utc", "calendar_interval": interval,
                                                "time_zone": tz or "UTC", "min_doc_count": 1, "format": "yyyy-MM-dd"},
-                            "aggs": {"entities": {"nested": {"path": "entities"}, "aggs": {"entity": one}}}}}
+                            "aggs": {"entities": {"nested": {"path": "entities"}, "aggs": {"entity": one}},
+                                     "stories": STORIES}}}
         response = self._search(query=self._entity_query(entity, date_from, date_to), size=0, aggs=aggs,
                                 track_total_hits=False)
         counts = {}
         for bucket in response["aggregations"]["periods"]["buckets"]:
             matched = bucket["entities"]["entity"]        # rows, as SQLite counts (name, type) pairs
             counts[date.fromisoformat(bucket["key_as_string"])] = (matched["doc_count"],
-                                                                   int(matched["mentions"]["value"]))
+                                                                   int(matched["mentions"]["value"]),
+                                                                   bucket["stories"]["value"])
         return tl.fill(entity, counts, interval)
+
+    def period_counts(self, query: Node, interval: str = "month", tz: str | None = None,
+                      date_from=None, date_to=None) -> PeriodCounts:
+        if interval not in INTERVALS:
+            raise IndexConfigError(f"unknown interval '{interval}' — use one of: {', '.join(INTERVALS)}")
+        tl.zone(tz)
+        periods = {"date_histogram": {"field": "published_utc", "calendar_interval": interval,
+                                      "time_zone": tz or "UTC", "min_doc_count": 1, "format": "yyyy-MM-dd"}}
+        aggs = {"all": periods,
+                "matched": {"filter": dsl.compile_query(query),
+                            "aggs": {"periods": dict(periods, aggs={"stories": STORIES})}}}
+        dated = dsl.with_dates({"bool": {"filter": [{"exists": {"field": "published_utc"}}]}}, date_from, date_to)
+        found = self._search(query=dated, size=0, aggs=aggs, track_total_hits=False)["aggregations"]
+        return PeriodCounts(
+            {date.fromisoformat(b["key_as_string"]): (b["doc_count"], b["stories"]["value"])
+             for b in found["matched"]["periods"]["buckets"]},
+            {date.fromisoformat(b["key_as_string"]): b["doc_count"] for b in found["all"]["buckets"]})
 
     def entity_counts(self, query: Node, type_: str | None = None, limit: int = 20) -> list[EntityCount]:
         groups = {"terms": {"field": "entities.group", "size": limit, "shard_size": max(limit * 20, 1000),
                             "order": [{"_count": "desc"}, {"mentions": "desc"}, {"_key": "asc"}]},
                   "aggs": {"mentions": {"sum": {"field": "entities.mentions"}},
-                           "shown": {"terms": {"field": "entities.key", "size": 1}}}}
+                           "shown": {"terms": {"field": "entities.key", "size": 1}},
+                           "articles": {"reverse_nested": {}, "aggs": {"stories": STORIES}}}}
         chosen = {"term": {"entities.type": type_}} if type_ else {"match_all": {}}
         aggs = {"entities": {"nested": {"path": "entities"},
                              "aggs": {"chosen": {"filter": chosen, "aggs": {"groups": groups}}}}}
@@ -607,7 +630,8 @@ class ElasticIndex:
         out = []
         for b in response["aggregations"]["entities"]["chosen"]["groups"]["buckets"]:
             name, type_name = b["shown"]["buckets"][0]["key"].rsplit("|", 1)
-            out.append(EntityCount(name, type_name, b["doc_count"], int(b["mentions"]["value"])))
+            out.append(EntityCount(name, type_name, b["doc_count"], int(b["mentions"]["value"]),
+                                   b["articles"]["stories"]["value"]))
         return out
 
     def stats(self) -> dict:

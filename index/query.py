@@ -5,6 +5,7 @@
     AND / OR / NOT    telegram AND (police OR prosecutors) NOT durov   (upper case; `-word` = NOT word)
     prefix*           investig*                  (matches unstemmed words starting so)
     filters           source:yonhap lang:en entity:"Pavel Durov" type:AGENCY action:investigation
+                      collection:korea           (the outlets the sources file puts in that collection)
 
 User text never reaches a backend's own query syntax: backends compile this tree instead.
 """
@@ -14,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Union
 
-FILTER_FIELDS = ("source", "lang", "entity", "type", "action")
+FILTER_FIELDS = ("source", "lang", "entity", "type", "action", "collection")
 ENTITY_TYPES = ("PERSON", "AGENCY", "PLATFORM", "ORG", "GPE", "LAW")
 ACTIONS = ("investigation", "arrest", "prosecution", "court", "legislation",
            "regulation", "penalty", "takedown", "cooperation")
@@ -99,11 +100,12 @@ def _lex(text: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
-    def __init__(self, tokens, resolve_entity):
+    def __init__(self, tokens, resolve_entity, resolve_collection=None):
         self.tokens = tokens
         self.i = 0
         self.depth = 0
         self.resolve_entity = resolve_entity
+        self.resolve_collection = resolve_collection
 
     def deeper(self) -> None:
         self.depth += 1
@@ -216,19 +218,35 @@ class _Parser:
             if value.lower() not in ACTIONS:
                 raise QueryError(f"unknown action '{value}' — use one of: " + ", ".join(ACTIONS))
             return Filter(field, value.lower())
+        if field == "collection":
+            return collection_filter(value, self.resolve_collection)
         canonical = self.resolve_entity(value) if self.resolve_entity else None
         return Filter("entity", canonical or value)
 
 
 _EXAMPLES = {"source": "yonhap", "lang": "en", "entity": '"Pavel Durov"', "type": "AGENCY",
-             "action": "investigation"}
+             "action": "investigation", "collection": "korea"}
 
 
-def parse(text: str, resolve_entity: Callable[[str], str | None] | None = None) -> Node:
-    """Parse a query; raises QueryError with a one-line message. Blank text matches everything."""
+def collection_filter(name: str, resolve_collection: Callable[[str], list[str]] | None) -> Node:
+    """A collection is resolved to its outlets when the query is read, never stored on articles:
+    editing a collection in the sources file re-sorts every article already indexed, and both
+    backends see only source: filters. Raises QueryError for a collection nobody defined."""
+    sources = resolve_collection(name.lower()) if resolve_collection else []
+    if not sources:
+        raise QueryError(f"unknown collection '{name}' — collections are set per source in the sources file "
+                         "(collections: [korea, wire])")
+    items = tuple(Filter("source", s.lower()) for s in sources)
+    return items[0] if len(items) == 1 else Or(items)
+
+
+def parse(text: str, resolve_entity: Callable[[str], str | None] | None = None,
+          resolve_collection: Callable[[str], list[str]] | None = None) -> Node:
+    """Parse a query; raises QueryError with a one-line message. Blank text matches everything.
+    resolve_collection(name) gives the outlets in a collection ([] when unknown)."""
     if text is None or not text.strip():
         return MatchAll()
-    return _Parser(_lex(text), resolve_entity).parse()
+    return _Parser(_lex(text), resolve_entity, resolve_collection).parse()
 
 
 def notes(text: str | None) -> list[str]:

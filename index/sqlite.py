@@ -17,8 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .base import (ArchiveRef, EntityCount, Hit, IndexConfigError, IndexUnavailable, Revision, SearchRequest,
-                   SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
+from .base import (ArchiveRef, EntityCount, Hit, IndexConfigError, IndexUnavailable, PeriodCounts, Revision,
+                   SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
 from .document import Article, utc_iso
 from .query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
 from . import dedup
@@ -497,24 +497,49 @@ class SQLiteIndex:
     def timeline(self, entity: str, interval: str = "month", tz: str | None = None,
                  date_from=None, date_to=None) -> list[TimelineRow]:
         zone = tl.zone(tz)
-        sql = ("SELECT a.published_utc, e.mentions FROM entities e JOIN articles a ON a.rowid = e.article "
-               "WHERE e.name = ? AND a.published_utc IS NOT NULL")
+        sql = ("SELECT a.published_utc, e.mentions, coalesce(a.cluster, a.id) FROM entities e "
+               "JOIN articles a ON a.rowid = e.article WHERE e.name = ? AND a.published_utc IS NOT NULL")
         dates, bounds = _date_range(date_from, date_to)
         counts: dict = {}
-        for published, mentions in self.db.execute(sql + dates, [entity] + bounds):
+        stories: dict = {}
+        for published, mentions, cluster in self.db.execute(sql + dates, [entity] + bounds):
             start = tl.period_start(tl.parse_utc(published), interval, zone)
             articles, total = counts.get(start, (0, 0))
             counts[start] = (articles + 1, total + mentions)
-        return tl.fill(entity, counts, interval)
+            stories.setdefault(start, set()).add(cluster)
+        return tl.fill(entity, {d: (a, m, len(stories[d])) for d, (a, m) in counts.items()}, interval)
+
+    def period_counts(self, query: Node, interval: str = "month", tz: str | None = None,
+                      date_from=None, date_to=None) -> PeriodCounts:
+        zone = tl.zone(tz)
+        where, params = self._full_where(query, date_from, date_to)
+        matched: dict = {}
+        clusters: dict = {}
+        for published, cluster in self.db.execute(
+                f"SELECT a.published_utc, coalesce(a.cluster, a.id) FROM articles a "
+                f"WHERE {where} AND a.published_utc IS NOT NULL", params):
+            start = tl.period_start(tl.parse_utc(published), interval, zone)
+            matched[start] = matched.get(start, 0) + 1
+            clusters.setdefault(start, set()).add(cluster)
+        dates, bounds = _date_range(date_from, date_to)
+        totals: dict = {}
+        # grouped by instant first: many articles share a publication time, and parsing is the cost
+        for published, n in self.db.execute(
+                f"SELECT a.published_utc, count(*) FROM articles a WHERE a.published_utc IS NOT NULL{dates} "
+                "GROUP BY a.published_utc", bounds):
+            start = tl.period_start(tl.parse_utc(published), interval, zone)
+            totals[start] = totals.get(start, 0) + n
+        return PeriodCounts({d: (n, len(clusters[d])) for d, n in matched.items()}, totals)
 
     def entity_counts(self, query: Node, type_: str | None = None, limit: int = 20) -> list[EntityCount]:
         where, params = self._where(query)
-        sql = (f"SELECT name, type, count(*) c, sum(mentions) m FROM entities WHERE article IN "
+        sql = (f"SELECT e.name, e.type, count(*) c, sum(e.mentions) m, count(DISTINCT coalesce(x.cluster, x.id)) "
+               f"FROM entities e JOIN articles x ON x.rowid = e.article WHERE e.article IN "
                f"(SELECT a.rowid FROM articles a WHERE {where})")
         if type_:
-            sql += " AND type = ?"
+            sql += " AND e.type = ?"
             params = params + [type_]
-        sql += " GROUP BY name, type ORDER BY c DESC, m DESC, name LIMIT ?"
+        sql += " GROUP BY e.name, e.type ORDER BY c DESC, m DESC, e.name LIMIT ?"
         return [EntityCount(*row) for row in self.db.execute(sql, params + [limit])]
 
     def history(self, article_id: str) -> list[Revision]:

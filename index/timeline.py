@@ -39,14 +39,24 @@ def next_period(start: date, interval: str) -> date:
     return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def fill(entity: str, counts: dict[date, tuple[int, int]], interval: str) -> list[TimelineRow]:
-    """Rows from the first to the last period that has data, empty periods included."""
+def fill(entity: str, counts: dict[date, tuple], interval: str) -> list[TimelineRow]:
+    """Rows from the first to the last period that has data, empty periods included.
+    counts: period start -> (articles, mentions[, stories])."""
     if not counts:
         return []
     rows = []
     current, last = min(counts), max(counts)
     while current <= last:
-        articles, mentions = counts.get(current, (0, 0))
-        rows.append(TimelineRow(current.isoformat(), entity, articles, mentions))
+        articles, mentions, *stories = counts.get(current, (0, 0, 0))
+        rows.append(TimelineRow(current.isoformat(), entity, articles, mentions, stories[0] if stories else 0))
         current = next_period(current, interval)
     return rows
+
+
+def span(first: date, last: date, interval: str) -> list[date]:
+    """Every period start from first to last, both included."""
+    out, current = [], first
+    while current <= last:
+        out.append(current)
+        current = next_period(current, interval)
+    return out

@@ -12,6 +12,7 @@ _ENTRIES = {
         "article_urls": [r"/view/AEN\d{17}"],
         "timezone": "Asia/Seoul",
         "schedule": "30m",
+        "collections": ["korea", "wire"],
     },
     "dmr": {
         "title": "DMR News (sample newsroom)",
@@ -20,6 +21,7 @@ _ENTRIES = {
         "start_urls": ["/", "/category/tech/", "/category/policy/", "/category/social-media/"],
         "timezone": "America/New_York",
         "schedule": "1h",
+        "collections": ["tech"],
     },
     "yonhap_ko": {
         "title": "연합뉴스 (sample newsroom, Korean)",
@@ -64,6 +66,8 @@ def sources_yaml(urls: dict[str, str]) -> str:
         lines.append(f"    schedule: {entry['schedule']}")
         if entry.get("timezone"):
             lines.append(f"    timezone: {entry['timezone']}")
+        if entry.get("collections"):
+            lines.append(f"    collections: [{', '.join(entry['collections'])}]")
         if entry.get("enabled") is False:
             lines.append("    enabled: false")
     return "\n".join(lines) + "\n"

@@ -162,6 +162,13 @@ class EntityResolver:
             entry = gaz.get(span.id_) or gaz.get(span.text)
             if entry is None or _is_wire_credit(span):
                 continue
+            if self._unconfirmed(entry, span):
+                # unlinked: a name of several words stays as written ("Democratic Party" of the
+                # United States); one word ("Commission") says too little to keep
+                surface = re.sub(r"^(?:the|The)\s+", "", span.text)
+                if len(surface.split()) > 1:
+                    mentions.append(self._mention(span, surface, entry.type, "model", in_title(span), True))
+                continue
             t = in_title(span)
             reliable = not (t and headline and entry.common_word)
             mentions.append(self._mention(span, entry.name, entry.type, "gazetteer", t, reliable))
@@ -170,6 +177,8 @@ class EntityResolver:
             if found is None:
                 continue
             span, name, etype, entry = found
+            if entry is not None and self._unconfirmed(entry, span):
+                continue
             t = in_title(span)
             # An NER span that the gazetteer recognises is as good as a ruler match;
             # any other headline span needs confirmation from the body.
@@ -183,6 +192,8 @@ class EntityResolver:
         if title is not None:
             mentions = _confirm_title_mentions(mentions)
         mentions = _fold_surnames(mentions)
+        mentions = _drop_lone_words(mentions, doc.text)
+        mentions = _fold_parenthesised(mentions, doc.text)
         mentions = _fold_short_forms(mentions)
         mentions = _harmonise_types(mentions)
         doc._.pw_mentions = mentions
@@ -192,6 +203,11 @@ class EntityResolver:
             if (s := doc.char_span(m.start_char, m.end_char)) is not None
         ]
         return doc
+
+    @staticmethod
+    def _unconfirmed(entry: GazetteerEntry, span: Span) -> bool:
+        """An ambiguous alias ("the Democratic Party") with nothing in the article saying which."""
+        return entry.needs_context(span.text) and not entry.confirmed_by(span.doc.text)
 
     # -- reconciling the gazetteer with the NER -----------------------------------
     def _case_ok(self, span: Span) -> bool:
@@ -410,6 +426,44 @@ def _fold_surnames(mentions: list[EntityMention]) -> list[EntityMention]:
         if target is not None:
             out[i] = replace(m, name=target.name, type="PERSON")
     return out
+
+
+_SURNAMED = re.compile(r"\bsurnamed\s+([A-Z][\w-]*)")
+
+
+def _drop_lone_words(mentions: list[EntityMention], text: str) -> list[EntityMention]:
+    """Drop a one-word person from the model that folded onto no full name of the article.
+
+    On real pages most such spans are not people: a band ("Steelers"), a product
+    ("Messenger"), "the Moon", words of another language; a real person is named in
+    full somewhere in the story, or introduced by surname alone ("a man surnamed
+    Park", Korean crime reports). The gazetteer's own one-word names stay."""
+    introduced = set(_SURNAMED.findall(text))
+    kept = []
+    for m in mentions:
+        if m.source == "model" and m.type == "PERSON" and len(m.name.split()) == 1 and m.name not in introduced:
+            logger.debug("dropped lone one-word person %r", m.text)
+        else:
+            kept.append(m)
+    return kept
+
+
+_PAREN_BEFORE = re.compile(r"\s*\(\s*$")
+
+
+def _fold_parenthesised(mentions: list[EntityMention], text: str) -> list[EntityMention]:
+    """"National Election Commission (NEC)": the bracketed short form is that name's alias in
+    this article, whatever the model or the gazetteer made of it elsewhere."""
+    aliases: dict[str, EntityMention] = {}
+    for full, short in zip(mentions, mentions[1:]):
+        if (len(full.name.split()) > 1 and len(short.text.split()) == 1 and short.text.isupper()
+                and _PAREN_BEFORE.match(text[full.end_char:short.start_char])
+                and text[short.end_char:short.end_char + 1] == ")"):
+            aliases[short.text] = full
+    if not aliases:
+        return mentions
+    return [replace(m, name=aliases[m.text].name, type=aliases[m.text].type) if m.text in aliases else m
+            for m in mentions]
 
 
 def _is_wire_credit(span: Span) -> bool:

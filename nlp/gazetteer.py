@@ -52,10 +52,22 @@ class GazetteerEntry:
     # "Signal"); such matches are ignored where capitalisation says nothing,
     # i.e. in headline-cased text.
     common_word: bool = False
+    # Aliases others use too ("Democratic Party", "Commission"): they link only when the
+    # article also has the full name, another unambiguous alias or a `context` word.
+    ambiguous: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
+
+    def needs_context(self, surface: str) -> bool:
+        return name_key(surface) in {name_key(a) for a in self.ambiguous}
+
+    def confirmed_by(self, text: str) -> bool:
+        """Whether the article names this entity unambiguously somewhere (case as written)."""
+        cues = [n for n in self.names if not self.needs_context(n)] + list(self.context)
+        return any(re.search(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", text) for cue in cues)
 
 
 class Gazetteer:
@@ -182,6 +194,12 @@ def _read_file(path: Path) -> tuple[list[GazetteerEntry], list[str], list[str]]:
         aliases = raw.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
             raise GazetteerError(path, where, f"aliases of {raw['name']!r} must be a list of strings")
+        ambiguous, context = raw.get("ambiguous") or [], raw.get("context") or []
+        for key, values in (("ambiguous", ambiguous), ("context", context)):
+            if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+                raise GazetteerError(path, where, f"{key} of {raw['name']!r} must be a list of strings")
+        if {name_key(a) for a in ambiguous} - {name_key(a) for a in aliases}:
+            raise GazetteerError(path, where, f"ambiguous names of {raw['name']!r} must be among its aliases")
         wikidata = raw.get("wikidata")
         if wikidata is not None and not re.fullmatch(r"Q\d+", str(wikidata)):
             raise GazetteerError(path, where, f"wikidata id {wikidata!r} of {raw['name']!r} is not like Q123")
@@ -192,6 +210,8 @@ def _read_file(path: Path) -> tuple[list[GazetteerEntry], list[str], list[str]]:
                 aliases=tuple(" ".join(a.split()) for a in aliases),
                 wikidata=str(wikidata) if wikidata else None,
                 common_word=bool(raw.get("common_word", False)),
+                ambiguous=tuple(" ".join(a.split()) for a in ambiguous),
+                context=tuple(" ".join(c.split()) for c in context),
             )
         )
     ignore = data.get("ignore") or []

@@ -96,13 +96,26 @@ def _canonical(cfg: Config, name: str) -> str:
 
 def _query(cfg: Config, text: str | None):
     gazetteer = None
+    groups = None
 
     def resolve(name):
         nonlocal gazetteer
         gazetteer = gazetteer or _gazetteer(cfg)
         found = gazetteer.resolve(name)
         return found[0] if found else None
-    return parse(text or "", resolve_entity=resolve)
+
+    def collection(name):             # the sources file is read only when a query names a collection
+        nonlocal groups
+        if groups is None:
+            from crawler.sources import collections, load_sources
+            groups = collections(load_sources(cfg.sources))
+        return groups.get(name, [])
+    return parse(text or "", resolve_entity=resolve, resolve_collection=collection)
+
+
+def _sources_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sources", metavar="FILE", help="sources YAML whose collections collection: names "
+                   "(default crawler/sources.yaml)")
 
 
 def _out(path: str | None):
@@ -305,7 +318,7 @@ def cmd_timeline(args, cfg: Config) -> int:
         else:
             rows = index.timeline(entity, args.interval, args.tz, date_from, date_to)
             records = (vars(r) for r in rows)
-            columns = ["date", "entity", "articles", "mentions"]
+            columns = output.TIMELINE_COLUMNS
         if args.format == "json":
             output.write_json(list(records), out)
         else:
@@ -317,13 +330,27 @@ def cmd_entities(args, cfg: Config) -> int:
     query = _query(cfg, args.query)
     with _opened(cfg) as index:
         rows = [vars(r) for r in index.entity_counts(query, args.type.upper() if args.type else None, args.limit)]
-    columns = ["name", "type", "articles", "mentions"]
+    columns = ["name", "type", "articles", "stories", "mentions"]
     if args.format == "json":
         output.write_json(rows, sys.stdout)
     elif args.format == "csv":
         output.write_csv(rows, columns, sys.stdout)
     else:
         output.write_table(rows, columns, sys.stdout)
+    return 0
+
+
+def cmd_trend(args, cfg: Config) -> int:
+    from index.trend import COLUMNS, trend
+    queries = [(text, _query(cfg, text)) for text in args.queries]     # a bad query fails before any output
+    date_from, date_to = parse_range(args.date_from, args.date_to)
+    with _opened(cfg) as index:
+        rows = trend(index, queries, args.interval, args.tz, date_from, date_to)
+    with _out(args.output) as out:
+        if args.format == "json":
+            output.write_json([vars(r) for r in rows], out)
+        else:
+            output.write_csv((vars(r) for r in rows), COLUMNS, out)
     return 0
 
 
@@ -559,6 +586,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--collapse", action="store_true", help="one hit per story (syndicated copies folded), with their count")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     _gazetteer_flag(p)
+    _sources_flag(p)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("export", help="export matching articles (all without a query)")
@@ -568,7 +596,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     p.add_argument("--output", metavar="FILE", help="write here instead of standard output")
     _gazetteer_flag(p)
+    _sources_flag(p)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("trend", help="coverage over time: matching articles, stories and share per period (CSV)")
+    p.add_argument("queries", nargs="+", metavar="QUERY", help="one or more queries, each a line of the chart")
+    _index_flags(p)
+    _date_flags(p)
+    p.add_argument("--interval", choices=INTERVALS, default="month")
+    p.add_argument("--tz", metavar="ZONE", help="IANA time zone for periods (default UTC)")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--output", metavar="FILE")
+    _gazetteer_flag(p)
+    _sources_flag(p)
+    p.set_defaults(func=cmd_trend)
 
     p = sub.add_parser("extract", help="run one page through extraction and NLP; nothing is indexed")
     p.add_argument("target", metavar="URL|FILE")
@@ -597,6 +638,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_bounded(1, MAX_LIMIT), default=20)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     _gazetteer_flag(p)
+    _sources_flag(p)
     p.set_defaults(func=cmd_entities)
 
     p = sub.add_parser("serve", help="the web UI and JSON API")
@@ -606,6 +648,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token", help="require this token to save or delete searches; env POLICYWATCH_TOKEN")
     p.add_argument("--state", default="data/web.db", metavar="FILE", help="where saved searches live")
     _gazetteer_flag(p)
+    _sources_flag(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("history", help="an article's revisions, as a diff")

@@ -26,6 +26,7 @@ class Config:
     gazetteers: list[str] = field(default_factory=list)
     lock_dir: str = "data/locks"
     archive_dir: str = "data/archive"        # the crawl's WARC files (--archive; derived from the index)
+    sources: str | None = None          # the sources file collections come from (None: the shipped one)
 
 
 def from_args(args, environ=os.environ) -> Config:
@@ -42,7 +43,8 @@ def from_args(args, environ=os.environ) -> Config:
     index_url = getattr(args, "index", None) or environ.get(ENV_INDEX) or DEFAULT_INDEX
     return Config(index_url=index_url, index_options=options, gazetteers=gazetteers,
                   lock_dir=environ.get(ENV_LOCK_DIR) or "data/locks",
-                  archive_dir=getattr(args, "archive", None) or str(default_dir(index_url)))
+                  archive_dir=getattr(args, "archive", None) or str(default_dir(index_url)),
+                  sources=getattr(args, "sources", None))
 
 
 # Dates a search may ask for: wide enough for any news archive, narrow enough that a day added to

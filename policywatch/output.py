@@ -16,6 +16,8 @@ _MARK = re.compile(r"</?mark>")
 # The columns of a CSV export, from the CLI and from the web API alike.
 EXPORT_COLUMNS = ["id", "url", "source", "title", "published", "authors", "language", "entities", "actions",
                   "revisions", "cluster", "first_copy", "body"]
+# An entity timeline's columns (`policywatch timeline`, the web's downloads).
+TIMELINE_COLUMNS = ["date", "entity", "articles", "stories", "mentions"]
 
 
 def plain(snippet: str, emphasis: tuple[str, str] = ("[", "]")) -> str:

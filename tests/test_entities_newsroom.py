@@ -117,15 +117,19 @@ def month_start(iso: str, tz) -> date:
 def test_timeline_csv_matches_an_independent_count(site, stored):
     out = run_cli("timeline", "Telegram", "--index", site["index"], "--interval", "month")
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert list(rows[0]) == ["date", "entity", "articles", "mentions"]
+    assert list(rows[0]) == ["date", "entity", "articles", "stories", "mentions"]
     expected = defaultdict(lambda: [0, 0])
+    clusters = defaultdict(set)
     for article in stored.values():
         if "Telegram" in entities(article):
-            bucket = expected[month_start(article.published, timezone.utc).isoformat()]
+            month = month_start(article.published, timezone.utc).isoformat()
+            bucket = expected[month]
             bucket[0] += 1
             bucket[1] += entities(article)["Telegram"][1]
+            clusters[month].add(article.cluster or article.id)
     got = {r["date"]: [int(r["articles"]), int(r["mentions"])] for r in rows}
     assert {k: v for k, v in got.items() if v != [0, 0]} == dict(expected)
+    assert {r["date"]: int(r["stories"]) for r in rows if int(r["stories"])} == {m: len(c) for m, c in clusters.items()}
     months = sorted(got)
     assert months[0] == min(expected) and months[-1] == max(expected)
     assert len(months) == len({d for d in months})                   # one row per month, gaps filled
@@ -165,11 +169,13 @@ def test_entities_command_ranks_by_articles(site, stored):
     counts = Counter(name for a in stored.values() for name in entities(a))
     assert top[0]["name"] == counts.most_common(1)[0][0]
     assert top[0]["articles"] == counts.most_common(1)[0][1]
+    clusters = {a.cluster or a.id for a in stored.values() if top[0]["name"] in entities(a)}
+    assert top[0]["stories"] == len(clusters)
     agencies = json.loads(run_cli("entities", "deepfake", "--type", "AGENCY", "--index", site["index"],
                                   "--format", "json").stdout)
     assert agencies and all(e["type"] == "AGENCY" for e in agencies)
     table = run_cli("entities", "source:yonhap", "--index", site["index"]).stdout
-    assert table.splitlines()[0].split() == ["NAME", "TYPE", "ARTICLES", "MENTIONS"]
+    assert table.splitlines()[0].split() == ["NAME", "TYPE", "ARTICLES", "STORIES", "MENTIONS"]
 
 
 def test_export_carries_entities_and_actions(site):

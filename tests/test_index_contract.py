@@ -169,6 +169,8 @@ def test_facets_count_matching_articles(index):
                                               "prosecution": 1, "arrest": 1}
     assert dict(result.facets["type"])["PLATFORM"] == 3
     assert result.facets["entity"][0] == ("Telegram|PLATFORM", 3)
+    everything = index.search(SearchRequest(parse(""), facets=True, limit=1))
+    assert everything.facets["language"] == [("en", 9), ("ko", 1)]
 
 
 def test_export_round_trips_every_field(index):
@@ -252,3 +254,75 @@ def test_malformed_queries_are_rejected_before_the_backend():
     for bad in ["(telegram", '"open', "AND", "type:WIDGET", "foo:bar", "NOT"]:
         with pytest.raises(QueryError):
             parse(bad)
+
+
+# -- coverage over time (policywatch trend) and counting by story ------------------------------------
+def trend_rows(ix, *queries, **kw):
+    from index.trend import trend
+    return [(r.date, r.query, r.articles, r.stories, r.share)
+            for r in trend(ix, [(q, parse(q)) for q in queries], **kw)]
+
+
+def test_trend_counts_matches_stories_and_share_per_period(index):
+    # telegram: a3 (28 Aug), a1 and a2 (2 and 3 Sep); September holds 5 dated articles in all
+    assert trend_rows(index, "telegram") == [("2024-08-01", "telegram", 1, 1, 1.0),
+                                             ("2024-09-01", "telegram", 2, 2, 0.4)]
+
+
+def test_trend_fills_the_requested_range_and_shares_periods_between_queries(index):
+    rows = trend_rows(index, "telegram", "ofcom", date_from=datetime(2024, 7, 1, tzinfo=timezone.utc),
+                      date_to=datetime(2024, 12, 1, tzinfo=timezone.utc))
+    assert rows == [("2024-07-01", "telegram", 0, 0, 0.0), ("2024-08-01", "telegram", 1, 1, 1.0),
+                    ("2024-09-01", "telegram", 2, 2, 0.4), ("2024-10-01", "telegram", 0, 0, 0.0),
+                    ("2024-11-01", "telegram", 0, 0, 0.0),
+                    ("2024-07-01", "ofcom", 0, 0, 0.0), ("2024-08-01", "ofcom", 0, 0, 0.0),
+                    ("2024-09-01", "ofcom", 0, 0, 0.0), ("2024-10-01", "ofcom", 0, 0, 0.0),
+                    ("2024-11-01", "ofcom", 1, 1, 1.0)]
+    assert trend_rows(index, "nonexistentword") == []
+
+
+def test_trend_periods_follow_the_time_zone_and_weeks_start_monday(index):
+    utc = trend_rows(index, "telegram", interval="day")
+    seoul = trend_rows(index, "telegram", interval="day", tz="Asia/Seoul")
+    assert utc[0][:3] == ("2024-08-28", "telegram", 1) and seoul[0][:3] == ("2024-08-29", "telegram", 1)
+    # a2 is 00:00 UTC on 3 Sep: its own UTC day; in Seoul a1 and a2 are 2 and 3 Sep too, a9 (18:00 KST) 2 Sep
+    assert {d: n for d, _, n, _, _ in utc if n} == {"2024-08-28": 1, "2024-09-02": 1, "2024-09-03": 1}
+    assert trend_rows(index, "entity:Telegram", interval="week")[0][0] == "2024-08-26"
+
+
+def test_trend_articles_are_what_search_returns_for_each_period(index):
+    for q in ["deepfake", "action:investigation", "source:yonhap OR lang:ko"]:
+        for day, _, articles, _, _ in trend_rows(index, q, interval="month"):
+            start = datetime.fromisoformat(day).replace(tzinfo=timezone.utc)
+            end = (start.replace(day=28) + (datetime(2024, 1, 5) - datetime(2024, 1, 1))).replace(day=1)
+            assert articles == len(ids(index, q, date_from=start, date_to=end)), (q, day)
+
+
+def test_syndicated_copies_count_once_as_stories(index):
+    body = ["Seoul police opened an investigation into Telegram on Monday over sexually explicit deepfake images "
+            "shared in chat rooms, the Korean National Police Agency said, adding that investigators would ask "
+            "French authorities and the platform's operators for cooperation in identifying the people who "
+            "created and spread the images among students and soldiers across the country this summer."]
+    story = [art(f"s{i}", source, "Police investigate Telegram over deepfakes", body,
+                 f"2024-09-0{i + 4}T10:00:00+00:00", [("Telegram", "PLATFORM", 1)], ["investigation"])
+             for i, source in enumerate(["yonhap", "koreaherald", "dmr"])]
+    index.write(story)
+    index.refresh() if hasattr(index, "refresh") else None
+    assert trend_rows(index, "telegram")[1] == ("2024-09-01", "telegram", 5, 3, round(5 / 8, 6))
+    september = next(r for r in index.timeline("Telegram", "month") if r.date == "2024-09-01")
+    assert (september.articles, september.stories) == (7, 5)
+    top = index.entity_counts(parse(""), limit=1)[0]
+    assert (top.name, top.articles, top.stories) == ("Telegram", 8, 6)
+
+
+def test_collection_filter_means_any_of_its_outlets(index):
+    groups = {"korea": ["yonhap", "koreaherald"], "wire": ["yonhap"]}
+    resolve = lambda name: groups.get(name, [])
+    def found(q):
+        return {h.id for h in index.search(SearchRequest(parse(q, resolve_collection=resolve), limit=100)).hits}
+    assert found("collection:korea telegram") == {"a1", "a2"}
+    assert found("collection:korea action:investigation") == {"a1", "a5", "a9"}
+    assert found("telegram NOT collection:korea") == {"a3"}
+    assert found("collection:wire") == {h for h in ALL if h in {"a1", "a2", "a5", "a7", "a10"}}
+    with pytest.raises(QueryError, match="unknown collection 'eu'"):
+        parse("collection:eu", resolve_collection=resolve)

@@ -201,7 +201,7 @@ def test_timeline_csv_and_detail_rows(client):
     assert r.headers["content-type"].startswith("text/csv")
     assert "attachment" in r.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert list(rows[0]) == ["date", "entity", "articles", "mentions"] and rows[0]["entity"] == "Telegram"
+    assert list(rows[0]) == ["date", "entity", "articles", "stories", "mentions"] and rows[0]["entity"] == "Telegram"
     detail = client.get("/api/entities/Telegram/timeline", params={"detail": "true"}).json()
     sentences = [s for a in ARTICLES for e in a.entities if e.name == "Telegram" for s in e.sentences]
     assert sorted(d["sentence"] for d in detail) == sorted(sentences)

@@ -43,14 +43,19 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    import uvicorn
     from web.app import create_app
 
     require_chromium()
     data = tmp_path_factory.mktemp("web-browser")
     url = f"sqlite:///{data}/index.db"
     write_index(url)
-    app = create_app(Config(index_url=url), state=str(data / "web.db"))
+    yield from served(create_app(Config(index_url=url), state=str(data / "web.db")))
+
+
+def served(app):
+    """Run the app under uvicorn on a free local port; yields its base URL, stops it after."""
+    import uvicorn
+
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -139,3 +139,39 @@ def expected_counts(entity: str) -> dict[str, int]:
             month = a.published[:7] + "-01"
             counts[month] = counts.get(month, 0) + 1
     return counts
+
+
+# One Yonhap story carried by two more outlets (a syndicated wire copy): one story, three articles.
+WIRE = ("SEOUL, Sept. 5 (Yonhap) -- The government announced plans on Thursday to introduce stricter laws that "
+        "would criminalize the purchase or viewing of sexually exploitative deepfakes, as police said reports of "
+        "deepfake sex crimes had more than doubled this year. The justice ministry said the bill would be sent to "
+        "the National Assembly this month, and that platforms such as Telegram would be asked to remove such "
+        "material within a day of a request from the regulator.")
+SYNDICATED = [("yonhap", "2024-09-05T10:00:00+09:00"), ("koreaherald", "2024-09-05T11:30:00+09:00"),
+              ("theregister", "2024-09-05T06:00:00+00:00")]
+# Collections for the web corpus's outlets, as a sources file would give them.
+SOURCES_YAML = """sources:
+  - name: yonhap
+    feeds: [https://yonhap.example/rss.xml]
+    collections: [korea, wire]
+  - name: koreaherald
+    feeds: [https://koreaherald.example/rss.xml]
+    collections: [korea]
+  - name: theregister
+    feeds: [https://theregister.example/rss.xml]
+    collections: [uk, europe]
+"""
+
+
+def syndicated_articles() -> list[Article]:
+    title = "Government to criminalise viewing of sexually exploitative deepfakes"
+    out = []
+    for outlet, published in SYNDICATED:
+        url = f"https://{outlet}.example/news/deepfake-viewing-law"
+        out.append(Article(
+            id=hashlib.sha256(url.encode()).hexdigest()[:20], url=url, source=outlet, title=title, body=[WIRE],
+            published=published, authors=["Yonhap"], language="en", section="National",
+            fetched=f"2024-09-05T0{len(out) + 2}:00:00Z", content_hash=content_hash(title, [WIRE]),
+            entities=[EntityRef("Telegram", "PLATFORM", 1, [WIRE])],
+            actions=[ActionRef("legislation", WIRE.split(" -- ")[1].split(", as police")[0])]))
+    return out

@@ -14,10 +14,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from index import IndexConfigError, IndexError_, IndexUnavailable, QueryError
+from index.trend import COLUMNS as TREND_COLUMNS
 from policywatch import __version__
 from policywatch.config import Config, UsageError
 
-from . import entities, exports, feeds, saved as saved_searches, templating
+from . import coverage, entities, exports, feeds, saved as saved_searches, templating
 from .urls import article_url, entity_url
 from .articles import article_record, article_view
 from .errors import BadRequest, Forbidden, WebError
@@ -51,13 +52,29 @@ def search_form(q: str = "", date_from: Annotated[str, Query(alias="from")] = ""
                 type_: Annotated[list[str], Query(alias="type")] = [], action: Annotated[list[str], Query()] = [],
                 sort: Literal["relevance", "date"] = "relevance",
                 page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
-                lang: Annotated[list[str], Query(description="article language (ISO 639-1), e.g. ko")] = []) -> SearchForm:
-    """The search state: the query language in `q`, plus filters (repeat a parameter for several values)."""
-    return SearchForm.of(q, date_from, to, source, entity, type_, action, sort, page, lang=lang)
+                collection: Annotated[list[str], Query()] = [],
+                lang: Annotated[list[str], Query(description="article language (ISO 639-1), e.g. ko")] = [],
+                collapse: bool = False, interval: Literal["day", "week", "month"] = "month",
+                measure: Literal["articles", "share"] = "articles") -> SearchForm:
+    """The search state: the query language in `q`, plus filters (repeat a parameter for several values);
+    collapse=true gives one result per story; interval and measure shape the coverage chart."""
+    return SearchForm.of(q, date_from, to, source, entity, type_, action, sort, page, lang=lang,
+                         collection=collection, collapse=collapse, interval=interval, measure=measure)
+
+
+def trend_form(date_from: Annotated[str, Query(alias="from")] = "", to: str = "",
+               source: Annotated[list[str], Query()] = [], entity: Annotated[list[str], Query()] = [],
+               type_: Annotated[list[str], Query(alias="type")] = [], action: Annotated[list[str], Query()] = [],
+               collection: Annotated[list[str], Query()] = [], lang: Annotated[list[str], Query()] = [],
+               collapse: bool = False, interval: Literal["day", "week", "month"] = "month",
+               measure: Literal["articles", "share"] = "articles") -> SearchForm:
+    """The filters and chart options shared by every query of a comparison (the queries are `q`, repeated)."""
+    return SearchForm.of("", date_from, to, source, entity, type_, action, "relevance", 1, lang=lang,
+                         collection=collection, collapse=collapse, interval=interval, measure=measure)
 
 
 def timeline_options(interval: Literal["day", "week", "month"] = "month",
-                     metric: Literal["articles", "mentions"] = "articles", tz: str = "",
+                     metric: Literal["articles", "stories", "mentions"] = "articles", tz: str = "",
                      date_from: Annotated[str, Query(alias="from")] = "", to: str = "") -> entities.TimelineOptions:
     return entities.TimelineOptions(interval, metric, tz or None, date_from, to)
 
@@ -66,6 +83,8 @@ Svc = Annotated[Services, Depends(get_services)]
 Search = Annotated[SearchForm, Depends(search_form)]
 Timeline = Annotated[entities.TimelineOptions, Depends(timeline_options)]
 Compare = Annotated[list[str], Query(description="another entity to chart (2 to 4 in all)")]
+TrendForm = Annotated[SearchForm, Depends(trend_form)]
+Queries = Annotated[list[str], Query(description="a query to chart (repeat for up to 4 lines)")]
 TokenHeader = Annotated[str | None, Header(alias=TOKEN_HEADER)]
 
 
@@ -84,7 +103,16 @@ def stream(fmt: str, records, columns: list[str], filename: str) -> StreamingRes
 @pages.get("/")
 def search_page(request: Request, services: Svc, form: Search):
     page = run_search(services, form)
-    return render(request, "search.html", {"page": page, "form": form, "outlets": services.outlets()}, page.status)
+    chart = None if page.error else coverage.coverage(services, form)
+    return render(request, "search.html", {"page": page, "form": form, "outlets": services.outlets(),
+                                           "collections": sorted(services.collections()), "coverage": chart,
+                                           "coverage_urls": coverage}, page.status)
+
+
+@pages.get("/trend")
+def trend_page(request: Request, services: Svc, form: TrendForm, q: Queries = []):
+    view = coverage.coverage(services, form, q)
+    return render(request, "trend.html", {"view": view, "form": form, "coverage_urls": coverage})
 
 
 @pages.get("/articles/{article_id}")
@@ -123,9 +151,11 @@ def save_search(request: Request, services: Svc, name: Annotated[str, Form()], q
                 source: Annotated[list[str], Form()] = [], entity: Annotated[list[str], Form()] = [],
                 type_: Annotated[list[str], Form(alias="type")] = [], action: Annotated[list[str], Form()] = [],
                 sort: Annotated[str, Form()] = "relevance", token: Annotated[str | None, Form()] = None,
-                header_token: TokenHeader = None, lang: Annotated[list[str], Form()] = []):
+                header_token: TokenHeader = None, lang: Annotated[list[str], Form()] = [],
+                collection: Annotated[list[str], Form()] = [], collapse: Annotated[str, Form()] = ""):
     check_write(request, services, header_token or token)
-    form = SearchForm.of(q, date_from, to, source, entity, type_, action, sort, lang=lang)
+    form = SearchForm.of(q, date_from, to, source, entity, type_, action, sort, lang=lang, collection=collection,
+                         collapse=collapse)
     saved_searches.save(services, name, form)
     return RedirectResponse("/saved", 303)
 
@@ -159,6 +189,16 @@ def api_search(services: Svc, form: Search, limit: Annotated[int, Query(ge=1, le
     if page.error:
         raise BadRequest(page.error)
     return api_result(page)
+
+
+@api.get("/trend", summary="Coverage over time: matching articles, stories and share per period, per query")
+def api_trend(services: Svc, form: TrendForm, q: Queries = [],
+              format: Literal["json", "csv"] = "json") -> StreamingResponse:
+    queries = list(dict.fromkeys(t.strip() for t in q)) or [""]
+    if len(queries) > coverage.MAX_QUERIES:
+        raise BadRequest(f"at most {coverage.MAX_QUERIES} queries at once")
+    rows = [vars(r) for r in coverage.trend_rows(services, form, queries)]   # a bad query fails before streaming
+    return stream(format, rows, TREND_COLUMNS, f"policywatch-trend-{form.interval}.{format}")
 
 
 @api.get("/articles/{article_id}", summary="One article with its entities and actions")

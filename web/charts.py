@@ -13,7 +13,7 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 44
 MAX_X_LABELS = 10
 # Distinguishable for the common colour-vision deficiencies (Okabe–Ito), dark enough on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
-METRICS = ("articles", "mentions")
+METRICS = ("articles", "stories", "mentions")
 
 
 @dataclass
@@ -23,6 +23,7 @@ class Bar:
     width: float
     height: float
     label: str           # the tooltip
+    href: str = ""       # the period's results, when the chart links them
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Point:
     x: float
     y: float
     label: str
+    href: str = ""
 
 
 @dataclass
@@ -57,6 +59,7 @@ class Chart:
     series: list[Series]
     y_ticks: list[Tick]
     x_ticks: list[Tick]
+    unit: str = ""                       # "%" for shares
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -110,7 +113,7 @@ def timeline_chart(named_rows: list[tuple[str, list]], interval: str, metric: st
     """named_rows: (entity, TimelineRow list) per entity, the page's entity first."""
     keys = periods([rows for _, rows in named_rows], interval)
     names = [name for name, _ in named_rows]
-    what = {"articles": "articles mentioning", "mentions": "mentions of"}[metric]
+    what = {"articles": "articles mentioning", "stories": "stories mentioning", "mentions": "mentions of"}[metric]
     title = f"{metric.capitalize()} per {interval}: " + ", ".join(names)
     series = []
     for i, (name, rows) in enumerate(named_rows):
@@ -118,12 +121,45 @@ def timeline_chart(named_rows: list[tuple[str, list]], interval: str, metric: st
         series.append(Series(name, PALETTE[i % len(PALETTE)], [by_date.get(k, 0) for k in keys]))
     if not keys:
         return Chart(title, f"No {what} {', '.join(names)} in this period.", metric, [], series, [], [])
+    return _draw(Chart(title, "", metric, keys, series, [], []), interval, what)
 
-    top_value, step = nice_max(max(max(s.values) for s in series))
+
+# metric -> (the title's word, the description's words before the query)
+COVERAGE_METRICS = {"articles": ("articles", "articles matching"), "stories": ("stories", "stories matching"),
+                    "share": ("share of all articles", "of all articles matching")}
+
+
+def coverage_chart(named_rows: list[tuple[str, list]], interval: str, metric: str = "articles",
+                   link=None) -> Chart:
+    """named_rows: (query label, TrendRow list on shared periods) per query. metric: articles,
+    stories or share (drawn as a percentage). link(label, period start) -> that period's results."""
+    keys = [r.date for r in named_rows[0][1]] if named_rows else []
+    names = [name or "all articles" for name, _ in named_rows]
+    word, what = COVERAGE_METRICS[metric]
+    title = f"Coverage per {interval} ({word}): " + ", ".join(names)
+    series = []
+    for i, (name, rows) in enumerate(named_rows):
+        values = [round(r.share * 100, 2) if metric == "share" else getattr(r, metric) for r in rows]
+        series.append(Series(names[i], PALETTE[i % len(PALETTE)], values))
+    if not keys or not any(v for s in series for v in s.values):
+        return Chart(title, "Nothing matches in this period.", metric, [], series, [], [])
+    chart = _draw(Chart(title, "", metric, keys, series, [], [], unit="%" if metric == "share" else ""),
+                  interval, what)
+    if link:
+        for (name, _), s in zip(named_rows, chart.series):
+            for i, mark in enumerate(s.bars or s.points):
+                mark.href = link(name, keys[i])
+    return chart
+
+
+def _draw(chart: Chart, interval: str, what: str) -> Chart:
+    """Lay out the chart's series: bars for one, lines for several; axes, ticks, a description."""
+    keys, series, unit = chart.periods, chart.series, chart.unit
+    top_value, step = nice_max(math.ceil(max(max(s.values) for s in series)))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(keys)
 
-    def y_of(value: int) -> float:
+    def y_of(value: float) -> float:
         return round(TOP + plot_h - value / top_value * plot_h, 1)
 
     def x_mid(i: int) -> float:
@@ -131,7 +167,7 @@ def timeline_chart(named_rows: list[tuple[str, list]], interval: str, metric: st
 
     labels = [period_label(k, interval, first=(i == 0)) for i, k in enumerate(keys)]
     for s in series:
-        tips = [f"{labels[i]}: {v} {metric} — {s.name}" for i, v in enumerate(s.values)]
+        tips = [f"{labels[i]}: {v}{unit} {chart.metric} — {s.name}" for i, v in enumerate(s.values)]
         if len(series) == 1:
             width = max(round(slot * 0.72, 1), 1.0)
             s.bars = [Bar(round(x_mid(i) - width / 2, 1), y_of(v), width, round(TOP + plot_h - y_of(v), 1), tips[i])
@@ -141,13 +177,14 @@ def timeline_chart(named_rows: list[tuple[str, list]], interval: str, metric: st
             s.path = "M" + " L".join(f"{p.x},{p.y}" for p in s.points)
 
     every = math.ceil(len(keys) / MAX_X_LABELS)
-    x_ticks = [Tick(x_mid(i), labels[i]) for i in range(0, len(keys), every)]
-    y_ticks = [Tick(y_of(v), str(v)) for v in range(0, top_value + 1, step)]
+    chart.x_ticks = [Tick(x_mid(i), labels[i]) for i in range(0, len(keys), every)]
+    chart.y_ticks = [Tick(y_of(v), f"{v}{unit}") for v in range(0, top_value + 1, step)]
     peak = max(((s.name, labels[s.values.index(max(s.values))], max(s.values)) for s in series),
                key=lambda t: t[2])
-    if peak[2] == 1:
-        what = what.replace("articles", "article").replace("mentions", "mention")
+    if peak[2] == 1 and not unit:
+        what = what.replace("articles", "article").replace("mentions", "mention").replace("stories", "story")
     when = {"day": "on", "week": "in the week of", "month": "in"}[interval]
-    description = (f"{len(keys)} {interval}{'' if len(keys) == 1 else 's'} from {labels[0]} to "
-                   f"{period_label(keys[-1], interval)}; the highest is {peak[2]} {what} {peak[0]} {when} {peak[1]}.")
-    return Chart(title, description, metric, keys, series, y_ticks, x_ticks)
+    chart.description = (f"{len(keys)} {interval}{'' if len(keys) == 1 else 's'} from {labels[0]} to "
+                         f"{period_label(keys[-1], interval)}; the highest is {peak[2]}{unit} {what} {peak[0]} "
+                         f"{when} {peak[1]}.")
+    return chart

@@ -11,6 +11,7 @@ from index.base import INTERVALS, TimelineRow
 from index.query import Filter
 from index.timeline import parse_utc, zone
 
+from policywatch import output
 from policywatch.config import parse_range
 from policywatch.notes import nearest_entities
 
@@ -21,7 +22,7 @@ from .urls import entity_url, timeline_url
 MAX_COMPARE = 3          # others besides the page's entity: four lines at most
 CO_MENTIONED = 15
 LATEST = 8
-TIMELINE_COLUMNS = ["date", "entity", "articles", "mentions"]
+TIMELINE_COLUMNS = output.TIMELINE_COLUMNS
 DETAIL_COLUMNS = ["date", "entity", "source", "url", "title", "sentence"]
 
 
@@ -32,6 +33,7 @@ class EntityInfo:
     aliases: list[str]
     articles: int = 0           # articles that mention it
     mentions: int = 0
+    stories: int = 0            # distinct stories among those articles (syndicated copies once)
     in_gazetteer: bool = False
 
 
@@ -110,6 +112,7 @@ def entity_info(services, name: str, with_neighbours: bool = False):
     info = EntityInfo(name=own.name if own and not found else canonical, type=type_ or (own.type if own else None),
                       aliases=services.aliases(canonical) if found else [],
                       articles=own.articles if own else 0, mentions=own.mentions if own else 0,
+                      stories=own.stories if own else 0,
                       in_gazetteer=found is not None)
     neighbours = [c for c in counts if c is not own][:CO_MENTIONED] if with_neighbours else []
     return info, neighbours
@@ -179,5 +182,5 @@ def entity_names(services, name: str, compare: list[str]) -> list[str]:
 def entity_record(services, name: str) -> dict:
     info, neighbours = entity_info(services, name, with_neighbours=True)
     return {"name": info.name, "type": info.type, "aliases": info.aliases, "articles": info.articles,
-            "mentions": info.mentions, "in_gazetteer": info.in_gazetteer,
+            "stories": info.stories, "mentions": info.mentions, "in_gazetteer": info.in_gazetteer,
             "co_mentioned": [vars(c) for c in neighbours]}

@@ -8,12 +8,14 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Mapping
 from urllib.parse import urlencode
 
 from index import QueryError, SearchRequest, SearchResult
-from index.base import SORTS
-from index.query import ACTIONS, ENTITY_TYPES, And, Filter, MatchAll, Node, Or
+from index.base import INTERVALS, SORTS
+from index.query import ACTIONS, ENTITY_TYPES, And, Filter, MatchAll, Node, Or, collection_filter
+from index.timeline import next_period
 from policywatch.config import UsageError, parse_range
 from policywatch.notes import search_notes
 
@@ -21,8 +23,10 @@ from .errors import BadRequest
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
-LIST_FIELDS = ("source", "lang", "entity", "type", "action")
-FIELD_LABELS = {"source": "Outlet", "lang": "Language", "entity": "Entity", "type": "Type", "action": "Action"}
+LIST_FIELDS = ("source", "lang", "entity", "type", "action", "collection")
+FIELD_LABELS = {"source": "Outlet", "lang": "Language", "entity": "Entity", "type": "Type", "action": "Action",
+                "collection": "Collection"}
+MEASURES = ("articles", "share")          # the coverage chart: matching articles, or their share of all
 
 
 @dataclass
@@ -38,11 +42,16 @@ class SearchForm:
     lang: list[str] = field(default_factory=list)      # article languages (ISO 639-1), the language facet
     sort: str = "relevance"
     page: int = 1
+    collection: list[str] = field(default_factory=list)
+    collapse: bool = False       # one result per story: syndicated copies folded; the chart counts stories
+    interval: str = "month"      # the coverage chart's periods
+    measure: str = "articles"    # … and what it plots (MEASURES)
 
     @classmethod
     def of(cls, q: str | None = "", date_from: str | None = "", date_to: str | None = "",
            source=(), entity=(), type=(), action=(), sort: str | None = "relevance", page=1,
-           lang=()) -> "SearchForm":
+           lang=(), collection=(), collapse=False, interval: str | None = "month",
+           measure: str | None = "articles") -> "SearchForm":
         """A cleaned form: blank values dropped, repeats removed, sort and page checked."""
         def values(items) -> list[str]:
             seen: list[str] = []
@@ -58,22 +67,31 @@ class SearchForm:
         page_text = str(page or 1).strip()
         if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
             raise BadRequest(f"page must be a number from 1 to {MAX_PAGE}")
+        interval = (interval or "month").strip()
+        if interval not in INTERVALS:
+            raise BadRequest(f"unknown interval '{interval}' — use one of: {', '.join(INTERVALS)}")
+        measure = (measure or "articles").strip()
+        if measure not in MEASURES:
+            raise BadRequest(f"unknown measure '{measure}' — use one of: {', '.join(MEASURES)}")
         return cls(q=(q or "").strip(), date_from=(date_from or "").strip(), date_to=(date_to or "").strip(),
                    source=values(source), lang=values(lang), entity=values(entity), type=values(type),
-                   action=values(action),
-                   sort=sort, page=int(page_text))
+                   action=values(action), sort=sort, page=int(page_text),
+                   collection=[v.lower() for v in values(collection)], collapse=_flag(collapse),
+                   interval=interval, measure=measure)
 
     @classmethod
     def from_params(cls, params) -> "SearchForm":
         """From a Starlette QueryParams or FormData (anything with get and getlist)."""
         return cls.of(params.get("q"), params.get("from"), params.get("to"),
                       **{f: params.getlist(f) for f in LIST_FIELDS}, sort=params.get("sort"),
-                      page=params.get("page"))
+                      page=params.get("page"), collapse=params.get("collapse"), interval=params.get("interval"),
+                      measure=params.get("measure"))
 
     @classmethod
     def from_saved(cls, query: str, filters: Mapping) -> "SearchForm":
         return cls.of(query, filters.get("from"), filters.get("to"),
-                      **{f: filters.get(f, []) for f in LIST_FIELDS}, sort=filters.get("sort"))
+                      **{f: filters.get(f, []) for f in LIST_FIELDS}, sort=filters.get("sort"),
+                      collapse=filters.get("collapse"))
 
     # -- back to a URL ---------------------------------------------------------------------------
     def filters(self) -> dict:
@@ -85,6 +103,8 @@ class SearchForm:
             data["to"] = self.date_to
         if self.sort != "relevance":
             data["sort"] = self.sort
+        if self.collapse:
+            data["collapse"] = True
         return data
 
     def pairs(self) -> list[tuple[str, str]]:
@@ -96,6 +116,12 @@ class SearchForm:
         items += [(f, v) for f in LIST_FIELDS for v in getattr(self, f)]
         if self.sort != "relevance":
             items.append(("sort", self.sort))
+        if self.collapse:
+            items.append(("collapse", "true"))
+        if self.interval != "month":
+            items.append(("interval", self.interval))
+        if self.measure != "articles":
+            items.append(("measure", self.measure))
         if self.page != 1:
             items.append(("page", str(self.page)))
         return items
@@ -122,6 +148,19 @@ class SearchForm:
 
     def at_page(self, page: int) -> str:
         return replace(self, page=page).url()
+
+    def collapsed(self, on: bool) -> str:
+        return replace(self, collapse=on, page=1).url()
+
+    def charted(self, **changes) -> str:
+        """This search with the coverage chart's interval or measure changed."""
+        return replace(self, page=1, **changes).url()
+
+    def in_period(self, start: str, interval: str) -> str:
+        """The results of one chart period (whole UTC days, as the date filters are)."""
+        first = date.fromisoformat(start)
+        last = next_period(first, interval) - timedelta(days=1)
+        return replace(self, date_from=first.isoformat(), date_to=last.isoformat(), page=1).url()
 
     def export_url(self, fmt: str) -> str:
         return "/api/export?" + urlencode([*replace(self, page=1).pairs(), ("format", fmt)])
@@ -161,6 +200,9 @@ def build_query(services, form: SearchForm) -> Node:
         if a.lower() not in ACTIONS:
             raise QueryError(f"unknown action '{a}' — use one of: " + ", ".join(ACTIONS))
         items.append(Filter("action", a.lower()))
+    if form.collection:                                 # several collections: any of them
+        made = [collection_filter(c, lambda n: services.collections().get(n, [])) for c in form.collection]
+        items.append(made[0] if len(made) == 1 else Or(tuple(made)))
     if not items:
         return MatchAll()
     return items[0] if len(items) == 1 else And(tuple(items))
@@ -170,7 +212,7 @@ def build_request(services, form: SearchForm, limit: int = PAGE_SIZE, facets: bo
     """Raises QueryError for a malformed query, UsageError for a bad date."""
     date_from, date_to = parse_range(form.date_from or None, form.date_to or None)
     return SearchRequest(query=build_query(services, form), date_from=date_from, date_to=date_to, sort=form.sort,
-                         limit=limit, offset=(form.page - 1) * limit, facets=facets)
+                         limit=limit, offset=(form.page - 1) * limit, facets=facets, collapse=form.collapse)
 
 
 @dataclass
@@ -203,6 +245,8 @@ class SearchPage:
     def facet(self, name: str) -> list[tuple[str, int]]:
         return list(self.result.facets.get(name, [])) if self.result else []
 
+    collection_facet: list[tuple[str, int]] = field(default_factory=list)   # from the outlet counts
+
     def entity_facet(self) -> list[dict]:
         rows = []
         for key, count in self.facet("entity"):
@@ -218,7 +262,23 @@ def run_search(services, form: SearchForm, limit: int = PAGE_SIZE, facets: bool 
         return SearchPage(form, error=str(exc), page_size=limit)
     result = services.index.search(request)
     return SearchPage(form, result, page_size=limit,
-                      notes=search_notes(services.index, form.q, request.query, result.total))
+                      notes=search_notes(services.index, form.q, request.query, result.total),
+                      collection_facet=collection_counts(services.collections(), result.facets.get("source", [])))
+
+
+def collection_counts(groups: dict[str, list[str]], sources: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Matching articles per collection, summed from the outlet facet (an article has one outlet,
+    so this is exact); collections with no match left out, biggest first."""
+    per_source = {name.lower(): n for name, n in sources}
+    counts = [(name, sum(per_source.get(s.lower(), 0) for s in members)) for name, members in groups.items()]
+    return sorted(((n, c) for n, c in counts if c), key=lambda t: (-t[1], t[0]))
+
+
+def _flag(value) -> bool:
+    """A checkbox or API flag: true/1/on/yes (any case) are on; absent or anything else off."""
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in ("true", "1", "on", "yes")
 
 
 def hit_record(hit) -> dict:
@@ -238,6 +298,7 @@ def api_result(page: SearchPage) -> dict:
             "entity": [{"name": e["name"], "type": e["type"], "count": e["count"]} for e in page.entity_facet()],
             "type": [{"name": n, "count": c} for n, c in page.facet("type")],
             "action": [{"name": n, "count": c} for n, c in page.facet("action")],
+            "collection": [{"name": n, "count": c} for n, c in page.collection_facet],
         },
     }
 

@@ -34,6 +34,7 @@ class Services:
         self.saved = SavedSearches(state)
         self._index: Index | None = None
         self._gazetteer = None
+        self._collections: dict[str, list[str]] | None = None
         self._lock = threading.Lock()
         self._outlets = OutletList()
 
@@ -55,10 +56,19 @@ class Services:
                     self._gazetteer = _load_gazetteer(self.cfg.gazetteers)
         return self._gazetteer
 
+    def collections(self) -> dict[str, list[str]]:
+        """{collection: [outlets]} from the sources file (`serve --sources`), read once."""
+        if self._collections is None:
+            from crawler.sources import collections, load_sources
+            self._collections = collections(load_sources(self.cfg.sources))
+        return self._collections
+
     def warm(self) -> None:
-        """Open the index and load the gazetteer now, so a bad setting fails before serving."""
+        """Open the index, load the gazetteer and the sources file's collections now, so a bad
+        setting fails before serving."""
         self.index
         self.gazetteer
+        self.collections()
 
     def close(self) -> None:
         if self._index is not None:
@@ -86,7 +96,8 @@ class Services:
         def resolve(name: str) -> str | None:
             found = self.resolve(name)
             return found[0] if found else None
-        return parse(text or "", resolve_entity=resolve)
+        return parse(text or "", resolve_entity=resolve,
+                     resolve_collection=lambda name: self.collections().get(name, []))
 
     # -- the token ---------------------------------------------------------------------------------
     @property
