@@ -32,6 +32,14 @@ Usage, from the repository root::
     python bench/extraction_eval.py --extractor trafilatura-bare
     python bench/extraction_eval.py --json artifacts/extraction.json
     python bench/extraction_eval.py --check-fixtures   # validate truth files only
+    python bench/extraction_eval.py --real              # the real-page corpora, every extractor side by side
+    python bench/extraction_eval.py --real --per-dataset 30 --extractors policywatch,trafilatura
+
+``--real`` reads ``../shared/corpora`` (bench/real_pages.py): per dataset and overall, body P/R/F1,
+pages lost, date accuracy at day precision on the hand-made labels in bench/data/dates/, titles,
+authors and pages/s, for PolicyWatch, trafilatura, readability-lxml, newspaper4k and htmldate in
+one run. ``--save FILE`` keeps the per-page outcomes; ``--load FILE`` (repeatable) adds saved
+outcomes of other extractors to the report instead of running them again.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -52,6 +61,9 @@ from typing import Any, Callable, Sequence
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
+
+from bench import real_pages  # noqa: E402
+from bench.machine import cpu_model  # noqa: E402
 
 DEFAULT_FIXTURES = REPO_ROOT / "tests" / "fixtures" / "extraction"
 EXTRACTORS = ("policywatch", "trafilatura-bare", "newspaper4k")
@@ -363,11 +375,63 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write per-page scores and totals here")
     parser.add_argument("--check-fixtures", action="store_true",
                         help="validate the truth files against their pages and exit; runs no extractor")
+    real = parser.add_argument_group("real pages (../shared/corpora)")
+    real.add_argument("--real", action="store_true", help="evaluate on the real-page corpora instead of the fixtures")
+    real.add_argument("--extractors", default=",".join(real_pages.EXTRACTORS),
+                      help="comma-separated, from: %(default)s")
+    real.add_argument("--datasets", default=",".join(real_pages.DATASETS), help="comma-separated (default: all)")
+    real.add_argument("--per-dataset", type=int, metavar="N", help="a fixed random sample of N pages per dataset")
+    real.add_argument("--seed", type=int, default=9, help="for --per-dataset (default: %(default)s)")
+    real.add_argument("--dated-only", action="store_true", help="only the pages with a hand-made date label")
+    real.add_argument("--with-dated", action="store_true", help="with --per-dataset: add every labelled page")
+    real.add_argument("--save", type=Path, metavar="FILE", help="write per-page outcomes here (JSON)")
+    real.add_argument("--load", type=Path, action="append", default=[], metavar="FILE",
+                      help="add saved outcomes (from --save) of extractors not run now")
     return parser.parse_args(argv)
+
+
+def main_real(args: argparse.Namespace) -> int:
+    if not real_pages.available():
+        print(f"no corpora at {real_pages.CORPORA} (see the corpora README)", file=sys.stderr)
+        return 2
+    extractors = [e for e in args.extractors.split(",") if e]
+    datasets = [d for d in args.datasets.split(",") if d]
+    unknown = [e for e in extractors if e not in real_pages.EXTRACTORS] + \
+        [d for d in datasets if d not in real_pages.DATASETS]
+    if unknown:
+        print(f"unknown extractor or dataset: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    labels = real_pages.date_labels()
+    keys = None
+    if args.per_dataset:
+        keys = real_pages.sample(args.seed, {d: args.per_dataset for d in datasets})
+    if keys is not None and args.with_dated:
+        keys |= {k for k in labels if k[0] in datasets}
+    if args.dated_only:
+        keys = (keys or set(labels)) & set(labels)
+    pages = real_pages.load(datasets, keys)
+    progress = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    results = real_pages.run(pages, extractors, progress)
+    if args.save:
+        real_pages.save(results, args.save)
+    for path in args.load:
+        for name, outcomes in real_pages.load_saved(path).items():
+            results.setdefault(name, {k: v for k, v in outcomes.items() if k in {p.key for p in pages}})
+    names = [e for e in real_pages.EXTRACTORS if e in results]
+    table = real_pages.summarise(pages, results, labels)
+    print(real_pages.format_report(table, names))
+    print(f"{len(pages)} pages, {sum(p.key in labels for p in pages)} with a date label; lost = nothing kept where {real_pages.REFERENCE} "
+          f"finds >= {real_pages.LOST_REF_WORDS} words; machine: {os.cpu_count()} cores, {cpu_model()}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.real:
+        return main_real(args)
     try:
         fixtures = load_fixtures(args.fixtures, args.only)
     except FixtureError as exc:

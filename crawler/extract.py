@@ -1,27 +1,32 @@
 """One page in, one article out: title, clean body paragraphs, dates, authors, language.
 
-trafilatura finds the body; the page's own markup (crawler.metadata) gives the metadata, since
-it carries time zones and author lists that trafilatura's metadata flattens. A last pass drops
-the boilerplate lines news sites put inside the article container itself (bylines, photo
-credits, 'Share this', '(END)')."""
+crawler.bodies finds the body (a cascade of extractors that never drops a story one of them
+finds); the page's own markup (crawler.metadata) gives the metadata, since it carries time zones
+and author lists that trafilatura's metadata flattens; crawler.dates finds the publication day
+and instant. A metadata field that cannot be read is left empty with a logged reason: it never
+costs the page."""
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urljoin
 
-import trafilatura
 from lxml import etree
 
+from . import dates
 from . import korean
 from . import metadata as md
+from .bodies import body as find_body
 from .encoding import decode_html
 
 logger = logging.getLogger(__name__)
 
 MIN_WORDS = 60            # fewer words than this is a caption, a teaser or a video page
+UNTITLED_WORDS = 150      # a body this long is kept even when the page has no title at all
 MAX_CHARS = 5_000_000     # a page larger than this (decoded) is not an article
+# OpenGraph types that are never a story; anything else ("article", "website", "blog", a
+# site's own word) may be one, and the body decides
+_NOT_ARTICLE_TYPES = ("video", "music", "profile", "product", "book", "place", "restaurant", "business", "game")
 
 # File signatures of what misconfigured servers send as text/html. A PDF or a gzip stream can
 # start without a NUL byte, so the control-character test alone would miss them.
@@ -30,33 +35,6 @@ _MAGIC = ((b"%PDF-", "PDF"), (b"PK\x03\x04", "ZIP"), (b"\x1f\x8b", "gzip"), (b"\
           (b"ID3", "MP3"), (b"\x28\xb5\x2f\xfd", "zstd"))
 _TEXT_CONTROLS = frozenset(b"\t\n\r\x0c\x1b")
 
-_BOILERPLATE_LINE = re.compile(
-    r"^\s*(\(END\)|\(?(?:featured|top|lead|header) image\b.*|(?:photo|image|picture)s?\s*(?:credit|courtesy|by)?\s*[:/].*|"
-    r"\(ATTN:.*\)|(?:also read|see also|read also|related article|recommended)\s*:.*|follow (?:us|[\w .]{2,40}) on .*|"
-    r"(?:share|share this|share on|follow us|subscribe|sign up|related|read more|more stories|"
-    r"advertisement|sponsored|click here|copyright|all rights reserved|\u00a9|©).{0,120}|"
-    r"by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*\([^)]*\))?(?:\s*(?:and|,)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*|"
-    r"[\w.+-]+@[\w-]+\.[\w.-]+|"
-    r"(?:tags?|topics?|categories|filed under)\s*:.*|"
-    r"(?:updated|published|posted)\s*:?\s*[\w ,.:/-]{0,40}\d.*)\s*$",
-    re.IGNORECASE)
-
-
-# Blocks that sit inside many sites' article containers but are not the story: the standfirst
-# or dek under the headline, kicker labels, "similar/related" teasers, newsletter boxes.
-_PRUNE = ("//*[contains(@class,'standfirst') or contains(@class,'story-dek') or contains(@class,'article-dek') "
-          "or contains(concat(' ', normalize-space(@class), ' '), ' dek ') or contains(@class,'subtitle') "
-          "or contains(@class,'strapline') or contains(@class,'kicker') or contains(@class,'eyebrow') "
-          "or contains(@class,'similar') or contains(@class,'related') or contains(@class,'recommended') "
-          "or contains(@class,'more-stories') or contains(@class,'newsletter') or contains(@class,'sign-off') "
-          "or contains(@class,'trust-badge') or contains(@class,'copyright') or contains(@class,'dateline')"
-          " and string-length(normalize-space(.)) < 60]")
-_LIST_MARKER = re.compile(r"^[-•*]\s+")
-_DATELINE_ONLY = re.compile(r"^[A-Z][A-Z .'-]+,\s+\w+\.? \d{1,2}(?:,\s*\d{4})?(?:\s*\(\w+\))?(?:\s*--)?$")
-_SIGN_OFF = re.compile(r"^(?:<?\s*(?:copyright|ⓒ|©).*|reporting by .*|(?:writing|editing) by .*|our standards:.*)$",
-                       re.IGNORECASE)
-
-
 @dataclass
 class Extracted:
     url: str
@@ -64,7 +42,7 @@ class Extracted:
     title: str
     body: list[str]
     published: str | None = None
-    published_from: str = "none"     # which signal gave the date: json-ld, meta, time, feed, url, text
+    published_from: str = "none"     # which signal gave the date: json-ld, meta, time, feed, headline, htmldate
     modified: str | None = None
     authors: list[str] = field(default_factory=list)
     language: str | None = None
@@ -75,6 +53,7 @@ class Extracted:
     charset_mismatch: bool = False
     is_article: bool = True
     reason: str | None = None        # why it is not an article
+    body_from: str = "none"          # which extractor step gave the body (crawler.bodies)
 
     @property
     def words(self) -> int:
@@ -113,23 +92,28 @@ def extract(page: bytes | str, url: str, hints: Hints | None = None, header_char
         tree = md.parse_tree(text)
     except (etree.ParserError, ValueError) as exc:
         return _not_article(url, f"unparseable HTML: {exc}")
-    tz = md.zone(hints.timezone)
-    ld_objects = md.json_ld(tree)
+    tz = dates.zone(hints.timezone)
+    ld_objects = _field(url, "JSON-LD", md.json_ld, [], tree)
     ld = md.article_ld(ld_objects)
-    meta = md.meta_tags(tree)
-    site = md.site_name(ld_objects, meta)
-    canonical = md.canonical_url(tree)
+    meta = _field(url, "meta tags", md.meta_tags, {}, tree)
+    site = _field(url, "site name", md.site_name, None, ld_objects, meta)
+    canonical = _field(url, "canonical URL", md.canonical_url, None, tree)
     canonical = urljoin(url, canonical) if canonical else url
-    title = md.title(tree, ld, meta, site) or hints.title or ""
-    published, published_from = md.published_date(tree, ld, meta, url, tz, hints.published)
-    body = _body(text, url, title)
+    title = _field(url, "title", md.title, None, tree, ld, meta, site) or hints.title or ""
+    published, published_from = _field(url, "publication date", dates.published_date, (None, "none"),
+                                       tree, ld_objects, meta, url, tz, hints.published, title)
+    body, body_from = find_body(text, url, title)
+    if not title and sum(len(p.split()) for p in body) >= UNTITLED_WORDS:
+        title = _first_words(body[0])     # a whole story without any title markup is still a story
     result = Extracted(
         url=url, canonical_url=canonical, title=title, body=body, published=published,
-        published_from=published_from, modified=md.modified_date(ld, meta, tz),
-        authors=md.authors(tree, ld, meta, site) or list(hints.authors),
-        language=md.language(tree, ld, meta) or hints.language or _guess_language(body),
-        section=md.section(ld, meta), image=md.image(ld, meta), site_name=site,
-        encoding=encoding, charset_mismatch=mismatch)
+        published_from=published_from, modified=_field(url, "modification date", dates.modified_date, None,
+                                                       ld_objects, meta, tz),
+        authors=_field(url, "authors", md.authors, [], tree, ld, meta, site) or list(hints.authors),
+        language=_field(url, "language", md.language, None, tree, ld, meta) or hints.language
+        or _guess_language(body),
+        section=_field(url, "section", md.section, None, ld, meta), image=_field(url, "image", md.image, None, ld, meta),
+        site_name=site, encoding=encoding, charset_mismatch=mismatch, body_from=body_from)
     korean.refine(result, tree, tz)           # Korean outlets: wire lead, boilerplate, dates
     reason = _not_article_reason(result, ld, meta)
     if reason:
@@ -155,33 +139,33 @@ def binary_kind(body: bytes) -> str | None:
     return None
 
 
-def _body(text: str, url: str, title: str) -> list[str]:
-    doc = trafilatura.bare_extraction(text, url=url, with_metadata=False, include_comments=False,
-                                      include_tables=False, include_images=False, favor_precision=True,
-                                      deduplicate=False, prune_xpath=_PRUNE)
-    raw = (doc.text if doc is not None else "") or ""
-    paragraphs = []
-    for line in raw.split("\n"):
-        line = _LIST_MARKER.sub("", " ".join(line.split()))
-        if not line or line == title or _SIGN_OFF.match(line) or _DATELINE_ONLY.match(line) \
-                or (len(line) < 160 and _BOILERPLATE_LINE.match(line)):
-            continue
-        paragraphs.append(line)
-    return paragraphs
+def _field(url: str, name: str, getter, empty, *args):
+    """One metadata field; a page whose markup breaks a getter keeps everything else."""
+    try:
+        return getter(*args)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+        logger.info("%s: %s left empty, cannot be read: %s: %s", url, name, type(exc).__name__, exc)
+        return empty
 
 
 def _not_article_reason(result: Extracted, ld: dict | None, meta: dict) -> str | None:
     if not result.title:
         return "no title"
     og_type = meta.get("og:type", "").lower()
-    if og_type and not og_type.startswith("article") and not ld and og_type != "website":
+    if og_type.startswith(_NOT_ARTICLE_TYPES) and not ld:
         return f"page type {og_type}"
     if result.words < MIN_WORDS:
         return f"too little text ({result.words} words)"
-    if not ld and not og_type.startswith("article") and result.published_from in ("none", "text") \
+    # no markup and no date anywhere: a section front or a listing (a dated story is kept)
+    if not ld and not og_type.startswith("article") and result.published_from == "none" \
             and result.words < 3 * MIN_WORDS:
         return "no article markup and no date"
     return None
+
+
+def _first_words(paragraph: str, limit: int = 12) -> str:
+    words = paragraph.split()
+    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
 
 
 def _not_article(url: str, reason: str) -> Extracted:

@@ -132,7 +132,7 @@ def refine(result, tree, tz=None) -> None:
     result.body, reporters = clean_body(result.body)
     authors = reporters or [clean_author(a) for a in result.authors]
     result.authors = [a for a in dict.fromkeys(authors) if a]
-    if result.published_from in ("none", "url", "text"):
+    if result.published_from in ("none", "url", "text", "headline", "htmldate"):   # no structured date
         texts = [t for t in tree.xpath('//*[contains(@class,"date") or contains(@class,"time") or '
                                        'contains(@class,"info") or contains(@class,"byline")]//text()') if t.strip()]
         found = date(texts[:40], tz) or date([t for t in tree.xpath("//body//text()")[:400] if t.strip()], tz)

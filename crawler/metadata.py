@@ -5,28 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lxml import html as lxml_html
 
 logger = logging.getLogger(__name__)
 
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
-                 "opinionnewsarticle", "backgroundnewsarticle", "report", "liveblogposting", "techarticle"}
-_PUBLISHED_META = ("article:published_time", "og:published_time", "published_time", "pubdate", "publishdate",
-                   "publish-date", "date", "dc.date.issued", "dc.date", "dcterms.created", "sailthru.date",
-                   "parsely-pub-date", "article.published", "datepublished", "cxenseparse:recs:publishtime")
-_MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified", "dcterms.modified", "last-modified")
-_URL_DATE = re.compile(r"/(20\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|[-_])")
-_URL_DATE_COMPACT = re.compile(r"(?<!\d)(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d{7})")
-_TEXT_DATE = re.compile(r"\b(20\d\d)[-./](0?[1-9]|1[0-2])[-./](0?[1-9]|[12]\d|3[01])(?:[ T]+(\d\d):(\d\d))?")
-_MONTHS = {m: i for i, ms in enumerate([("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-                                         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-                                         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-                                         ("dec", "december")], 1) for m in ms}
-_WORDY_DATE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.? (\d{1,2}),? (20\d\d)"
-                         r"(?:,? (?:at )?(\d{1,2}):(\d\d) ?([ap]\.?m\.?)?)?", re.IGNORECASE)
+                 "opinionnewsarticle", "backgroundnewsarticle", "report", "liveblogposting", "techarticle",
+                 "scholarlyarticle", "socialmediaposting", "posting"}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _BYLINE_PREFIX = re.compile(r"^\s*(?:written\s+)?by[:\s]+|^\s*(?:reporter|correspondent|staff writer)s?[:\s]+",
                             re.IGNORECASE)
@@ -35,12 +21,19 @@ _NOT_A_NAME = re.compile(r"https?://|www\.|\d|@|^(?:admin|staff|editor|editors|n
                          re.IGNORECASE)
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
 def parse_tree(text: str):
-    return lxml_html.document_fromstring(text)
+    # lxml refuses a str that still carries an encoding declaration (XHTML pages do); the text
+    # is decoded already, so the declaration has nothing left to say.
+    return lxml_html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
 
 
 def json_ld(tree) -> list[dict]:
-    """All JSON-LD objects of the page, @graph and lists flattened. Malformed blocks are skipped."""
+    """All JSON-LD objects of the page, @graph and lists flattened. A block is read as far as it
+    parses (comments, trailing commas and trailing garbage tolerated); what cannot be read is
+    skipped with a logged reason."""
     found: list[dict] = []
 
     def walk(obj):
@@ -59,22 +52,48 @@ def json_ld(tree) -> list[dict]:
         try:
             walk(json.loads(raw))
         except json.JSONDecodeError:
-            # Some sites put raw newlines or a trailing comma in their JSON-LD; one retry.
-            try:
-                walk(json.loads(re.sub(r",\s*([}\]])", r"\1", raw.replace("\n", " "))))
-            except json.JSONDecodeError:
-                logger.debug("unreadable JSON-LD block skipped")
+            values = _lenient_json(raw)
+            if not values:
+                logger.info("unreadable JSON-LD block skipped: %s", raw[:80].replace("\n", " "))
+            for value in values:
+                walk(value)
     return found
 
 
-def _types(obj: dict) -> set[str]:
+# A JSON string (kept) or a // or /* */ comment (dropped): strings first so a URL's // survives.
+_JSON_STRING_OR_COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.DOTALL)
+_DECODER = json.JSONDecoder(strict=False)     # strict=False: raw newlines and tabs inside strings
+
+
+def _lenient_json(raw: str) -> list:
+    """The JSON values in a block that json.loads refuses: HTML comment or CDATA wrappers,
+    // and /* */ comments, trailing commas, and garbage after the last value."""
+    raw = re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$", "", raw)
+    raw = _JSON_STRING_OR_COMMENT.sub(lambda m: m[1] or "", raw)
+    raw = re.sub(r",\s*([}\]])", r"\1", raw)
+    values, pos = [], 0
+    while (start := _next_value(raw, pos)) is not None:
+        try:
+            value, pos = _DECODER.raw_decode(raw, start)
+        except json.JSONDecodeError:
+            break
+        values.append(value)
+    return values
+
+
+def _next_value(raw: str, pos: int) -> int | None:
+    starts = [i for i in (raw.find("{", pos), raw.find("[", pos)) if i >= 0]
+    return min(starts) if starts else None
+
+
+def types_of(obj: dict) -> set[str]:
     t = obj.get("@type", [])
     return {x.lower() for x in ([t] if isinstance(t, str) else t) if isinstance(x, str)}
 
 
 def article_ld(objects: list[dict]) -> dict | None:
     for obj in objects:
-        if _types(obj) & ARTICLE_TYPES:
+        if types_of(obj) & ARTICLE_TYPES:
             return obj
     return None
 
@@ -95,105 +114,7 @@ def canonical_url(tree) -> str | None:
     return None
 
 
-def to_iso(value, tz=None) -> str | None:
-    """An ISO 8601 date-time with offset, or None. Naive times take the outlet's zone (or UTC)."""
-    if not value or not isinstance(value, str):
-        return None
-    value = value.strip()
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T", 1))
-    except ValueError:
-        m = re.match(r"^(\d{4})-?(\d\d)-?(\d\d)(?:[T ](\d\d):?(\d\d)(?::?(\d\d))?(?:\.\d+)?)?\s*([+-]\d\d:?\d\d|Z|UTC|GMT|KST)?$",
-                     value, re.IGNORECASE)
-        if not m:
-            return None
-        y, mo, d, h, mi, s, off = m.groups()
-        try:
-            moment = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
-        except ValueError:
-            return None
-        if off and off.upper() in ("Z", "UTC", "GMT"):
-            moment = moment.replace(tzinfo=timezone.utc)
-        elif off and off.upper() == "KST":
-            moment = moment.replace(tzinfo=ZoneInfo("Asia/Seoul"))
-        elif off:
-            moment = datetime.fromisoformat(moment.isoformat() + off[:3] + ":" + off[-2:])
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz or timezone.utc)
-    if not 1995 <= moment.year <= 2100:
-        return None
-    return moment.isoformat()
-
-
-def zone(name: str | None):
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        logger.warning("unknown time zone %r in sources; dates without an offset are taken as UTC", name)
-        return None
-
-
-def published_date(tree, ld: dict | None, meta: dict, url: str, tz=None, hint: str | None = None) -> tuple[str | None, str]:
-    """(ISO date-time, which signal gave it)."""
-    if ld and (v := to_iso(_first(ld.get("datePublished") or ld.get("dateCreated")), tz)):
-        return v, "json-ld"
-    for key in _PUBLISHED_META:
-        if (v := to_iso(meta.get(key.lower()), tz)):
-            return v, "meta"
-    for el in tree.xpath('//time[@datetime]'):
-        if (v := to_iso(el.get("datetime"), tz)):
-            return v, "time"
-    if hint and (v := to_iso(hint, tz)):
-        return v, "feed"
-    for pattern in (_URL_DATE, _URL_DATE_COMPACT):
-        if (m := pattern.search(url)):
-            try:
-                return datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=tz or timezone.utc).isoformat(), "url"
-            except ValueError:
-                pass
-    visible = _visible_date(tree, tz)
-    return (visible, "text") if visible else (None, "none")
-
-
-def _visible_date(tree, tz) -> str | None:
-    """A date printed in the page's byline/dateline area (first ones in the main content)."""
-    candidates = tree.xpath('//*[contains(@class,"date") or contains(@class,"time") or contains(@class,"byline")'
-                            ' or contains(@class,"meta") or contains(@class,"posted")]//text()')
-    texts = [t for t in candidates if t.strip()][:40]
-    for text in texts + tree.xpath("//body//text()")[:400]:
-        if (m := _TEXT_DATE.search(text)):
-            y, mo, d, h, mi = m.groups()
-            try:
-                return datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), tzinfo=tz or timezone.utc).isoformat()
-            except ValueError:
-                continue
-        if (m := _WORDY_DATE.search(text)):
-            mon, d, y, h, mi, ampm = m.groups()
-            hour = int(h or 0)
-            if ampm and ampm[0].lower() == "p" and hour < 12:
-                hour += 12
-            if ampm and ampm[0].lower() == "a" and hour == 12:
-                hour = 0
-            try:
-                return datetime(int(y), _MONTHS[mon.lower().rstrip(".")], int(d), hour, int(mi or 0),
-                                tzinfo=tz or timezone.utc).isoformat()
-            except (ValueError, KeyError):
-                continue
-    return None
-
-
-def modified_date(ld: dict | None, meta: dict, tz=None) -> str | None:
-    if ld and (v := to_iso(_first(ld.get("dateModified")), tz)):
-        return v
-    for key in _MODIFIED_META:
-        if (v := to_iso(meta.get(key.lower()), tz)):
-            return v
-    return None
-
-
-def _first(value):
+def first(value):
     if isinstance(value, list):
         return value[0] if value else None
     return value
@@ -222,7 +143,7 @@ def authors(tree, ld: dict | None, meta: dict, site_name: str | None = None) -> 
     if ld:
         value = ld.get("author")
         for a in (value if isinstance(value, list) else [value]):
-            if isinstance(a, dict) and _types(a) & {"organization", "newsmediaorganization"}:
+            if isinstance(a, dict) and types_of(a) & {"organization", "newsmediaorganization"}:
                 continue
             name = a.get("name") if isinstance(a, dict) else a
             if isinstance(name, str):
@@ -252,6 +173,10 @@ def title(tree, ld: dict | None, meta: dict, site_name: str | None = None) -> st
     candidates += [meta.get("og:title"), meta.get("twitter:title")]
     candidates += [" ".join(h.text_content().split()) for h in tree.xpath("//h1")[:1]]
     candidates += [t.text_content() for t in tree.xpath("//title")[:1]]
+    # pages without <title> (older templates, archived copies): the first sub-heading that reads
+    # like a headline, so the story is not lost for want of a title
+    candidates += [" ".join(h.text_content().split()) for h in tree.xpath("//h2 | //h3")
+                   if 3 <= len(h.text_content().split()) <= 30][:1]
     for c in candidates:
         if c and c.strip():
             return _strip_site(" ".join(c.split()), site_name)
@@ -276,14 +201,14 @@ def language(tree, ld: dict | None, meta: dict) -> str | None:
 
 
 def section(ld: dict | None, meta: dict) -> str | None:
-    value = _first(ld.get("articleSection")) if ld else None
+    value = first(ld.get("articleSection")) if ld else None
     return value if isinstance(value, str) and value.strip() else meta.get("article:section")
 
 
 def image(ld: dict | None, meta: dict) -> str | None:
     if meta.get("og:image"):
         return meta["og:image"]
-    value = _first(ld.get("image")) if ld else None
+    value = first(ld.get("image")) if ld else None
     if isinstance(value, dict):
         value = value.get("url")
     return value if isinstance(value, str) else None
@@ -293,6 +218,6 @@ def site_name(ld_objects: list[dict], meta: dict) -> str | None:
     if meta.get("og:site_name"):
         return meta["og:site_name"]
     for obj in ld_objects:
-        if _types(obj) & {"newsmediaorganization", "organization", "website"} and isinstance(obj.get("name"), str):
+        if types_of(obj) & {"newsmediaorganization", "organization", "website"} and isinstance(obj.get("name"), str):
             return obj["name"]
     return None

@@ -100,18 +100,31 @@ class Analyzer:
     def analyze(self, text: str) -> Analysis:
         return self.analyze_many([text])[0]
 
-    def analyze_many(self, texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> list[Analysis]:
+    def analyze_many(self, texts: Iterable[str], batch_size: int = 32, n_process: int = 1,
+                     languages: Iterable[str | None] | None = None) -> list[Analysis]:
         """Analyse texts in batches through ``nlp.pipe``; results are in input order.
 
+        ``languages`` (one per text, None = unknown) routes each text: Korean to nlp/korean.py, and
+        a text in another known language than English gets gazetteer matching and actions only —
+        the English model's NER reads German or Russian words as names ("Patientenakte", "Что"
+        as PERSON), so it runs on English and unknown-language texts alone.
         ``n_process`` > 1 forks worker processes (each loads the model), which
         pays off only for thousands of articles.
         """
         texts = list(texts)
-        # Korean texts go to the Korean analyzer (nlp/korean.py): spaCy's English pipes cannot read them.
+        languages = list(languages) if languages is not None else [None] * len(texts)
         korean_at = {i for i, t in enumerate(texts) if is_korean_text(t)}
-        docs = iter(self.nlp.pipe((t for i, t in enumerate(texts) if i not in korean_at),
-                                  batch_size=batch_size, n_process=n_process))
-        return [self.korean.analyze(t) if i in korean_at else to_analysis(next(docs)) for i, t in enumerate(texts)]
+        foreign = [i for i, lang in enumerate(languages)
+                   if i not in korean_at and lang and lang.split("-")[0].lower() != "en"]
+        english = [i for i in range(len(texts)) if i not in korean_at and i not in foreign]
+        found = {i: self.korean.analyze(texts[i]) for i in korean_at}
+        found.update(zip(english, map(to_analysis, self.nlp.pipe((texts[i] for i in english),
+                                                                 batch_size=batch_size, n_process=n_process))))
+        if foreign:
+            with self.nlp.select_pipes(disable=["ner"]):
+                found.update(zip(foreign, map(to_analysis, self.nlp.pipe((texts[i] for i in foreign),
+                                                                         batch_size=batch_size))))
+        return [found[i] for i in range(len(texts))]
 
     @property
     def korean(self) -> KoreanAnalyzer:

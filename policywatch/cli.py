@@ -270,25 +270,44 @@ def cmd_extract(args, cfg: Config) -> int:
     from crawler import work
     from crawler.fetch import FetchError, fetch
     from crawler.ingest import Counter, Ingest, Page
-    if args.file:
-        page, url, charset = Path(args.file).read_bytes(), args.url or Path(args.file).resolve().as_uri(), None
-    else:
-        try:
-            page, url, charset = fetch(args.target)
-        except FetchError as exc:
-            print(f"policywatch: {exc}", file=sys.stderr)
-            return 1
-    # The crawl's own ingest path, in this process, with nothing indexed.
-    ingest = Ingest(work.InlineExecutor(not args.no_nlp, cfg.gazetteers), None, Counter(), not args.no_nlp)
-    outcome = asyncio.run(ingest.page(Page(source="-", url=url, body=page, fetched="", header_charset=charset)))
-    result = outcome.extracted.to_dict()
-    article = outcome.article
-    result["entities"] = [{"name": e.name, "type": e.type, "mentions": e.mentions} for e in article.entities] \
-        if article else []
-    result["actions"] = [{"action": a.action, "sentence": a.sentence} for a in article.actions] if article else []
+    pages = _extract_targets(args.targets, args.url, args.urls)
+    # The crawl's own ingest path, in this process (spaCy loaded once for every page), nothing indexed.
+    ingest = Ingest(work.InlineExecutor(not args.no_nlp, cfg.gazetteers), None, Counter(), not args.no_nlp,
+                    dedupe=False)
+    failed = 0
+    results = []
+    for target, file, url in pages:
+        if file:
+            page, charset = Path(file).read_bytes(), None
+        else:
+            try:
+                page, url, charset = fetch(target)
+            except FetchError as exc:
+                print(f"policywatch: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+        outcome = asyncio.run(ingest.page(Page(source="-", url=url, body=page, fetched="", header_charset=charset)))
+        result = outcome.extracted.to_dict()
+        article = outcome.article
+        result["entities"] = [{"name": e.name, "type": e.type, "mentions": e.mentions}
+                              for e in article.entities] if article else []
+        result["actions"] = [{"action": a.action, "sentence": a.sentence} for a in article.actions] if article else []
+        if args.format == "jsonl":
+            output.write_jsonl([{"file": file, **result}], sys.stdout)
+            sys.stdout.flush()
+        else:
+            results.append(result)
     if args.format == "json":
-        output.write_json(result, sys.stdout)
-        return 0
+        output.write_json(results[0] if len(pages) == 1 and results else results, sys.stdout)
+    elif args.format == "text":
+        for i, result in enumerate(results):
+            if i:
+                print("\n" + "-" * 72)
+            _print_extracted(result)
+    return 1 if failed else 0
+
+
+def _print_extracted(result: dict) -> None:
     if not result["is_article"]:
         print(f"not an article: {result['reason']}")
     for key in ("title", "canonical_url", "published", "published_from", "modified", "authors", "language",
@@ -298,7 +317,37 @@ def cmd_extract(args, cfg: Config) -> int:
     print(f"{'actions:':16}" + ", ".join(sorted({a['action'] for a in result['actions']})))
     print()
     print("\n\n".join(result["body"]))
-    return 0
+
+
+def _extract_targets(targets: list[str], url: str | None, url_map: str | None) -> list[tuple[str, str | None, str | None]]:
+    """(target, file or None, URL) for each target of `extract`; raises UsageError."""
+    urls: dict[str, str] = {}
+    if url_map:
+        try:
+            lines = Path(url_map).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"extract: cannot read --urls {url_map}: {exc}") from None
+        for n, line in enumerate(lines, 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) != 2 or not parts[1].strip().startswith(("http://", "https://")):
+                raise UsageError(f"extract: {url_map} line {n}: expected FILE<TAB>http(s) URL")
+            urls[parts[0].strip()] = parts[1].strip()
+            urls[str(Path(url_map).parent.joinpath(parts[0].strip()).resolve())] = parts[1].strip()
+    files = [t for t in targets if not t.startswith(("http://", "https://"))]
+    if url and len(files) != 1:
+        raise UsageError("extract: --url goes with exactly one FILE; use --urls MAP.tsv for several")
+    pages = []
+    for target in targets:
+        if target.startswith(("http://", "https://")):
+            pages.append((target, None, target))
+            continue
+        path = Path(target)
+        if not path.is_file():
+            raise UsageError(f"extract: {target} is neither an http(s) URL nor a file")
+        pages.append((target, target, url or urls.get(target) or urls.get(str(path.resolve())) or path.resolve().as_uri()))
+    return pages
 
 
 def cmd_timeline(args, cfg: Config) -> int:
@@ -611,10 +660,12 @@ def build_parser() -> argparse.ArgumentParser:
     _sources_flag(p)
     p.set_defaults(func=cmd_trend)
 
-    p = sub.add_parser("extract", help="run one page through extraction and NLP; nothing is indexed")
-    p.add_argument("target", metavar="URL|FILE")
-    p.add_argument("--url", help="with a FILE: the URL the page came from")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p = sub.add_parser("extract", help="run pages through extraction and NLP; nothing is indexed")
+    p.add_argument("targets", nargs="+", metavar="URL|FILE")
+    p.add_argument("--url", help="with one FILE: the URL the page came from")
+    p.add_argument("--urls", metavar="MAP.tsv", help="FILE<TAB>URL lines: the URL each FILE came from")
+    p.add_argument("--format", choices=("text", "json", "jsonl"), default="text",
+                   help="jsonl: one JSON object per page, with the file it came from")
     p.add_argument("--no-nlp", action="store_true")
     _gazetteer_flag(p)
     p.set_defaults(func=cmd_extract)
@@ -696,12 +747,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "extract" and not args.target.startswith(("http://", "https://")):
-        args.file, args.target = args.target, None
-        if not Path(args.file).is_file():
-            parser.error(f"extract: {args.file} is neither an http(s) URL nor a file")
-    else:
-        args.file = None
     level = logging.WARNING - 10 * min(args.verbose, 2)
     handler = logging.StreamHandler()
     handler.setLevel(level)          # Scrapy lowers the root logger's level; the handler keeps ours

@@ -1,0 +1,121 @@
+"""The article body: a cascade of extractors chosen by measurement on real pages (bench/real_pages.py).
+
+1. trafilatura in precision mode, with our prune list: the cleanest text when it finds the story.
+2. trafilatura's default mode beside it: when it keeps much more (long-form pages, unusual
+   templates: precision mode plus the prune list can throw part or all of the story away), it wins.
+3. When both keep too little, readability-lxml as a second opinion (a different algorithm:
+   it scores containers by their paragraphs' text and link density), then trafilatura with
+   tables (legacy pages laid out in tables keep the story in a cell).
+
+Two trafilatura calls on a typical page, readability on the few that need it: under twice the
+CPU of one trafilatura extraction with metadata (bench/extraction_eval.py --real prints it).
+Every step's lines go through the same clean-up of in-container boilerplate."""
+from __future__ import annotations
+
+import logging
+import re
+
+import trafilatura
+from lxml import etree
+from lxml import html as lxml_html
+
+logger = logging.getLogger(__name__)
+
+ENOUGH_WORDS = 150        # a body this long is the story; shorter ones get a second opinion
+# The default mode's body replaces the precise one when it is this much longer (measured on the
+# real corpora: 1.1-1.3 and +0-60 words score the same; precision mode there drops whole stories).
+WIDER_BY, WIDER_PLUS = 1.3, 30
+
+_BOILERPLATE_LINE = re.compile(
+    r"^\s*(\(END\)|\(?(?:featured|top|lead|header) image\b.*|(?:photo|image|picture)s?\s*(?:credit|courtesy|by)?\s*[:/].*|"
+    r"\(ATTN:.*\)|(?:also read|see also|read also|related article|recommended)\s*:.*|follow (?:us|[\w .]{2,40}) on .*|"
+    r"(?:share|share this|share on|follow us|subscribe|sign up|related|read more|more stories|"
+    r"advertisement|sponsored|click here|copyright|all rights reserved|\u00a9|©).{0,120}|"
+    r"by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*\([^)]*\))?(?:\s*(?:and|,)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*|"
+    r"[\w.+-]+@[\w-]+\.[\w.-]+|"
+    r"(?:tags?|topics?|categories|filed under)\s*:.*|"
+    r"(?:updated|published|posted)\s*:?\s*[\w ,.:/-]{0,40}\d.*)\s*$",
+    re.IGNORECASE)
+
+# Blocks that sit inside many sites' article containers but are not the story: the standfirst
+# or dek under the headline, kicker labels, "similar/related" teasers, newsletter boxes.
+_PRUNE = ("//*[contains(@class,'standfirst') or contains(@class,'story-dek') or contains(@class,'article-dek') "
+          "or contains(concat(' ', normalize-space(@class), ' '), ' dek ') or contains(@class,'subtitle') "
+          "or contains(@class,'strapline') or contains(@class,'kicker') or contains(@class,'eyebrow') "
+          "or contains(@class,'similar') or contains(@class,'related') or contains(@class,'recommended') "
+          "or contains(@class,'more-stories') or contains(@class,'newsletter') or contains(@class,'sign-off') "
+          "or contains(@class,'trust-badge') or contains(@class,'copyright') or contains(@class,'dateline')"
+          " and string-length(normalize-space(.)) < 60]")
+_LIST_MARKER = re.compile(r"^[-•*]\s+")
+_HAS_WORD = re.compile(r"\w")             # table mode leaves rows of bare "| | |"
+_DATELINE_ONLY = re.compile(r"^[A-Z][A-Z .'-]+,\s+\w+\.? \d{1,2}(?:,\s*\d{4})?(?:\s*\(\w+\))?(?:\s*--)?$")
+_SIGN_OFF = re.compile(r"^(?:<?\s*(?:copyright|ⓒ|©).*|reporting by .*|(?:writing|editing) by .*|our standards:.*)$",
+                       re.IGNORECASE)
+_READABILITY_BLOCKS = ("p", "h2", "h3", "h4", "li", "pre", "blockquote")
+
+
+def body(text: str, url: str, title: str) -> tuple[list[str], str]:
+    """(paragraphs, which step gave them: precise, default, readability or tables)."""
+    precise, default = clean(_precise(text, url), title), clean(_default(text, url), title)
+    if _words(default) > WIDER_BY * _words(precise) + WIDER_PLUS:
+        best = (default, "default")           # precision mode cut part of the story away
+    else:
+        best = (precise, "precise")
+    if _words(best[0]) >= ENOUGH_WORDS:
+        return best
+    for step, run in (("readability", _readability), ("tables", _with_tables)):
+        paragraphs = clean(run(text, url), title)
+        if _words(paragraphs) > WIDER_BY * _words(best[0]) + WIDER_PLUS:    # a short story stays short
+            best = (paragraphs, step)
+        if _words(best[0]) >= ENOUGH_WORDS:
+            break
+    return best
+
+
+def _words(paragraphs: list[str]) -> int:
+    return sum(len(p.split()) for p in paragraphs)
+
+
+def _trafilatura(text: str, url: str, include_tables: bool = False, **options) -> list[str]:
+    doc = trafilatura.bare_extraction(text, url=url, with_metadata=False, include_comments=False,
+                                      include_tables=include_tables, include_images=False, deduplicate=False,
+                                      **options)
+    return ((doc.text if doc is not None else "") or "").split("\n")
+
+
+def _precise(text: str, url: str) -> list[str]:
+    return _trafilatura(text, url, favor_precision=True, prune_xpath=_PRUNE)
+
+
+def _default(text: str, url: str) -> list[str]:
+    return _trafilatura(text, url)
+
+
+def _with_tables(text: str, url: str) -> list[str]:
+    # legacy pages laid out with tables: the story sits in a cell that the table-less modes drop
+    return _trafilatura(text, url, include_tables=True)
+
+
+def _readability(text: str, url: str) -> list[str]:
+    from readability import Document        # only on the few pages that reach this step
+    from readability.readability import Unparseable
+    try:
+        summary = lxml_html.fromstring(Document(text, url=url).summary(html_partial=True))
+    except (Unparseable, etree.ParserError, ValueError) as exc:
+        logger.info("readability found no body on %s: %s", url, exc)
+        return []
+    return [el.text_content() for el in summary.iter(*_READABILITY_BLOCKS)
+            if not any(a.tag in _READABILITY_BLOCKS for a in el.iterancestors())]
+
+
+def clean(lines: list[str], title: str) -> list[str]:
+    """Lines without list markers, the headline repeated, datelines, sign-offs and short
+    boilerplate lines ('Share this', 'By Kim', 'Photo: Reuters')."""
+    paragraphs = []
+    for line in lines:
+        line = _LIST_MARKER.sub("", " ".join(line.split()))
+        if not _HAS_WORD.search(line) or line == title or _SIGN_OFF.match(line) or _DATELINE_ONLY.match(line) \
+                or (len(line) < 160 and _BOILERPLATE_LINE.match(line)):
+            continue
+        paragraphs.append(line)
+    return paragraphs

@@ -1,0 +1,283 @@
+"""When a page was published: the instant with its offset, and the page's own local day.
+
+Two kinds of evidence. The page's structured data (JSON-LD of any type, meta tags, <time>)
+carries an instant and usually an offset; htmldate (original_date, extensive search) is the
+better day finder on real pages, since it also reads URLs, visible bylines in many formats and
+languages, and weighs the candidates. The day comes from htmldate where the structured data
+disagrees or is missing; the time and offset come from the structured data whose local day
+agrees with it. A page without an offset keeps its day in the source's time zone."""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from htmldate import find_date
+
+from .metadata import ARTICLE_TYPES, first, types_of
+
+logger = logging.getLogger(__name__)
+
+PUBLISHED_META = ("article:published_time", "og:published_time", "published_time", "pubdate", "publishdate",
+                  "publish-date", "date", "dc.date.issued", "dc.date", "dcterms.created", "dcterms.date",
+                  "sailthru.date", "parsely-pub-date", "article.published", "datepublished",
+                  "cxenseparse:recs:publishtime", "citation_publication_date", "originalpublicationdate")
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
+
+# The Wayback Machine's prefix: the date in it is the capture, not the publication.
+_ARCHIVE_PREFIX = re.compile(r"^https?://(?:web\.)?archive\.org/web/\d+(?:[a-z]{2}_)?/", re.IGNORECASE)
+_ISO_LOOSE = re.compile(r"^(\d{4})-?(\d\d)-?(\d\d)(?:[T ](\d\d):?(\d\d)(?::?(\d\d))?(?:[.,]\d+)?)?\s*"
+                        r"([+-]\d\d:?\d\d|[+-]\d\d|Z|UTC|GMT|KST|JST)?$", re.IGNORECASE)
+_NAMED_ZONES = {"Z": timezone.utc, "UTC": timezone.utc, "GMT": timezone.utc, "KST": ZoneInfo("Asia/Seoul"),
+                "JST": ZoneInfo("Asia/Tokyo")}
+
+# Visible dates, the last resort: year first, day first (27.06.2018) and month names in the
+# languages of the outlets we follow. Every number group ends at a boundary (2020/07/13 is
+# the 13th, not the 1st).
+_MONTHS = {}
+for _number, _names in enumerate((
+        "jan january januar janvier enero gennaio janeiro", "feb february februar février fevrier febrero febbraio fevereiro",
+        "mar march märz maerz mars marzo março", "apr april avril abril aprile",
+        "may mai mayo maggio maio", "jun june juni juin junio giugno junho",
+        "jul july juli juillet julio luglio julho", "aug august août aout agosto",
+        "sep sept september septembre septiembre settembre setembro",
+        "oct october oktober octobre octubre ottobre outubro", "nov november novembre noviembre novembro",
+        "dec december dezember décembre decembre diciembre dicembre dezembro"), 1):
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+_MONTH = r"(" + "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True)) + r")\.?"
+_TEXT_DATES = (
+    ("ymd", re.compile(r"(?<!\d)((?:19|20)\d\d)[-./](0?[1-9]|1[0-2])[-./](0?[1-9]|[12]\d|3[01])(?!\d)")),
+    ("dmy", re.compile(r"(?<!\d)(0?[1-9]|[12]\d|3[01])\.\s?(0?[1-9]|1[0-2])\.\s?((?:19|20)\d\d)(?!\d)")),
+    # 12/07/2012: month first as English-language sites write it, unless the first number
+    # cannot be a month (13/1/2008)
+    ("slash", re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?!\d)")),
+    ("mdy_name", re.compile(r"\b" + _MONTH + r",?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)(?!\d)",
+                            re.IGNORECASE)),
+    ("dmy_name", re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?" + _MONTH
+                            + r",?\s+(?:de\s+)?((?:19|20)\d\d)(?!\d)", re.IGNORECASE)),
+)
+# "Updated May 22, 2024": a revision date, not the publication day
+_UPDATE_MARK = re.compile(r"\b(?:updated|modified|edited|revised|aktualisiert|mis à jour)\b[^0-9|]{0,12}$", re.IGNORECASE)
+_HEADLINE_AFTER = 40        # text nodes after the headline searched for its date
+_HEADLINE_BEFORE = 8        # ... and before it (kickers and dates above the headline)
+
+
+def zone(name: str | None) -> tzinfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        logger.warning("unknown time zone %r in sources; dates without an offset are taken as UTC", name)
+        return None
+
+
+def ascii_digits(value: str) -> str:
+    """'২০২৩-০৫-১২' → '2023-05-12': pages write dates in their own script's digits."""
+    if value.isascii():
+        return value
+    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() and unicodedata.digit(ch, None) is not None else ch
+                   for ch in value)
+
+
+def parse_instant(value, tz: tzinfo | None = None) -> tuple[datetime, bool] | None:
+    """(aware datetime, whether the page gave the offset) from an ISO-like string, or None.
+    A value without an offset is read in `tz` (the source's zone) or UTC."""
+    if not value or not isinstance(value, str):
+        return None
+    value = ascii_digits(value.strip())
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T", 1))
+    except ValueError:
+        m = _ISO_LOOSE.match(value)
+        if not m:
+            return None
+        y, mo, d, h, mi, s, off = m.groups()
+        try:
+            moment = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+            if off and off.upper() in _NAMED_ZONES:
+                moment = moment.replace(tzinfo=_NAMED_ZONES[off.upper()])
+            elif off:
+                digits = off.replace(":", "")
+                moment = datetime.fromisoformat(f"{moment.isoformat()}{digits[:3]}:{digits[3:5] or '00'}")
+        except ValueError:
+            return None
+    given = moment.tzinfo is not None
+    if not given:
+        moment = moment.replace(tzinfo=tz or timezone.utc)
+    if not 1995 <= moment.year <= 2100:
+        return None
+    return moment, given
+
+
+def to_iso(value, tz: tzinfo | None = None) -> str | None:
+    """An ISO 8601 date-time with offset, or None. Naive times take the outlet's zone (or UTC)."""
+    parsed = parse_instant(value, tz)
+    return parsed[0].isoformat() if parsed else None
+
+
+def page_url(url: str) -> str:
+    """The page's own URL: an archive.org capture URL without its capture prefix."""
+    return _ARCHIVE_PREFIX.sub("", url)
+
+
+def structured_candidates(tree, ld_objects: list[dict], meta: dict, tz) -> list[tuple[datetime, bool, str]]:
+    """Every publication instant the page states in markup, most reliable first:
+    (moment, offset given, signal)."""
+    found: list[tuple[datetime, bool, str]] = []
+    # Article types first, then any other type that states a publication date (QAPage, WebPage, ...)
+    objects = sorted(ld_objects, key=lambda o: not (types_of(o) & ARTICLE_TYPES))
+    for obj in objects:
+        value = first(obj.get("datePublished") or obj.get("dateCreated") or obj.get("uploadDate"))
+        if (p := parse_instant(value, tz)):
+            found.append((*p, "json-ld"))
+    for key in PUBLISHED_META:
+        if (p := parse_instant(meta.get(key), tz)):
+            found.append((*p, "meta"))
+    for el in tree.xpath('//time[@datetime][@pubdate or @itemprop="datePublished" or contains(@class,"publish")]'
+                         ' | //*[@itemprop="datePublished"][@content or @datetime]'):
+        if (p := parse_instant(el.get("datetime") or el.get("content"), tz)):
+            found.append((*p, "time"))
+    for el in tree.xpath("//time[@datetime]")[:3]:
+        if (p := parse_instant(el.get("datetime"), tz)):
+            found.append((*p, "time"))
+    return found
+
+
+def htmldate_day(tree, url: str) -> date | None:
+    """htmldate's publication day for the page (it reads a copy of the tree)."""
+    try:
+        found = find_date(tree, url=url, original_date=True, extensive_search=True)
+    except (ValueError, TypeError, OverflowError) as exc:
+        logger.info("htmldate failed on %s: %s", url, exc)
+        return None
+    try:
+        return date.fromisoformat(found) if found else None
+    except ValueError:
+        return None
+
+
+def _local(moment: datetime, given: bool, tz) -> datetime:
+    """The page's local wall clock: its own offset when it gave one (UTC "Z" says nothing about
+    the page's day, so the source's zone wins over it), else already read in the source's zone."""
+    if tz is not None and given and moment.utcoffset() == timedelta(0):
+        return moment.astimezone(tz)
+    return moment
+
+
+def published_date(tree, ld_objects: list[dict], meta: dict, url: str, tz=None,
+                   hint: str | None = None, title: str | None = None) -> tuple[str | None, str]:
+    """(ISO date-time with offset, which signal gave it). The day is the one printed with the
+    headline, else htmldate's; the instant is the first structured one on that day."""
+    url = page_url(url)
+    candidates = structured_candidates(tree, ld_objects, meta, tz)
+    if (p := parse_instant(hint, tz)):
+        candidates.append((*p, "feed"))
+    day, day_from = headline_date(tree, title), "headline"
+    if day is None:
+        day, day_from = htmldate_day(tree, url), "htmldate"
+    if day is None:
+        if candidates:
+            moment, given, signal = candidates[0]
+            return _local(moment, given, tz).isoformat(), signal
+        return None, "none"
+    for moment, given, signal in candidates:
+        local = _local(moment, given, tz)
+        # htmldate reads a "Z" instant as a UTC day; the same instant, shown on the source's day
+        if day in (local.date(), moment.date()):
+            return local.isoformat(), signal
+    return datetime.combine(day, time(0), tzinfo=tz or timezone.utc).isoformat(), day_from
+
+
+def modified_date(ld_objects: list[dict], meta: dict, tz=None) -> str | None:
+    objects = sorted(ld_objects, key=lambda o: not (types_of(o) & ARTICLE_TYPES))
+    for obj in objects:
+        if (v := to_iso(first(obj.get("dateModified")), tz)):
+            return v
+    for key in MODIFIED_META:
+        if (v := to_iso(meta.get(key), tz)):
+            return v
+    return None
+
+
+def text_date(text: str) -> date | None:
+    """The first date written out in a piece of visible text, in any of the common orders."""
+    text = ascii_digits(text)
+    best: tuple[int, date] | None = None
+    for order, pattern in _TEXT_DATES:
+        for m in pattern.finditer(text):
+            if best is not None and m.start() >= best[0]:
+                break
+            try:
+                if order == "ymd":
+                    found = date(int(m[1]), int(m[2]), int(m[3]))
+                elif order == "dmy":
+                    found = date(int(m[3]), int(m[2]), int(m[1]))
+                elif order == "slash":
+                    a, b = int(m[1]), int(m[2])
+                    found = date(int(m[3]), b, a) if a > 12 else date(int(m[3]), a, b)
+                elif order == "mdy_name":
+                    found = date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
+                else:
+                    found = date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+            except (ValueError, KeyError):
+                continue
+            if found.year >= 1995 and not _UPDATE_MARK.search(text, max(0, m.start() - 40), m.start()):
+                best = (m.start(), found)
+                break
+    return best[1] if best else None
+
+
+def _visible_texts(nodes) -> list[str]:
+    return [t for t in nodes if t.strip() and t.getparent() is not None
+            and t.getparent().tag not in ("script", "style", "noscript", "option")]
+
+
+def _headline(tree, title: str | None):
+    """The element that shows the headline: the <h1> that carries the title, else any element
+    whose own text is the title (older templates put it in a <td> or a styled <div>)."""
+    wanted = " ".join((title or "").split()).casefold()
+    h1s = tree.xpath("//h1[normalize-space()]")
+    if wanted and len(wanted) >= 12:
+        for h in h1s:
+            text = " ".join(h.text_content().split()).casefold()
+            if text and (text in wanted or wanted in text):
+                return h
+        for node in tree.xpath("//body//text()[string-length(normalize-space()) >= 12]"):
+            text = " ".join(node.split()).casefold()
+            parent = node.getparent()
+            if parent is not None and parent.tag not in ("title", "script", "style", "a", "option") \
+                    and (text == wanted or len(text) <= 2 * len(wanted) and wanted in text):
+                return parent
+    return h1s[0] if h1s else None
+
+
+def headline_date(tree, title: str | None = None) -> date | None:
+    """The date printed nearest the headline: in the lines under it (byline, dateline) or just
+    above it, where a reader looks; never the site's clock in the page header, an embedded
+    tweet or a related-story list further away."""
+    headline = _headline(tree, title)
+    if headline is None:
+        return None
+    after = _visible_texts(headline.xpath("following::text()[normalize-space()]")[:_HEADLINE_AFTER * 2])
+    after = [t for t in after if not any(a is headline for a in t.getparent().iterancestors())][:_HEADLINE_AFTER]
+    before = _visible_texts(headline.xpath("preceding::text()[normalize-space()]"
+                                           "[not(ancestor::nav or ancestor::header[not(ancestor::article or ancestor::main)])]")[-_HEADLINE_BEFORE * 2:])
+    before = before[::-1][:_HEADLINE_BEFORE]             # nearest first; a site header's clock is not the story's
+    nearest: tuple[int, date] | None = None
+    for texts, weight in ((after, 1), (before, 2)):     # above the headline counts double: kickers, clocks
+        for i, text in enumerate(texts):
+            if nearest is not None and i * weight >= nearest[0]:
+                break
+            # the node before (in reading order) says whether this one is an update time
+            previous = (texts[i - 1] if i else "") if weight == 1 else (texts[i + 1] if i + 1 < len(texts) else "")
+            if (found := text_date(" ".join(previous.split()[-3:]) + " " + text)):
+                nearest = (i * weight, found)
+                break
+    if nearest:
+        return nearest[1]
+    # a date set one part per line ('24' / 'Jul' / '2012')
+    return text_date(" ".join(after[:_HEADLINE_AFTER])) or text_date(" ".join(before[::-1]))
