@@ -120,6 +120,43 @@ class Batcher:
         done.add_done_callback(deliver)
 
 
+class HashLookup:
+    """Gathers 'what content hash does the index hold for this id?' questions into one
+    content_hashes() call per batch: on Elasticsearch one round trip per article was a third of
+    the writer's time."""
+
+    def __init__(self, index, size: int, delay: float):
+        self.index, self.size, self.delay = index, size, delay
+        self.pending: list[tuple[str, asyncio.Future]] = []
+        self.timer = None
+
+    async def stored(self, article_id: str) -> str | None:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self.pending.append((article_id, future))
+        if len(self.pending) >= self.size:
+            self.flush()
+        elif self.timer is None:
+            self.timer = loop.call_later(self.delay, self.flush)
+        return await future
+
+    def flush(self):
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            found = self.index.content_hashes(list(dict.fromkeys(aid for aid, _ in batch)))
+        except IndexError_ as exc:
+            for _, future in batch:
+                future.set_exception(exc)
+            return
+        for aid, future in batch:
+            future.set_result(found.get(aid))
+
+
 class Ingest:
     """Pages in, outcomes out, counted per source in `stats` (anything with Scrapy's
     inc_value/get_stats). `index` answers the unchanged-body question (None: every page is new
@@ -129,16 +166,17 @@ class Ingest:
         self.pool, self.index, self.stats = pool, index, stats
         self.nlp, self.dedupe = nlp, dedupe
         self.batcher = Batcher(pool, nlp_batch, 0.2)
+        self.lookup = HashLookup(index, 50, 0.1) if index is not None else None
         self.seen: set[str] = set()
 
     async def page(self, page: Page) -> Outcome:
         loop = asyncio.get_running_loop()
-        extracted = await loop.run_in_executor(
-            self.pool, work.extract_page, page.body, page.url, page.hints, page.header_charset,
+        extracted, fingerprint = await loop.run_in_executor(
+            self.pool, work.extract_and_sign, page.body, page.url, page.hints, page.header_charset,
             page.language, page.timezone)
-        return await self.finish(page, extracted)
+        return await self.finish(page, extracted, fingerprint)
 
-    async def finish(self, page: Page, extracted: Extracted) -> Outcome:
+    async def finish(self, page: Page, extracted: Extracted, fingerprint: str | None = None) -> Outcome:
         extracted = cleaned(extracted)           # no XML-illegal character reaches the index (or a feed)
         source = page.source
         if extracted.charset_mismatch:
@@ -156,12 +194,13 @@ class Ingest:
         if not extracted.authors:
             self.stats.inc_value(f"policywatch/{source}/no_author")
         article = build_article(extracted, page)
+        article.fingerprint = fingerprint
         if self.dedupe:
             if article.id in self.seen:
                 count(self.stats, source, "unchanged", "duplicate URL in this crawl")
                 return Outcome(page, extracted, duplicate=True)
             self.seen.add(article.id)
-        stored = self.index.content_hashes([article.id]).get(article.id) if self.index is not None else None
+        stored = await self.lookup.stored(article.id) if self.lookup is not None else None
         outcome = Outcome(page, extracted, article)
         if self.nlp and stored != article.content_hash:
             outcome.analysed = await self.analyse(article)
@@ -176,6 +215,8 @@ class Ingest:
         return True
 
     def close(self) -> None:
+        if self.lookup is not None:
+            self.lookup.flush()
         self.batcher.flush()
 
 

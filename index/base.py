@@ -11,6 +11,10 @@ from .query import Node
 
 INTERVALS = ("day", "week", "month")
 SORTS = ("relevance", "date")
+# Matches are counted exactly up to this many; beyond it a search reports this number and
+# `capped` ("10,000+"). Counting 60,000 matches costs more than finding the best 20 of them, and
+# both backends stop at the same number, so they report the same totals.
+COUNT_LIMIT = 10_000
 
 
 class IndexError_(Exception):
@@ -42,6 +46,7 @@ class SearchRequest:
     offset: int = 0
     facets: bool = False
     collapse: bool = False                 # one hit per story cluster (near-duplicate copies)
+    count_limit: int | None = COUNT_LIMIT  # count matches up to this many; None: count them all
 
 
 @dataclass
@@ -69,6 +74,11 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # sources, entities, types, actions
+    capped: bool = False       # more than `total` match: counting stopped at the request's count_limit
+
+    def total_text(self) -> str:
+        """The total as people read it: '1,234', or '10,000+' when counting stopped."""
+        return f"{self.total:,}" + ("+" if self.capped else "")
 
 
 @dataclass

@@ -17,7 +17,11 @@ BANDS = 16
 ROWS = PERMUTATIONS // BANDS
 THRESHOLD = 0.7           # estimated Jaccard similarity that makes two bodies copies of one story
 MIN_WORDS = 50            # shorter bodies match too easily to cluster safely
-MAX_CANDIDATES = 50       # the earliest-seen candidates checked; a story's first copies come first
+# Candidates checked per band: the earliest-indexed articles of each of the 16 bands, so a write
+# costs the same with 10,000 or 1,000,000 articles indexed (a story's first copies come first; a
+# true copy shares ~4 bands with its original, so it is found unless every one of those bands
+# already holds this many earlier articles).
+BAND_CANDIDATES = 8
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _rng = np.random.default_rng(20240902)          # fixed: signatures must be stable across runs
 _SEEDS = _rng.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64)
@@ -55,3 +59,29 @@ def to_hex(sig: np.ndarray | None) -> str | None:
 
 def from_hex(value: str | None) -> np.ndarray | None:
     return None if not value else np.frombuffer(bytes.fromhex(value), dtype=">u8").astype(np.uint64)
+
+
+def fingerprint(text: str) -> str | None:
+    """The signature as stored (hex): what the crawl's workers compute for the index writer."""
+    return to_hex(signature(text))
+
+
+def signature_of(fingerprint_hex: str | None, text: str) -> np.ndarray | None:
+    """An article's signature: the one its worker computed, else computed now."""
+    return from_hex(fingerprint_hex) if fingerprint_hex else signature(text)
+
+
+def to_bytes(sig: np.ndarray) -> bytes:
+    return sig.astype(">u8").tobytes()
+
+
+def first_similar(sig: np.ndarray, others: list[str | bytes | None]) -> int | None:
+    """Index of the first stored signature (hex or to_bytes) that makes `sig` a copy of the same story."""
+    usable = [i for i, other in enumerate(others) if other]
+    if not usable:
+        return None
+    raw = b"".join(others[i] if isinstance(others[i], bytes) else bytes.fromhex(others[i]) for i in usable)
+    stacked = np.frombuffer(raw, dtype=">u8").reshape(-1, PERMUTATIONS)
+    same = np.count_nonzero(stacked == sig.astype(">u8")[None, :], axis=1) / PERMUTATIONS
+    hits = np.flatnonzero(same >= THRESHOLD)
+    return usable[int(hits[0])] if hits.size else None

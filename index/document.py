@@ -42,6 +42,9 @@ class Article:
     revisions: int = 0                  # earlier versions kept (title or body changed)
     cluster: str | None = None          # story cluster: the id of the first-seen near-duplicate copy
     first_seen: str | None = None       # when this article was first indexed (ISO 8601 UTC)
+    # Optional, set by the crawl's worker processes so the index writer does not spend its time on
+    # it: the body's MinHash signature (index/dedup.py, hex). The index computes it when absent.
+    fingerprint: str | None = None
 
     @property
     def text(self) -> str:

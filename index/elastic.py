@@ -49,6 +49,7 @@ DEFAULT_SPOOL_DIR = "data/spool"
 TEMPLATE_FILE = Path(__file__).with_name("es") / "template.json"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,200}$")
 SCAN_SIZE = 1000
+MENTION_SCAN_SIZE = 10_000      # mention rows are small: fewer, bigger pages (the default result window)
 # Distinct story clusters. Exact below the threshold (40,000 clusters in one bucket), as the
 # collapsed search total: the same numbers as SQLite's count(DISTINCT cluster).
 STORIES = {"cardinality": {"field": "cluster", "precision_threshold": 40_000}}
@@ -494,7 +495,8 @@ class ElasticIndex:
         newest = {"published_utc": {"order": "desc", "missing": "_last"}}
         sort = (["_score", newest, {"id": "asc"}] if request.sort == "relevance" else [newest, {"id": "asc"}])
         body = {"query": query, "sort": sort, "from_": request.offset, "size": request.limit,
-                "track_total_hits": True, "source": docs.HIT_SOURCE}
+                "track_total_hits": True if request.collapse or request.count_limit is None else request.count_limit,
+                "source": docs.HIT_SOURCE}
         aggs: dict = {}
         marks = dsl.highlight(request.query)
         if marks:
@@ -520,8 +522,11 @@ class ElasticIndex:
                             actions=sorted({x["action"] for x in detail.get("actions") or []}),
                             copies=copies, revisions=d.get("revisions") or 0))
         found = response.get("aggregations") or {}
-        total = found["clusters"]["value"] if request.collapse else response["hits"]["total"]["value"]
-        return SearchResult(total=total, hits=hits, facets=docs.facets(found) if request.facets else {})
+        counted = response["hits"]["total"]
+        total = found["clusters"]["value"] if request.collapse else counted["value"]
+        capped = not request.collapse and counted.get("relation") == "gte"     # stopped at count_limit
+        return SearchResult(total=total, hits=hits, facets=docs.facets(found) if request.facets else {},
+                            capped=capped)
 
     def get(self, article_id: str) -> Article | None:
         def fetch():
@@ -533,13 +538,13 @@ class ElasticIndex:
         found = self.run(fetch)
         return docs.from_doc(found) if found else None
 
-    def _scan(self, query: dict, sort: list, source, index: str | None = None) -> Iterator[dict]:
+    def _scan(self, query: dict, sort: list, source, index: str | None = None, size: int = SCAN_SIZE) -> Iterator[dict]:
         """Every match, through a point in time and search_after: no 10,000-hit window."""
         pit = self.run(lambda: self.client.open_point_in_time(index=index or self.name, keep_alive="2m").body["id"])
         try:
             after = None
             while True:
-                body = {"query": query, "sort": sort, "size": SCAN_SIZE, "source": source,
+                body = {"query": query, "sort": sort, "size": size, "source": source,
                         "pit": {"id": pit, "keep_alive": "2m"}, "track_total_hits": False}
                 if after is not None:
                     body["search_after"] = after
@@ -547,7 +552,7 @@ class ElasticIndex:
                 pit = response.get("pit_id", pit)
                 hits = response["hits"]["hits"]
                 yield from hits
-                if len(hits) < SCAN_SIZE:
+                if len(hits) < size:
                     return
                 after = hits[-1]["sort"]
         finally:
@@ -570,13 +575,22 @@ class ElasticIndex:
 
     def mentions(self, entity: str, date_from=None, date_to=None) -> Iterator[tuple[str, str, str, str, str]]:
         wanted = entity.lower()
-        for hit in self._scan(self._entity_query(entity, date_from, date_to), self._OLDEST_FIRST,
-                              ["published_utc", "source", "url", "title", "detail.entities"]):
+        keys = docs.mention_keys(entity)
+        fields = ["published_utc", "source", "url", "title", "detail.keyed"] + [f"detail.mentions.{k}" for k in keys]
+        query = self._entity_query(entity, date_from, date_to)
+        for hit in self._scan(query, self._OLDEST_FIRST, fields, size=MENTION_SCAN_SIZE):
             d = hit["_source"]
-            rows = [(seq, order, sentence)
-                    for order, e in enumerate(d.get("detail", {}).get("entities") or []) if e["name"].lower() == wanted
-                    for seq, sentence in enumerate(e.get("sentences") or [])]
-            for _, _, sentence in sorted(rows):
+            detail = d.get("detail") or {}
+            if detail.get("keyed"):
+                # the entity's sentences, per type in the article's entity order: as SQLite, by seq
+                found = detail.get("mentions") or {}
+                lists = [sentences for k in found for sentences in found[k]]
+            else:                # written before the sentences were keyed: read them all
+                older = self.run(self._stored, [hit["_id"]], ["detail.entities"]).get(hit["_id"], {})
+                lists = [e.get("sentences") or [] for e in (older.get("detail") or {}).get("entities") or []
+                         if e["name"].lower() == wanted]
+            for _, _, sentence in sorted((seq, order, sentence) for order, sentences in enumerate(lists)
+                                         for seq, sentence in enumerate(sentences)):
                 yield (d["published_utc"], d["source"], d["url"], d["title"], sentence)
 
     def timeline(self, entity: str, interval: str = "month", tz: str | None = None,

@@ -5,6 +5,7 @@ URL states and runs live in two small indices beside the collection's alias NAME
 and NAME.runs (mappings in index/es/urls.json and runs.json), created on first use."""
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from dataclasses import asdict
@@ -18,7 +19,7 @@ from .base import ArchiveRef, IndexError_, SourceRun, UrlState
 from .document import Article
 
 MAPPINGS = Path(__file__).with_name("es")
-CANDIDATES = 50          # near-duplicate candidates checked per new article (SQLite checks all)
+CANDIDATES = 50          # stored near-duplicate candidates checked per new article (earliest first)
 
 
 def _spec(name: str) -> dict:
@@ -34,11 +35,12 @@ class Clusters:
 
     def __init__(self, client: Elasticsearch, alias: str):
         self.client, self.alias = client, alias
-        self.recent: dict[str, list[tuple[str, str, str, object]]] = {}    # band → (first_seen, id, cluster, sig)
+        # band → its earliest (first_seen, id, cluster, signature bytes) written since the last refresh
+        self.recent: dict[str, list[tuple[str, str, str, bytes]]] = {}
 
     def assign(self, articles: list[Article], first_seen: Callable[[Article], str]) -> dict[str, tuple]:
         """{id: (cluster, first_seen, fingerprint hex, bands)} for new articles, in order."""
-        signatures = {a.id: dedup.signature(a.text) for a in articles}
+        signatures = {a.id: dedup.signature_of(a.fingerprint, a.text) for a in articles}
         bands = {aid: dedup.band_keys(sig) for aid, sig in signatures.items() if sig is not None}
         stored = self._stored_candidates(bands)
         out = {}
@@ -50,16 +52,16 @@ class Clusters:
                 for band in bands[a.id]:
                     candidates.update({entry[1]: entry for entry in self.recent.get(band, [])})
                 candidates.pop(a.id, None)
-                for _, _, other_cluster, other in sorted(candidates.values(), key=lambda c: (c[0], c[1])):
-                    if other is not None and dedup.similarity(sig, other) >= dedup.THRESHOLD:
-                        cluster = other_cluster
-                        break
-                for band in bands[a.id]:        # the earliest CANDIDATES per band, like the stored ones
+                ordered = sorted(candidates.values(), key=lambda c: (c[0], c[1]))
+                found = dedup.first_similar(sig, [c[3] for c in ordered])
+                if found is not None:
+                    cluster = ordered[found][2]
+                entry = (seen, a.id, cluster, dedup.to_bytes(sig))
+                for band in bands[a.id]:        # each band's earliest, as SQLite keeps them
                     kept = self.recent.setdefault(band, [])
-                    kept.append((seen, a.id, cluster, sig))
-                    if len(kept) > CANDIDATES:
-                        kept.sort(key=lambda c: (c[0], c[1]))
-                        del kept[CANDIDATES:]
+                    if len(kept) < dedup.BAND_CANDIDATES or entry[:2] < kept[-1][:2]:
+                        bisect.insort(kept, entry, key=lambda c: (c[0], c[1]))
+                        del kept[dedup.BAND_CANDIDATES:]
             out[a.id] = (cluster, seen, dedup.to_hex(sig), bands.get(a.id, []))
         return out
 
@@ -79,7 +81,7 @@ class Clusters:
             for aid, answer in zip(ids[start // 2:], response["responses"]):
                 if "error" in answer:
                     raise IndexError_(f"looking for near-duplicates failed: {answer['error']}")
-                found[aid] = [(d["first_seen"] or "", d["id"], d["cluster"] or d["id"], dedup.from_hex(d.get("fingerprint")))
+                found[aid] = [(d["first_seen"] or "", d["id"], d["cluster"] or d["id"], d.get("fingerprint"))
                               for d in (h["_source"] for h in answer["hits"]["hits"])]
         return found
 

@@ -247,7 +247,7 @@ def cmd_search(args, cfg: Config) -> int:
         rows = [dict(r, snippet=output.plain(r["snippet"]), published=(r["published"] or "")[:10]) for r in records]
         columns = ["published", "source", "title", "snippet"] + (["copies"] if args.collapse else [])
         output.write_table(rows, columns, sys.stdout, {"title": 60})
-        print(f"{len(records)} of {result.total} matching articles", file=sys.stderr)
+        print(f"{len(records)} of {result.total_text()} matching articles", file=sys.stderr)
     return 0
 
 

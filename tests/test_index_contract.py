@@ -128,6 +128,18 @@ def test_queries_match_the_same_articles(index, query, expected):
     assert ids(index, query) == expected
 
 
+@pytest.mark.parametrize("query", ["", "telegram", "type:PLATFORM", "source:dmr OR telegram"])
+def test_counts_stop_at_the_limit_the_same_way_on_both_backends(index, query):
+    exact = index.search(SearchRequest(parse(query), limit=100, count_limit=None))
+    assert not exact.capped and exact.total == len(exact.hits) >= 3
+    at_limit = index.search(SearchRequest(parse(query), count_limit=exact.total))
+    assert (at_limit.total, at_limit.capped, at_limit.total_text()) == (exact.total, False, f"{exact.total:,}")
+    below = index.search(SearchRequest(parse(query), limit=100, count_limit=exact.total - 1, sort="date"))
+    assert (below.total, below.capped, below.total_text()) == (exact.total - 1, True, f"{exact.total - 1:,}+")
+    assert [h.id for h in below.hits] == [h.id for h in index.search(
+        SearchRequest(parse(query), limit=100, count_limit=None, sort="date")).hits]   # every hit is still there
+
+
 def test_date_range_filters_by_publication_instant(index):
     start = datetime(2024, 9, 1, tzinfo=timezone.utc)
     end = datetime(2024, 9, 3, tzinfo=timezone.utc)

@@ -1,0 +1,63 @@
+"""SQLite schema upgrades: an index written by an earlier PolicyWatch opens, is migrated in
+place, and answers as a new one does (schema 3: the narrow key table search reads, and the
+MinHash signatures moved out of the article rows)."""
+from __future__ import annotations
+
+import sqlite3
+
+from index import Article, SearchRequest, content_hash, open_index, parse
+from index import dedup
+from index.sqlite import SCHEMA_VERSION
+
+from test_index_incremental import WIRE, make
+
+
+def as_schema_2(path) -> None:
+    """Turn a fresh index back into what schema 2 left on disk: no key table, no signatures
+    table, the signature as hex in the article row."""
+    db = sqlite3.connect(path)
+    with db:
+        hexed = db.execute("SELECT rowid, signature FROM signatures").fetchall()
+        db.executemany("UPDATE articles SET fingerprint = ? WHERE rowid = ?", [(s.hex(), r) for r, s in hexed])
+        for trigger in ("article_keys_ai", "article_keys_ad", "article_keys_au"):
+            db.execute(f"DROP TRIGGER {trigger}")
+        db.execute("DROP TABLE article_keys")
+        db.execute("DROP TABLE signatures")
+        db.execute("PRAGMA user_version=2")
+    db.close()
+
+
+def test_a_schema_2_index_opens_migrated_and_keeps_clustering(tmp_path):
+    path = tmp_path / "old.db"
+    ix = open_index(f"sqlite:///{path}")
+    ix.write([make("w1", "yonhap", "Police open probe into Telegram", WIRE, "2024-09-02T10:00:00+09:00",
+                   "2024-09-02T01:00:00Z"),
+              make("k1", "dmr", "Kakao fined", "The privacy regulator fined Kakao Corp. for a data leak.",
+                   "2024-05-23T09:00:00+00:00", "2024-05-23T10:00:00Z")])
+    ix.close()
+    as_schema_2(path)
+
+    ix = open_index(f"sqlite:///{path}")
+    assert ix.stats()["schema_version"] == SCHEMA_VERSION == 3
+    assert {h.id for h in ix.search(SearchRequest(parse("telegram OR kakao"))).hits} == {"w1", "k1"}
+    assert [h.id for h in ix.search(SearchRequest(parse(""), sort="date")).hits] == ["w1", "k1"]
+    assert [h.id for h in ix.search(SearchRequest(parse("source:DMR"))).hits] == ["k1"]
+    # the signature moved to its new home: a later copy of the wire story still joins its cluster
+    ix.write([make("w2", "dmr", "South Korean Police Probe Telegram", WIRE.replace("Monday", "on Monday"),
+                   "2024-09-02T09:00:00+00:00", "2024-09-02T10:00:00Z")])
+    assert ix.get("w2").cluster == "w1"
+    assert ix.db.execute("SELECT count(*) FROM articles WHERE fingerprint IS NOT NULL").fetchone()[0] == 0
+    ix.close()
+
+
+def test_a_signature_computed_by_the_crawl_is_used_as_given(tmp_path):
+    """The crawl's workers send the MinHash with the article; the writer does not compute it again."""
+    ix = open_index(f"sqlite:///{tmp_path / 'x.db'}")
+    body = [WIRE]
+    given = dedup.fingerprint("completely different words " * 40)
+    a = Article(id="w9", url="https://x.example/w9", source="x", title="t", body=body,
+                content_hash=content_hash("t", body), fingerprint=given)
+    ix.write([a])
+    stored = ix.db.execute("SELECT signature FROM signatures").fetchone()[0]
+    assert stored.hex() == given != dedup.fingerprint(WIRE)
+    ix.close()
