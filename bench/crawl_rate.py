@@ -9,6 +9,7 @@ fetching and indexing are not the bottleneck: the work overlaps and uses every c
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import platform
 import resource
@@ -24,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.machine import cpu_model  # noqa: E402
 
-from crawler.extract import extract  # noqa: E402
+from crawler import work  # noqa: E402
+from crawler.ingest import Counter, Ingest, Page, analysis_text  # noqa: E402
 from index import open_index  # noqa: E402
 from newsroom import sources_yaml  # noqa: E402
 from newsroom.server import start  # noqa: E402
@@ -52,27 +54,39 @@ def crawl(sources: Path, db: Path, outlets: list[str], nlp: bool, profile: Path 
     return elapsed, n, cpu
 
 
+def single_process_rates(pages: list[Page], nlp: bool) -> tuple[float, float | None]:
+    """The ingest path (crawler/ingest.py) in this one process: extraction alone, then NLP alone
+    on the same texts (articles/s each)."""
+    ingest = Ingest(work.InlineExecutor(False, []), None, Counter(), nlp=False, dedupe=False)
+
+    async def extract_all():
+        return [await ingest.page(p) for p in pages]
+    started = time.perf_counter()
+    outcomes = asyncio.run(extract_all())
+    extract_rate = len(pages) / (time.perf_counter() - started)
+    nlp_rate = None
+    if nlp:
+        work.init_worker(True, [])
+        work.analyze(["warm up the model"])
+        texts = [analysis_text(o.article) for o in outcomes if o.article is not None]
+        started = time.perf_counter()
+        for i in range(0, len(texts), 16):                      # the crawl's spaCy batch size
+            work.analyze(texts[i:i + 16])
+        nlp_rate = len(texts) / (time.perf_counter() - started)
+    return extract_rate, nlp_rate
+
+
 def bare_rates(db: Path, nlp: bool) -> tuple[float, float | None, int]:
-    """Fetch the indexed pages again (untimed), then time extraction alone in this one process."""
+    """Fetch the indexed pages again (untimed), then time extraction and NLP in this one process."""
     ix = open_index(f"sqlite:///{db}")
     urls = [a.url for a in ix.export(__import__("index").parse(""))]
     ix.close()
     pages = []
     for url in urls:
         with urllib.request.urlopen(url, timeout=10) as r:
-            pages.append((r.read(), r.geturl(), r.headers.get_content_charset()))
-    started = time.perf_counter()
-    results = [extract(body, url, None, charset) for body, url, charset in pages]
-    extract_rate = len(pages) / (time.perf_counter() - started)
-    nlp_rate = None
-    if nlp:
-        from nlp import Analyzer
-        analyzer = Analyzer()
-        analyzer.analyze("warm up the model")
-        texts = [r.title + "\n\n" + "\n\n".join(r.body) for r in results]
-        started = time.perf_counter()
-        analyzer.analyze_many(texts)
-        nlp_rate = len(texts) / (time.perf_counter() - started)
+            pages.append(Page(source="bench", url=r.geturl(), body=r.read(), fetched="",
+                              header_charset=r.headers.get_content_charset()))
+    extract_rate, nlp_rate = single_process_rates(pages, nlp)
     return extract_rate, nlp_rate, len(pages)
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from common.dates import parse_iso
 from common.errors import BadUsage
+from crawler.archive import default_dir
 from index import DEFAULT_INDEX
 
 ENV_INDEX = "POLICYWATCH_INDEX"
@@ -28,6 +29,7 @@ class Config:
     gazetteers: list[str] = field(default_factory=list)
     lock_dir: str = DEFAULT_LOCK_DIR
     token: str | None = None
+    archive_dir: str = "data/archive"        # the crawl's WARC files (--archive; derived from the index)
     sources: str | None = None          # the sources file collections come from (None: the shipped one)
 
 
@@ -42,9 +44,12 @@ def from_args(args, environ=os.environ) -> Config:
     gazetteers = list(getattr(args, "gazetteer", None) or [])
     if not gazetteers and environ.get(ENV_GAZETTEER):
         gazetteers = [p for p in environ[ENV_GAZETTEER].split(os.pathsep) if p]
-    return Config(index_url=getattr(args, "index", None) or environ.get(ENV_INDEX) or DEFAULT_INDEX,
-                  index_options=options, gazetteers=gazetteers, lock_dir=environ.get(ENV_LOCK_DIR) or DEFAULT_LOCK_DIR,
-                  token=getattr(args, "token", None) or environ.get(ENV_TOKEN), sources=getattr(args, "sources", None))
+    index_url = getattr(args, "index", None) or environ.get(ENV_INDEX) or DEFAULT_INDEX
+    return Config(index_url=index_url, index_options=options, gazetteers=gazetteers,
+                  lock_dir=environ.get(ENV_LOCK_DIR) or DEFAULT_LOCK_DIR,
+                  token=getattr(args, "token", None) or environ.get(ENV_TOKEN),
+                  archive_dir=getattr(args, "archive", None) or str(default_dir(index_url)),
+                  sources=getattr(args, "sources", None))
 
 
 # Dates a search may ask for: wide enough for any news archive, narrow enough that a day added to

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import html
-import io
 import json
 import re
 import shutil

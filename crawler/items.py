@@ -16,6 +16,7 @@ class PageItem:
     etag: str | None = None
     last_modified: str | None = None
     redirected_from: tuple[str, ...] = ()       # earlier URLs of a redirect chain, remembered too
+    archived: tuple[str, int] | None = None     # (WARC file, offset) of the response record, if archived
 
     def __repr__(self) -> str:      # Scrapy logs items; never dump a whole page into the log
         return f"PageItem({self.source}, {self.final_url}, {len(self.body)} bytes)"

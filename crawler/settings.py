@@ -37,6 +37,8 @@ REDIRECT_MAX_TIMES = 5
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # After redirects, decompression and retries: only the final response is archived.
+    "crawler.archiving.ArchiveMiddleware": 450,
 }
 
 ITEM_PIPELINES = {"crawler.pipelines.ArticlePipeline": 300}
@@ -68,3 +70,8 @@ POLICYWATCH_MAX_SITEMAPS = 100           # feeds and sitemaps fetched per source
 POLICYWATCH_MAX_LINKS_PER_LISTING = 300  # article links taken from one listing page
 POLICYWATCH_MAX_PAGES = 10_000           # requests per source per run
 URLLENGTH_LIMIT = 2083                   # longer URLs are not requested ("skipped/URL too long"); Scrapy's default
+# The page archive (WARC files; `policywatch import` and `reprocess` read them).
+POLICYWATCH_ARCHIVE = True           # --no-archive turns it off
+POLICYWATCH_ARCHIVE_DIR = ""         # --archive DIR; empty: archive/ beside a SQLite index, data/archive/NAME for ES
+POLICYWATCH_ARCHIVE_FEEDS = False    # feeds and sitemaps too
+POLICYWATCH_ARCHIVE_MAX_MB = 100     # a WARC file is closed and a new one begun past this size

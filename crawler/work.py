@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 from index import dedup
 
@@ -81,3 +83,26 @@ def analyze(texts: list[str]):
     if not _config.get("nlp_enabled", True):
         return [None] * len(texts)
     return analyzer().analyze_many(texts)
+
+
+def pool(workers: int, nlp_enabled: bool, gazetteers: list[str]) -> ProcessPoolExecutor:
+    """The worker processes of a crawl, import or reprocess (workers=0: one per core).
+    'spawn': forking a process that runs Twisted's reactor and threads is unsafe."""
+    return ProcessPoolExecutor(workers or multiprocessing.cpu_count(), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=init_worker, initargs=(nlp_enabled, gazetteers, os.getpid()))
+
+
+class InlineExecutor(Executor):
+    """Runs the same worker functions in this process (`policywatch extract`, single-process
+    reference figures in the benchmarks)."""
+
+    def __init__(self, nlp_enabled: bool, gazetteers: list[str]):
+        init_worker(nlp_enabled, gazetteers)
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:      # handed to the caller through the future, as a pool does
+            future.set_exception(exc)
+        return future

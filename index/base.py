@@ -107,6 +107,16 @@ class UrlState:
 
 
 @dataclass
+class ArchiveRef:
+    """Where an article's page is archived: the WARC response record it was extracted from."""
+    id: str                     # article id
+    warc: str                   # WARC file (absolute path)
+    offset: int                 # byte offset of the record in that file
+    url: str                    # the page's URL (WARC-Target-URI)
+    fetched: str | None = None  # ISO 8601 UTC
+
+
+@dataclass
 class SourceRun:
     """One source's share of one crawl run: what source health is computed from."""
     run_id: str
@@ -176,7 +186,11 @@ class EntityCount:
 class Index(Protocol):
     """What every backend offers. Entity names passed in are canonical (the CLI resolves aliases)."""
 
-    def write(self, articles: Iterable[Article]) -> WriteResult: ...
+    def write(self, articles: Iterable[Article], rewrite: bool = False) -> WriteResult:
+        """New or changed (title or body) articles are stored, a change keeping the earlier version
+        as a revision. rewrite=True also rewrites articles whose text is unchanged (entities,
+        actions, dates: reprocess), without a revision, counted as updated."""
+        ...
     def content_hashes(self, ids: list[str]) -> dict[str, str]: ...
     def get(self, article_id: str) -> Article | None: ...
     def search(self, request: SearchRequest) -> SearchResult: ...
@@ -205,6 +219,9 @@ class Index(Protocol):
     def runs(self, source: str | None = None, limit: int = 10) -> list[SourceRun]:
         """Newest first."""
         ...
+    # the page archive's catalogue (issue: WARC archive, import, reprocess)
+    def save_archive_refs(self, refs: list[ArchiveRef]) -> None: ...
+    def archive_refs(self, ids: list[str]) -> dict[str, ArchiveRef]: ...
     def crawl_leases(self) -> "LeaseStore | None":
         """Per-source crawl leases shared by every machine that writes to this index, or None where
         the crawling machine's own locks (crawler/locks.py) are all there is (an SQLite file)."""

@@ -33,8 +33,8 @@ from . import es_docs as docs
 from . import korean
 from . import es_query as dsl
 from . import timeline as tl
-from .base import (INTERVALS, EntityCount, Hit, IndexConfigError, IndexFailure, IndexUnavailable, PeriodCounts,
-                   Revision, SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
+from .base import (INTERVALS, ArchiveRef, EntityCount, Hit, IndexConfigError, IndexFailure, IndexUnavailable,
+                   PeriodCounts, Revision, SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
 from .document import Article
 from .es_leases import Leases
 from .es_state import Clusters, CrawlState, run_doc, run_from_doc
@@ -262,7 +262,7 @@ class ElasticIndex:
             found.update({d["_id"]: d["_source"] for d in response["docs"] if d.get("found")})
         return found
 
-    def write(self, articles: Iterable[Article]) -> WriteResult:
+    def write(self, articles: Iterable[Article], rewrite: bool = False) -> WriteResult:
         articles = list(articles)
         result = WriteResult()
         if not articles:
@@ -273,8 +273,10 @@ class ElasticIndex:
             self._try(lambda: self._ready or self._setup(), articles)
             if self._replay_after is not None and time.monotonic() >= self._replay_after:
                 self._replay(WriteResult())
-            self._write_now(articles, result)
+            self._write_now(articles, result, rewrite)
         except _SpoolInstead as exc:
+            # Spooled articles replay as plain writes: a rewrite of unchanged text waits for the
+            # next reprocess (the caller sees `spooled`).
             self._to_spool(exc.pending, exc.reason, result)
         return result
 
@@ -289,7 +291,7 @@ class ElasticIndex:
             self._went_down(exc)
             raise _SpoolInstead(_describe(exc), pending) from exc
 
-    def _write_now(self, articles: list[Article], result: WriteResult) -> None:
+    def _write_now(self, articles: list[Article], result: WriteResult, rewrite: bool = False) -> None:
         """Write to the node; raises _SpoolInstead with what it could not take (spool those)."""
         stored = {aid: d.get("content_hash") for aid, d in
                   self._try(lambda: self._stored(list(dict.fromkeys(a.id for a in articles)), ["content_hash"]),
@@ -300,11 +302,14 @@ class ElasticIndex:
         before = dict(stored)
         for a in articles:
             previous = before.get(a.id)
-            outcome = "unchanged" if previous == a.content_hash else ("updated" if previous is not None else "new")
+            if previous is None:
+                outcome = "new"
+            else:
+                outcome = "unchanged" if previous == a.content_hash and not rewrite else "updated"
             outcomes.setdefault(a.id, []).append(outcome)
             latest[a.id] = a
             before[a.id] = a.content_hash
-        changed = [aid for aid, a in latest.items() if aid in stored and stored[aid] != a.content_hash]
+        changed = [aid for aid, a in latest.items() if aid in stored and (stored[aid] != a.content_hash or rewrite)]
         previous = self._try(lambda: self._stored(changed, _PREVIOUS), articles) if changed else {}
         fresh = [a for aid, a in latest.items() if aid not in stored]
         placed = self._try(lambda: self.clusters.assign(fresh, lambda a: a.first_seen or a.fetched or _now()),
@@ -312,7 +317,8 @@ class ElasticIndex:
 
         def action(aid: str) -> dict:
             a = latest[aid]
-            if stored.get(aid) == a.content_hash:           # unchanged: only note when it was fetched
+            same_text = stored.get(aid) == a.content_hash
+            if same_text and not rewrite:                   # unchanged: only note when it was fetched
                 return {"_op_type": "update", "_index": self.name, "_id": aid, "doc": {"fetched": a.fetched}}
             if aid in placed:
                 cluster, seen, fingerprint, bands = placed[aid]
@@ -321,9 +327,9 @@ class ElasticIndex:
             else:                                           # changed: keep the version we had
                 old = previous.get(aid, {})
                 body = old.get("body") or ""
-                kept = (old.get("detail") or {}).get("revisions", []) + [
+                kept = (old.get("detail") or {}).get("revisions", []) + ([] if same_text else [
                     {"fetched": old.get("fetched"), "title": old.get("title", ""),
-                     "body": body.split("\n\n") if body else [], "content_hash": old.get("content_hash", "")}]
+                     "body": body.split("\n\n") if body else [], "content_hash": old.get("content_hash", "")}])
                 doc = docs.to_doc(a, cluster=old.get("cluster") or aid, first_seen=old.get("first_seen") or _now(),
                                   fingerprint=old.get("fingerprint"), bands=old.get("dedup_bands") or [],
                                   revisions=kept)
@@ -464,6 +470,12 @@ class ElasticIndex:
 
     def runs(self, source: str | None = None, limit: int = 10) -> list[SourceRun]:
         return self.run(self.state.runs, source, limit)
+
+    def save_archive_refs(self, refs: list[ArchiveRef]) -> None:
+        self.run(self.state.save_archive_refs, refs)
+
+    def archive_refs(self, ids: list[str]) -> dict[str, ArchiveRef]:
+        return self.run(self.state.archive_refs, ids)
 
     def crawl_leases(self) -> Leases:
         return self.leases
@@ -651,7 +663,7 @@ class ElasticIndex:
             "sources": {b["key"]: b["doc_count"] for b in a["sources"]["buckets"]},
             "entities": a["entities"]["names"]["value"],
             "first_published": a["first"].get("value_as_string"), "last_published": a["last"].get("value_as_string"),
-            "spooled": self.spool.count(),
+            "spooled": self.spool.count(), "archived_articles": self.run(self.state.archived),
         }
 
     # -- administration -------------------------------------------------------------------

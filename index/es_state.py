@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
 from . import dedup
-from .base import IndexFailure, SourceRun, UrlState
+from .base import ArchiveRef, IndexFailure, SourceRun, UrlState
 from .document import Article
 
 MAPPINGS = Path(__file__).with_name("es")
@@ -95,11 +95,11 @@ class CrawlState:
 
     def __init__(self, client: Elasticsearch, alias: str, scan: Callable[..., Iterator[dict]]):
         self.client, self.scan = client, scan
-        self.urls, self.runs_index = f"{alias}.urls", f"{alias}.runs"
+        self.urls, self.runs_index, self.archive = f"{alias}.urls", f"{alias}.runs", f"{alias}.archive"
         self._created: set[str] = set()
 
     def indices(self) -> list[str]:
-        return [self.urls, self.runs_index]
+        return [self.urls, self.runs_index, self.archive]
 
     def _ensure(self, index: str, spec: str) -> None:
         if index in self._created:
@@ -139,6 +139,26 @@ class CrawlState:
         except NotFoundError:
             return []
         return [run_from_doc(hit["_source"]) for hit in response["hits"]["hits"]]
+
+    def save_archive_refs(self, refs: Iterable[ArchiveRef]) -> None:
+        self._ensure(self.archive, "archive")
+        _bulk(self.client, ({"_index": self.archive, "_id": r.id, "_source": asdict(r)} for r in refs))
+
+    def archive_refs(self, ids: list[str]) -> dict[str, ArchiveRef]:
+        found: dict[str, ArchiveRef] = {}
+        for start in range(0, len(ids), 1000):
+            try:
+                response = self.client.mget(index=self.archive, ids=ids[start:start + 1000])
+            except NotFoundError:
+                return {}
+            found.update({d["_id"]: ArchiveRef(**d["_source"]) for d in response["docs"] if d.get("found")})
+        return found
+
+    def archived(self) -> int:
+        try:
+            return self.client.count(index=self.archive)["count"]
+        except NotFoundError:
+            return 0
 
     def delete(self) -> None:
         for index in self.indices():

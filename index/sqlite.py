@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from common.dates import utc_iso
-from .base import (EntityCount, Hit, IndexConfigError, IndexUnavailable, PeriodCounts, Revision, SearchRequest,
-                   SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
+from .base import (ArchiveRef, EntityCount, Hit, IndexConfigError, IndexUnavailable, PeriodCounts, Revision,
+                   SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
 from .document import Article
 from .query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
 from . import dedup
@@ -172,6 +172,13 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     PRIMARY KEY (run_id, source)
 );
 CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs(source, started);
+CREATE TABLE IF NOT EXISTS archive_refs (
+    id TEXT PRIMARY KEY,
+    warc TEXT NOT NULL,
+    offset INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    fetched TEXT
+);
 """
 # Columns added since schema version 1 (ALTER TABLE for databases made by an older PolicyWatch).
 _V2_COLUMNS = {"revisions": "INTEGER NOT NULL DEFAULT 0", "cluster": "TEXT", "first_seen": "TEXT", "fingerprint": "TEXT"}
@@ -260,12 +267,12 @@ class SQLiteIndex:
                 found[row[0]] = row[1]
         return found
 
-    def write(self, articles: Iterable[Article]) -> WriteResult:
+    def write(self, articles: Iterable[Article], rewrite: bool = False) -> WriteResult:
         result = WriteResult()
         with self.db:
             for article in articles:
                 try:
-                    outcome = self._write_one(article)
+                    outcome = self._write_one(article, rewrite)
                 except sqlite3.Error as exc:
                     result.failed.append((article.url, str(exc)))
                     logger.error("could not index %s: %s", article.url, exc)
@@ -273,10 +280,11 @@ class SQLiteIndex:
                 setattr(result, outcome, getattr(result, outcome) + 1)
         return result
 
-    def _write_one(self, a: Article) -> str:
+    def _write_one(self, a: Article, rewrite: bool = False) -> str:
         row = self.db.execute("SELECT rowid, content_hash, fetched, title, body FROM articles WHERE id = ?",
                               (a.id,)).fetchone()
-        if row and row[1] == a.content_hash:
+        same_text = bool(row) and row[1] == a.content_hash
+        if same_text and not rewrite:
             self.db.execute("UPDATE articles SET fetched = ? WHERE rowid = ?", (a.fetched, row[0]))
             return "unchanged"
         values = (a.url, a.source, a.title, a.text, a.published, utc_iso(a.published), a.modified,
@@ -285,11 +293,12 @@ class SQLiteIndex:
                   json.dumps([{"action": x.action, "sentence": x.sentence} for x in a.actions]))
         if row:
             rowid = row[0]
-            # The outlet changed the story: keep the version we had, with when we fetched it.
-            self.db.execute("INSERT INTO revisions VALUES (?,?,?,?,?)", (rowid, row[2], row[3], row[4], row[1]))
+            if not same_text:
+                # The outlet changed the story: keep the version we had, with when we fetched it.
+                self.db.execute("INSERT INTO revisions VALUES (?,?,?,?,?)", (rowid, row[2], row[3], row[4], row[1]))
             self.db.execute("""UPDATE articles SET url=?, source=?, title=?, body=?, published=?, published_utc=?,
                 modified=?, authors=?, language=?, section=?, image=?, fetched=?, content_hash=?, entities=?,
-                actions=?, revisions = revisions + 1 WHERE rowid=?""", values + (rowid,))
+                actions=?, revisions = revisions + ? WHERE rowid=?""", values + (0 if same_text else 1, rowid))
             for table in ("entities", "mentions", "actions"):
                 self.db.execute(f"DELETE FROM {table} WHERE article = ?", (rowid,))
         else:
@@ -680,6 +689,20 @@ class SQLiteIndex:
                                 [(s.url, s.source, s.fetched, s.status, s.etag, s.last_modified, s.published,
                                   s.content_hash) for s in states])
 
+    def save_archive_refs(self, refs: list[ArchiveRef]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO archive_refs VALUES (?,?,?,?,?)",
+                                [(r.id, r.warc, r.offset, r.url, r.fetched) for r in refs])
+
+    def archive_refs(self, ids: list[str]) -> dict[str, ArchiveRef]:
+        found: dict[str, ArchiveRef] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self.db.execute(f"SELECT id, warc, offset, url, fetched FROM archive_refs WHERE id IN "
+                                   f"({','.join('?' * len(chunk))})", chunk)
+            found.update({r[0]: ArchiveRef(*r) for r in rows})
+        return found
+
     def record_runs(self, runs: list[SourceRun]) -> None:
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO crawl_runs VALUES (?,?,?,?,?)",
@@ -708,6 +731,7 @@ class SQLiteIndex:
             "entities": q("SELECT count(DISTINCT name) FROM entities").fetchone()[0],
             "first_published": q("SELECT min(published_utc) FROM articles").fetchone()[0],
             "last_published": q("SELECT max(published_utc) FROM articles").fetchone()[0],
+            "archived_articles": q("SELECT count(*) FROM archive_refs").fetchone()[0],
         }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from common.errors import BadUsage, PolicyWatchError
 from nlp.model import ENTITY_TYPES
 from index import IndexMissing, SearchRequest, open_index, parse
 from index.base import INTERVALS, SORTS
+
 
 from . import __version__
 from core.config import DEFAULT_STATE, Config, from_args, parse_range
@@ -61,6 +63,11 @@ def _index_flags(p: argparse.ArgumentParser) -> None:
 def _date_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="date_from", metavar="DATE", help="published on or after (YYYY-MM-DD or ISO date-time)")
     p.add_argument("--to", dest="date_to", metavar="DATE", help="published on or before (a YYYY-MM-DD day is included)")
+
+
+def _archive_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--archive", metavar="DIR", help="the page archive (WARC files); default archive/ beside a SQLite "
+                   "index, data/archive/NAME for Elasticsearch")
 
 
 def _gazetteer_flag(p: argparse.ArgumentParser) -> None:
@@ -163,6 +170,9 @@ def cmd_crawl(args, cfg: Config) -> int:
         overrides["POLICYWATCH_GAZETTEERS"] = cfg.gazetteers
     if args.no_nlp:
         overrides["POLICYWATCH_NLP"] = False
+    overrides["POLICYWATCH_ARCHIVE_DIR"] = cfg.archive_dir
+    if args.no_archive:
+        overrides["POLICYWATCH_ARCHIVE"] = False
     overrides |= _set_overrides(args.set)
     settings = _checked_settings(args, cfg, overrides)       # bad settings: exit 2 before any work
     if args.due:
@@ -253,13 +263,14 @@ def cmd_export(args, cfg: Config) -> int:
 
 
 def cmd_extract(args, cfg: Config) -> int:
-    from crawler.extract import Hints, extract
+    import asyncio
+    from crawler import work
     from crawler.fetch import FetchError, fetch
+    from crawler.ingest import Counter, Ingest, Page
     pages = _extract_targets(args.targets, args.url, args.urls)
-    analyzer = None
-    if not args.no_nlp:
-        from nlp import Analyzer
-        analyzer = Analyzer(_gazetteer(cfg))       # loaded once for every page
+    # The crawl's own ingest path, in this process (spaCy loaded once for every page), nothing indexed.
+    ingest = Ingest(work.InlineExecutor(not args.no_nlp, cfg.gazetteers), None, Counter(), not args.no_nlp,
+                    dedupe=False)
     failed = 0
     results = []
     for target, file, url in pages:
@@ -272,12 +283,12 @@ def cmd_extract(args, cfg: Config) -> int:
                 print(f"policywatch: {exc}", file=sys.stderr)
                 failed += 1
                 continue
-        result = extract(page, url, Hints(), charset).to_dict()
-        result["entities"], result["actions"] = [], []
-        if result["is_article"] and analyzer is not None:
-            analysis = analyzer.analyze(result["title"] + "\n\n" + "\n\n".join(result["body"]))
-            result["entities"] = [{"name": e.name, "type": e.type, "mentions": e.mentions} for e in analysis.entities]
-            result["actions"] = [{"action": a.action, "sentence": a.sentence} for a in analysis.actions]
+        outcome = asyncio.run(ingest.page(Page(source="-", url=url, body=page, fetched="", header_charset=charset)))
+        result = outcome.extracted.to_dict()
+        article = outcome.article
+        result["entities"] = [{"name": e.name, "type": e.type, "mentions": e.mentions}
+                              for e in article.entities] if article else []
+        result["actions"] = [{"action": a.action, "sentence": a.sentence} for a in article.actions] if article else []
         if args.format == "jsonl":
             output.write_jsonl([{"file": file, **result}], sys.stdout)
             sys.stdout.flush()
@@ -390,9 +401,69 @@ def cmd_trend(args, cfg: Config) -> int:
 
 
 def cmd_stats(args, cfg: Config) -> int:
+    from crawler.archive import summary
     with _opened(cfg) as index:
-        output.write_json(index.stats(), sys.stdout)
+        output.write_json({**index.stats(), "archive": summary(cfg.archive_dir)}, sys.stdout)
     return 0
+
+
+def cmd_import(args, cfg: Config) -> int:
+    from crawler.sources import load_sources
+    from crawler.warc_import import ImportOptions, import_warcs, warc_paths
+    files = warc_paths(args.paths)                        # bad input fails before any work
+    sources = load_sources(args.sources)
+    if args.source and not re.fullmatch(r"[a-z0-9_-]+", args.source):
+        raise BadUsage(f"--source '{args.source}': names are lower-case letters, digits, '-' and '_'")
+    date_from, date_to = parse_range(args.date_from, args.date_to)
+    options = ImportOptions(source=args.source, sources=sources, only_listed=bool(args.sources),
+                            date_from=date_from, date_to=date_to,
+                            nlp=not args.no_nlp, gazetteers=cfg.gazetteers, progress_seconds=10.0)
+    with _opened(cfg, create=True) as index:       # like a crawl, an import may start an index
+        result = import_warcs(files, index, options)
+    rows = [s.record() for s in result.summaries]
+    if args.format == "json":
+        output.write_json({"files": result.files, "records": result.records, "outside_dates": result.outside_dates,
+                           "unlisted": result.unlisted, "damaged": result.damaged, "sources": rows}, sys.stdout)
+    else:
+        output.write_table(rows, ["source", "pages_fetched", "new", "updated", "unchanged", "skipped", "errors"],
+                           sys.stdout)
+        for s in result.summaries:
+            for reason, n in sorted(s.reasons.items()):
+                print(f"  {s.source}: {reason}: {n}")
+    print(f"read {result.records} records from {result.files} file(s); {result.outside_dates} outside --from/--to, "
+          f"{result.unlisted} not from a listed outlet", file=sys.stderr)
+    for damaged in result.damaged:
+        print(f"policywatch: {damaged}; the rest of that file was skipped", file=sys.stderr)
+    return 1 if result.errors else 0
+
+
+def cmd_reprocess(args, cfg: Config) -> int:
+    from crawler.reprocess import reprocess
+    from crawler.sources import SourcesError, load_sources
+    try:
+        sources = load_sources(None)                      # the outlets' languages and time zones
+    except SourcesError:
+        sources = []
+    query = _query(cfg, args.query)
+    with _opened(cfg) as index:
+        result = reprocess(index, query, nlp_only=args.nlp_only, sources=sources, gazetteers=cfg.gazetteers)
+    for change in result.changes:
+        detail = ""
+        if change.added or change.removed:
+            detail = " (" + ", ".join([f"+{n}" for n in change.added] + [f"-{n}" for n in change.removed]) + ")"
+        print(f"{change.id}  {change.url}: {', '.join(change.fields)} changed{detail}")
+    fields = ("body", "date", "entities", "actions")
+    by_field = ", ".join(f"{f} {sum(f in c.fields for c in result.changes)}" for f in fields)
+    print(f"reprocessed {result.matched} articles: {len(result.changes)} changed ({by_field}), "
+          f"{result.unchanged} unchanged, {result.no_archive} with no archived page (left alone), "
+          f"{result.unreadable} with an unreadable archived page, {result.not_article} no longer read as "
+          f"articles (left alone), {len(result.errors)} errors", file=sys.stderr)
+    for error in result.errors[:20]:
+        print(f"  {error}", file=sys.stderr)
+    if result.spooled:
+        print(f"policywatch: {result.spooled} articles spooled (Elasticsearch unavailable); reprocess again later",
+              file=sys.stderr)
+    return 1 if result.errors or result.spooled else 0
 
 
 def cmd_flush(args, cfg: Config) -> int:
@@ -470,12 +541,14 @@ def cmd_status(args, cfg: Config) -> int:
                      "outcome": last.outcome if last else "", "health": "ok" if h.ok else "; ".join(h.flags)})
     output.write_table(rows, ["source", "last run", "fetched", "new", "updated", "unchanged", "skipped", "failed",
                               "outcome", "health"], sys.stdout)
+    from crawler.archive import summary
+    archive = summary(cfg.archive_dir)
+    print(f"archive {archive['dir']}: {archive['records']} records in {archive['files']} file(s), "
+          f"{archive['bytes'] / 1e6:.1f} MB", file=sys.stderr)     # stdout stays one table
     return 0
 
 
 def _last_started(cfg: Config):
-    from datetime import datetime
-
     def read() -> dict:
         with _opened(cfg) as index:
             latest: dict = {}
@@ -522,9 +595,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-nlp", action="store_true", help="skip entities and actions (faster)")
     p.add_argument("--due", action="store_true", help="only the sources whose schedule says they are due (for cron)")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    _archive_flag(p)
+    p.add_argument("--no-archive", action="store_true", help="do not keep the fetched pages in WARC files")
     _index_flags(p)
     _gazetteer_flag(p)
     p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("import", help="index the HTML pages of WARC files (own archive, wget, CC-NEWS)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="WARC or WARC.gz files, or directories of them")
+    p.add_argument("--source", metavar="NAME", help="every page belongs to this outlet")
+    p.add_argument("--sources", metavar="FILE", help="only pages of the outlets in this sources YAML")
+    p.add_argument("--no-nlp", action="store_true", help="skip entities and actions (faster)")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="only records fetched (WARC-Date) on or after")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="only records fetched on or before")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    _index_flags(p)
+    _gazetteer_flag(p)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("reprocess", help="extract archived pages again (or only re-tag entities) and update")
+    p.add_argument("query", nargs="?", default="", metavar="QUERY")
+    p.add_argument("--nlp-only", action="store_true",
+                   help="only entities and actions, from the stored text (after a gazetteer edit)")
+    _index_flags(p)
+    _gazetteer_flag(p)
+    p.set_defaults(func=cmd_reprocess)
 
     p = sub.add_parser("search", help="full-text search with the query language")
     p.add_argument("query", metavar="QUERY")
@@ -612,6 +707,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sources", metavar="FILE")
     p.add_argument("--runs", type=int, default=5, help="runs per source to look at (default 5)")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    _archive_flag(p)
     _index_flags(p)
     p.set_defaults(func=cmd_status)
 
@@ -622,7 +718,8 @@ def build_parser() -> argparse.ArgumentParser:
     _index_flags(p)
     p.set_defaults(func=cmd_schedule)
 
-    p = sub.add_parser("stats", help="what the index holds")
+    p = sub.add_parser("stats", help="what the index and the page archive hold")
+    _archive_flag(p)
     _index_flags(p)
     p.set_defaults(func=cmd_stats)
 

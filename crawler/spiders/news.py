@@ -49,6 +49,7 @@ _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
 class NewsSpider(scrapy.Spider):
     name = "news"
+    index = None        # set by the pipeline when it opens the crawl's index client
 
     def __init__(self, source: str | None = None, sources_file: str | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -99,12 +100,15 @@ class NewsSpider(scrapy.Spider):
             return
         settings = self.crawler.settings
         try:
-            index = open_index(settings.get("POLICYWATCH_INDEX"), **settings.getdict("POLICYWATCH_INDEX_OPTIONS"))
+            # The pipeline's client (one per crawl); the spider opens its own only when run without it.
+            index = self.index or open_index(settings.get("POLICYWATCH_INDEX"),
+                                             **settings.getdict("POLICYWATCH_INDEX_OPTIONS"))
             try:
                 for source in self.sources:
                     self.known[source.name] = index.url_states(source.name)
             finally:
-                index.close()
+                if index is not self.index:
+                    index.close()
         except IndexFailure as exc:
             logger.warning("cannot read what earlier crawls saw (%s): crawling everything", exc)
 
@@ -290,7 +294,8 @@ class NewsSpider(scrapy.Spider):
         yield PageItem(source=source.name, url=response.request.url, final_url=response.url, body=response.body,
                        header_charset=charset, fetched=now_iso(), hints=response.meta.get("hints") or {},
                        etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
-                       redirected_from=tuple(normalize_url(u) for u in response.meta.get("redirect_urls") or ()))
+                       redirected_from=tuple(normalize_url(u) for u in response.meta.get("redirect_urls") or ()),
+                       archived=response.meta.get("archived"))
 
     def on_error(self, failure):
         """Count a failed request under one stable, readable reason (the keys of the crawl

@@ -1,0 +1,279 @@
+"""The one ingest path: page bytes + URL + hints → an Article ready for the index.
+
+Extraction (worker process) → canonical id → duplicate in this run? → unchanged body (the
+index's content hash)? → entities and actions (worker process, batched for spaCy) → the
+record. The crawl's Scrapy pipeline, `policywatch extract`, `import`, `reprocess` and the
+benchmarks all go through `Ingest.page`; nothing here imports Scrapy."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from index import Article, IndexFailure, content_hash
+from index.base import ArchiveRef, UrlState
+from index.document import ActionRef, EntityRef
+
+from . import work
+from .extract import Extracted
+from .stats import count
+from .text import cleaned
+from .urls import article_id, normalize_url, same_site
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Page:
+    """A fetched page, from the crawl or from an archive."""
+    source: str
+    url: str                     # where the body came from (after redirects)
+    body: bytes
+    fetched: str                 # ISO 8601 UTC
+    header_charset: str | None = None
+    hints: dict = field(default_factory=dict)    # title/published/authors from a feed or sitemap
+    language: str | None = None  # the outlet's, when its pages do not say
+    timezone: str | None = None
+    archived: tuple[str, int] | None = None      # (WARC file, offset) of the response record
+
+
+@dataclass
+class Outcome:
+    page: Page
+    extracted: Extracted
+    article: Article | None = None       # None: skipped or a duplicate
+    skipped: str | None = None           # why it is not an article
+    duplicate: bool = False              # its canonical id came earlier in this run
+    analysed: bool = False               # entities and actions were computed
+
+    def archive_ref(self) -> ArchiveRef | None:
+        if self.article is None or self.page.archived is None:
+            return None
+        return ArchiveRef(self.article.id, self.page.archived[0], self.page.archived[1], self.page.url,
+                          self.page.fetched)
+
+
+def build_article(extracted: Extracted, page: Page) -> Article:
+    """The index record of an extracted article (no entities yet). The canonical link decides the
+    id, unless it points off-site (a syndication partner)."""
+    canonical = extracted.canonical_url if same_site(extracted.canonical_url, page.url) else page.url
+    return Article(id=article_id(canonical), url=normalize_url(canonical), source=page.source,
+                   title=extracted.title, body=extracted.body, published=extracted.published,
+                   modified=extracted.modified, authors=extracted.authors, language=extracted.language,
+                   section=extracted.section, image=extracted.image, fetched=page.fetched,
+                   content_hash=content_hash(extracted.title, extracted.body))
+
+
+def analysis_text(article: Article) -> str:
+    return article.title + "\n\n" + "\n\n".join(article.body)
+
+
+def attach(article: Article, analysis) -> None:
+    """Entities and actions from nlp.Analyzer's result onto the record."""
+    article.entities = [EntityRef(e.name, e.type, e.mentions, list(e.sentences)) for e in analysis.entities]
+    article.actions = [ActionRef(a.action, a.sentence) for a in analysis.actions]
+
+
+class Batcher:
+    """Gathers NLP requests so spaCy sees batches (nlp.pipe) instead of single texts."""
+
+    def __init__(self, pool: Executor, size: int, delay: float):
+        self.pool, self.size, self.delay = pool, size, delay
+        self.pending: list[tuple[str, asyncio.Future]] = []
+        self.timer = None
+
+    async def submit(self, text: str):
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self.pending.append((text, future))
+        if len(self.pending) >= self.size:
+            self.flush()
+        elif self.timer is None:
+            self.timer = loop.call_later(self.delay, self.flush)
+        return await future
+
+    def flush(self):
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            done = asyncio.wrap_future(self.pool.submit(work.analyze, [t for t, _ in batch]))
+        except BrokenProcessPool as exc:      # a worker died: every waiting article hears of it
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+
+        def deliver(task):
+            for i, (_, future) in enumerate(batch):
+                if future.done():
+                    continue
+                if task.exception() is not None:
+                    future.set_exception(task.exception())
+                else:
+                    future.set_result(task.result()[i])
+        done.add_done_callback(deliver)
+
+
+class HashLookup:
+    """Gathers 'what content hash does the index hold for this id?' questions into one
+    content_hashes() call per batch: on Elasticsearch one round trip per article was a third of
+    the writer's time."""
+
+    def __init__(self, index, size: int, delay: float):
+        self.index, self.size, self.delay = index, size, delay
+        self.pending: list[tuple[str, asyncio.Future]] = []
+        self.timer = None
+
+    async def stored(self, article_id: str) -> str | None:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self.pending.append((article_id, future))
+        if len(self.pending) >= self.size:
+            self.flush()
+        elif self.timer is None:
+            self.timer = loop.call_later(self.delay, self.flush)
+        return await future
+
+    def flush(self):
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            found = self.index.content_hashes(list(dict.fromkeys(aid for aid, _ in batch)))
+        except IndexFailure as exc:
+            for _, future in batch:
+                future.set_exception(exc)
+            return
+        for aid, future in batch:
+            future.set_result(found.get(aid))
+
+
+class Ingest:
+    """Pages in, outcomes out, counted per source in `stats` (anything with Scrapy's
+    inc_value/get_stats). `index` answers the unchanged-body question (None: every page is new
+    and gets NLP); `dedupe` drops a second page with an id seen earlier in this run."""
+
+    def __init__(self, pool: Executor, index, stats, nlp: bool = True, nlp_batch: int = 16, dedupe: bool = True):
+        self.pool, self.index, self.stats = pool, index, stats
+        self.nlp, self.dedupe = nlp, dedupe
+        self.batcher = Batcher(pool, nlp_batch, 0.2)
+        self.lookup = HashLookup(index, 50, 0.1) if index is not None else None
+        self.seen: set[str] = set()
+
+    async def page(self, page: Page) -> Outcome:
+        loop = asyncio.get_running_loop()
+        extracted, fingerprint = await loop.run_in_executor(
+            self.pool, work.extract_and_sign, page.body, page.url, page.hints, page.header_charset,
+            page.language, page.timezone)
+        return await self.finish(page, extracted, fingerprint)
+
+    async def finish(self, page: Page, extracted: Extracted, fingerprint: str | None = None) -> Outcome:
+        extracted = cleaned(extracted)           # no XML-illegal character reaches the index (or a feed)
+        source = page.source
+        if extracted.charset_mismatch:
+            logger.info("wrong charset declared on %s; decoded as %s", page.url, extracted.encoding)
+            self.stats.inc_value(f"policywatch/{source}/charset_mismatch")
+        self.stats.inc_value(f"policywatch/{source}/extracted")
+        if not extracted.is_article:
+            reason = extracted.reason.split(" (")[0]
+            if reason in ("too little text", "empty page"):
+                self.stats.inc_value(f"policywatch/{source}/empty_body")
+            count(self.stats, source, "skipped", reason)
+            return Outcome(page, extracted, skipped=extracted.reason)
+        if not extracted.published:
+            self.stats.inc_value(f"policywatch/{source}/no_date")
+        if not extracted.authors:
+            self.stats.inc_value(f"policywatch/{source}/no_author")
+        article = build_article(extracted, page)
+        article.fingerprint = fingerprint
+        if self.dedupe:
+            if article.id in self.seen:
+                count(self.stats, source, "unchanged", "duplicate URL in this crawl")
+                return Outcome(page, extracted, duplicate=True)
+            self.seen.add(article.id)
+        stored = await self.lookup.stored(article.id) if self.lookup is not None else None
+        outcome = Outcome(page, extracted, article)
+        if self.nlp and stored != article.content_hash:
+            outcome.analysed = await self.analyse(article)
+        return outcome
+
+    async def analyse(self, article: Article) -> bool:
+        """Entities and actions onto the article (replacing any); False when NLP is off."""
+        analysis = await self.batcher.submit(analysis_text(article))
+        if analysis is None:
+            return False
+        attach(article, analysis)
+        return True
+
+    def close(self) -> None:
+        if self.lookup is not None:
+            self.lookup.flush()
+        self.batcher.flush()
+
+
+def article_state(article: Article, url: str, page: Page) -> UrlState:
+    """What the next crawl needs to know of a URL that gave this article."""
+    return UrlState(url=url, source=article.source, fetched=page.fetched, status="article",
+                    published=article.published, content_hash=article.content_hash)
+
+
+class Writer:
+    """Bulk writes to the index with per-source counts (new/updated/unchanged, spooled, rejected)."""
+
+    def __init__(self, index, stats):
+        self.index, self.stats = index, stats
+
+    def write(self, batch: list[Article], rewrite: bool = False) -> set[str]:
+        """Write; returns the ids now stored (neither rejected nor failed)."""
+        stored: set[str] = set()
+        by_source: dict[str, list[Article]] = {}
+        for article in batch:
+            by_source.setdefault(article.source, []).append(article)
+        for source, articles in by_source.items():
+            try:
+                result = self.index.write(articles, rewrite=rewrite)
+            except IndexFailure as exc:
+                count(self.stats, source, "errors", "index write failed", len(articles))
+                logger.error("could not write %d articles to the index: %s", len(articles), exc)
+                continue
+            failed = {url for url, _ in result.failed}
+            stored |= {a.id for a in articles if a.url not in failed}
+            count(self.stats, source, "new", n=result.new)
+            count(self.stats, source, "updated", n=result.updated)
+            count(self.stats, source, "unchanged", n=result.unchanged)
+            if result.spooled:      # the index was unavailable: kept for the next crawl or `policywatch flush`
+                count(self.stats, source, "spooled", "index unavailable, kept for policywatch flush", result.spooled)
+            for url, reason in result.failed:
+                count(self.stats, source, "errors", "index rejected the article")
+                logger.error("index rejected %s: %s", url, reason)
+        return stored
+
+    def save_archive_refs(self, refs: list[ArchiveRef]) -> None:
+        if not refs:
+            return
+        try:
+            self.index.save_archive_refs(refs)
+        except IndexFailure as exc:
+            logger.warning("could not note where %d articles are archived (reprocess skips them): %s", len(refs), exc)
+
+
+class Counter:
+    """Scrapy's stats-collector interface for runs outside Scrapy (import, reprocess)."""
+
+    def __init__(self):
+        self.values: dict[str, int] = {}
+
+    def inc_value(self, key: str, n: int = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + n
+
+    def get_stats(self) -> dict:
+        return dict(self.values)
