@@ -81,13 +81,13 @@ class Batcher:
 
     def __init__(self, pool: Executor, size: int, delay: float):
         self.pool, self.size, self.delay = pool, size, delay
-        self.pending: list[tuple[str, asyncio.Future]] = []
+        self.pending: list[tuple[str, str | None, asyncio.Future]] = []
         self.timer = None
 
-    async def submit(self, text: str):
+    async def submit(self, text: str, language: str | None = None):
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self.pending.append((text, future))
+        self.pending.append((text, language, future))
         if len(self.pending) >= self.size:
             self.flush()
         elif self.timer is None:
@@ -102,15 +102,16 @@ class Batcher:
         if not batch:
             return
         try:
-            done = asyncio.wrap_future(self.pool.submit(work.analyze, [t for t, _ in batch]))
+            done = asyncio.wrap_future(self.pool.submit(work.analyze, [t for t, _, _ in batch],
+                                                        [lang for _, lang, _ in batch]))
         except BrokenProcessPool as exc:      # a worker died: every waiting article hears of it
-            for _, future in batch:
+            for _, _, future in batch:
                 if not future.done():
                     future.set_exception(exc)
             return
 
         def deliver(task):
-            for i, (_, future) in enumerate(batch):
+            for i, (_, _, future) in enumerate(batch):
                 if future.done():
                     continue
                 if task.exception() is not None:
@@ -208,7 +209,7 @@ class Ingest:
 
     async def analyse(self, article: Article) -> bool:
         """Entities and actions onto the article (replacing any); False when NLP is off."""
-        analysis = await self.batcher.submit(analysis_text(article))
+        analysis = await self.batcher.submit(analysis_text(article), article.language)
         if analysis is None:
             return False
         attach(article, analysis)

@@ -79,10 +79,12 @@ def analyzer():
     return _analyzer
 
 
-def analyze(texts: list[str]):
+def analyze(texts: list[str], languages: list[str | None] | None = None):
+    """Entities and actions of each text; `languages` (one per text) keeps the English model's NER
+    off texts in other languages (nlp/analyzer.py)."""
     if not _config.get("nlp_enabled", True):
         return [None] * len(texts)
-    return analyzer().analyze_many(texts)
+    return analyzer().analyze_many(texts, languages=languages)
 
 
 def pool(workers: int, nlp_enabled: bool, gazetteers: list[str]) -> ProcessPoolExecutor:
