@@ -22,11 +22,15 @@ from .encoding import decode_html
 logger = logging.getLogger(__name__)
 
 MIN_WORDS = 60            # fewer words than this is a caption, a teaser or a video page
-UNTITLED_WORDS = 150      # a body this long is kept even when the page has no title at all
+STORY_WORDS = 150         # a body this long is a story even without a title or with a media og:type
 MAX_CHARS = 5_000_000     # a page larger than this (decoded) is not an article
 # OpenGraph types that are never a story; anything else ("article", "website", "blog", a
 # site's own word) may be one, and the body decides
 _NOT_ARTICLE_TYPES = ("video", "music", "profile", "product", "book", "place", "restaurant", "business", "game")
+# Of those, the media types are often a blog template's word for "this post embeds a clip"
+# (whitehouse.gov's blog: og:type video on every post with a YouTube player above the text):
+# with a written story of STORY_WORDS+ beside the clip, the page is a story.
+_MEDIA_TYPES = ("video", "music")
 
 # File signatures of what misconfigured servers send as text/html. A PDF or a gzip stream can
 # start without a NUL byte, so the control-character test alone would miss them.
@@ -103,7 +107,7 @@ def extract(page: bytes | str, url: str, hints: Hints | None = None, header_char
     published, published_from = _field(url, "publication date", dates.published_date, (None, "none"),
                                        tree, ld_objects, meta, url, tz, hints.published, title)
     body, body_from = find_body(text, url, title)
-    if not title and sum(len(p.split()) for p in body) >= UNTITLED_WORDS:
+    if not title and sum(len(p.split()) for p in body) >= STORY_WORDS:
         title = _first_words(body[0])     # a whole story without any title markup is still a story
     result = Extracted(
         url=url, canonical_url=canonical, title=title, body=body, published=published,
@@ -152,7 +156,8 @@ def _not_article_reason(result: Extracted, ld: dict | None, meta: dict) -> str |
     if not result.title:
         return "no title"
     og_type = meta.get("og:type", "").lower()
-    if og_type.startswith(_NOT_ARTICLE_TYPES) and not ld:
+    if og_type.startswith(_NOT_ARTICLE_TYPES) and not ld \
+            and not (og_type.startswith(_MEDIA_TYPES) and result.words >= STORY_WORDS):
         return f"page type {og_type}"
     if result.words < MIN_WORDS:
         return f"too little text ({result.words} words)"

@@ -26,7 +26,7 @@ def corpus_page(dataset: str, page_id: str) -> rp.Page:
 
 # Stored with nothing before: precision mode plus the prune list kept 0 words (long-form and
 # agency stories), the story sat in a layout table, the page had no <title>, or its og:type
-# was "blog"; trafilatura's default mode finds 150+ words on each.
+# was "blog" or "video" (a blog post with a clip above its text); trafilatura's default mode finds 150+ words on each.
 LOST_BEFORE = [
     ("l3s-gn1", "cb487d49-b44c-4d82-93be-06702e394bf7"),
     ("l3s-gn1", "fa10c63c-7f7c-490c-a66e-f427fef03053"),
@@ -34,6 +34,8 @@ LOST_BEFORE = [
     ("l3s-gn1", "abfad90a-57fd-4b89-afa4-4a9a4fd05a83"),   # story in a table cell
     ("l3s-gn1", "111aecd5-b645-4302-ac9f-f8826dfc2349"),   # no <title>: the <h3> is the headline
     ("dragnet", "R514"),                                     # og:type blog
+    ("dragnet", "90"),                                       # og:type video, 300 words under the clip
+    ("dragnet", "473"),                                      # og:type video, 340 words under the clip
     ("cleaneval", "final-298"),                              # no title markup at all
 ]
 
