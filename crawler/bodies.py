@@ -4,8 +4,11 @@
 2. trafilatura's default mode beside it: when it keeps much more (long-form pages, unusual
    templates: precision mode plus the prune list can throw part or all of the story away), it wins.
 3. When both keep too little, readability-lxml as a second opinion (a different algorithm:
-   it scores containers by their paragraphs' text and link density), then trafilatura with
-   tables (legacy pages laid out in tables keep the story in a cell).
+   it scores containers by their paragraphs' text and link density).
+
+Both trafilatura modes keep tables (trafilatura's own default): legacy pages keep the story in a
+layout-table cell, and data stories (rankings, premiums by insurer) carry half their text in
+tables; without them trafilatura can also fall back to the whole page's link lists.
 
 Two trafilatura calls on a typical page, readability on the few that need it: under twice the
 CPU of one trafilatura extraction with metadata (bench/extraction_eval.py --real prints it).
@@ -55,7 +58,7 @@ _READABILITY_BLOCKS = ("p", "h2", "h3", "h4", "li", "pre", "blockquote")
 
 
 def body(text: str, url: str, title: str) -> tuple[list[str], str]:
-    """(paragraphs, which step gave them: precise, default, readability or tables)."""
+    """(paragraphs, which step gave them: precise, default or readability)."""
     precise, default = clean(_precise(text, url), title), clean(_default(text, url), title)
     if _words(default) > WIDER_BY * _words(precise) + WIDER_PLUS:
         best = (default, "default")           # precision mode cut part of the story away
@@ -63,12 +66,9 @@ def body(text: str, url: str, title: str) -> tuple[list[str], str]:
         best = (precise, "precise")
     if _words(best[0]) >= ENOUGH_WORDS:
         return best
-    for step, run in (("readability", _readability), ("tables", _with_tables)):
-        paragraphs = clean(run(text, url), title)
-        if _words(paragraphs) > WIDER_BY * _words(best[0]) + WIDER_PLUS:    # a short story stays short
-            best = (paragraphs, step)
-        if _words(best[0]) >= ENOUGH_WORDS:
-            break
+    paragraphs = clean(_readability(text, url), title)
+    if _words(paragraphs) > WIDER_BY * _words(best[0]) + WIDER_PLUS:    # a short story stays short
+        best = (paragraphs, "readability")
     return best
 
 
@@ -76,9 +76,9 @@ def _words(paragraphs: list[str]) -> int:
     return sum(len(p.split()) for p in paragraphs)
 
 
-def _trafilatura(text: str, url: str, include_tables: bool = False, **options) -> list[str]:
+def _trafilatura(text: str, url: str, **options) -> list[str]:
     doc = trafilatura.bare_extraction(text, url=url, with_metadata=False, include_comments=False,
-                                      include_tables=include_tables, include_images=False, deduplicate=False,
+                                      include_tables=True, include_images=False, deduplicate=False,
                                       **options)
     return ((doc.text if doc is not None else "") or "").split("\n")
 
@@ -89,11 +89,6 @@ def _precise(text: str, url: str) -> list[str]:
 
 def _default(text: str, url: str) -> list[str]:
     return _trafilatura(text, url)
-
-
-def _with_tables(text: str, url: str) -> list[str]:
-    # legacy pages laid out with tables: the story sits in a cell that the table-less modes drop
-    return _trafilatura(text, url, include_tables=True)
 
 
 def _readability(text: str, url: str) -> list[str]:
