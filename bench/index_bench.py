@@ -32,7 +32,6 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from contextlib import nullcontext
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -44,6 +43,7 @@ from bench.machine import cpu_model  # noqa: E402
 
 from index import Article, SearchRequest, content_hash, open_index, parse  # noqa: E402
 from index import dedup  # noqa: E402
+from index.sqlite import SQLiteIndex  # noqa: E402
 from index.document import ActionRef, EntityRef  # noqa: E402
 from newsroom import synthetic  # noqa: E402
 
@@ -152,8 +152,7 @@ def load(ix, articles: list[Article], batch: int) -> tuple[float, float, float]:
     overall, over the first tenth and over the last tenth of the articles."""
     times = []
     started = time.perf_counter()
-    bulk = getattr(ix, "bulk_load", None)
-    with bulk() if bulk else nullcontext():
+    with ix.bulk_load():
         for start in range(0, len(articles), batch):
             begun = time.perf_counter()
             part = articles[start:start + batch]
@@ -168,7 +167,7 @@ def load(ix, articles: list[Article], batch: int) -> tuple[float, float, float]:
 def disk_bytes(ix) -> int:
     """What the collection takes on disk: the SQLite file (WAL checkpointed), or the store size of
     the Elasticsearch indices behind the alias (primaries, after a flush)."""
-    if hasattr(ix, "db"):
+    if isinstance(ix, SQLiteIndex):
         ix.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return sum(p.stat().st_size for p in ix.path.parent.glob(ix.path.name + "*"))
     ix.client.indices.flush(index=ix.name)

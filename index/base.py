@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Iterator, Protocol
+from typing import ContextManager, Iterable, Iterator, Protocol
 
 from common.errors import BadUsage, WorkFailed
 
@@ -226,7 +226,35 @@ class Index(Protocol):
         """Per-source crawl leases shared by every machine that writes to this index, or None where
         the crawling machine's own locks (crawler/locks.py) are all there is (an SQLite file)."""
         ...
+    # administration: every backend answers each of these (no capability probing by callers)
+    def flush(self) -> WriteResult:
+        """Write what waits in the spool (Elasticsearch); an embedded index has nothing waiting."""
+        ...
+    def pending(self) -> int:
+        """Articles waiting to be written (the spool)."""
+        ...
+    def refresh(self) -> None:
+        """Make every write so far searchable (Elasticsearch refreshes; SQLite already is)."""
+        ...
+    def bulk_load(self) -> ContextManager:
+        """A context for a big load (copy, benchmarks): the backend may defer upkeep until it ends."""
+        ...
+    def reindex(self) -> "ReindexResult":
+        """Rebuild the collection into its next version with no search downtime (Elasticsearch);
+        an embedded index raises IndexConfigError: it upgrades its schema when opened."""
+        ...
+    def drop(self) -> None:
+        """Delete the collection and everything kept beside it."""
+        ...
     def close(self) -> None: ...
+
+
+@dataclass
+class ReindexResult:
+    alias: str
+    old_index: str
+    new_index: str
+    documents: int
 
 
 class LeaseStore(Protocol):

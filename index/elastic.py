@@ -34,7 +34,8 @@ from . import korean
 from . import es_query as dsl
 from . import timeline as tl
 from .base import (INTERVALS, ArchiveRef, EntityCount, Hit, IndexConfigError, IndexFailure, IndexUnavailable,
-                   PeriodCounts, Revision, SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
+                   PeriodCounts, ReindexResult, Revision, SearchRequest, SearchResult, SourceRun, TimelineRow,
+                   UrlState, WriteResult)
 from .document import Article
 from .es_leases import Leases
 from .es_state import Clusters, CrawlState, run_doc, run_from_doc
@@ -679,6 +680,45 @@ class ElasticIndex:
         finally:
             self.run(settings, load_template()["template"]["settings"]["index"]["refresh_interval"])
             self.refresh()
+
+    def reindex(self) -> ReindexResult:
+        """Rebuild the collection into its next versioned index, with no search downtime:
+        NAME-v(n+1) from the current template, every document copied by _reindex, the alias
+        switched in one step, the old index deleted. Writes meanwhile meet a write block and are
+        spooled, then replayed into the new index by the next write or `flush`."""
+        return self.run(self._reindex)
+
+    def _reindex(self) -> ReindexResult:
+        es, alias = self.client, self.name
+        current = self.indices()
+        if len(current) != 1:
+            raise IndexConfigError(f"{self.location}: the alias points at {len(current)} indices; expected one")
+        old = next(iter(current))
+        new = f"{alias}-v{max([int(v.rsplit('-v', 1)[1]) for v in self.versions()] + [0]) + 1}"
+        self.put_template()
+        es.indices.create(index=new, settings={"index": {"refresh_interval": "-1"}})
+        es.indices.add_block(index=old, block="write")
+        try:
+            es.indices.refresh(index=old)                  # _reindex reads by search: let it see every write
+            copied = es.options(request_timeout=24 * 3600).reindex(
+                source={"index": old}, dest={"index": new}, wait_for_completion=True, refresh=True)
+            if copied.get("failures"):
+                raise IndexFailure(f"reindexing {old} into {new} failed: {copied['failures'][:3]}")
+            refresh = load_template()["template"]["settings"]["index"]["refresh_interval"]
+            es.indices.put_settings(index=new, settings={"index": {"refresh_interval": refresh}})
+            es.indices.refresh(index=new)
+            before, after = es.count(index=old)["count"], es.count(index=new)["count"]
+            if before != after:
+                raise IndexFailure(f"reindexing {old} into {new} copied {after} of {before} documents")
+            es.indices.update_aliases(actions=[{"remove": {"index": old, "alias": alias}},
+                                               {"add": {"index": new, "alias": alias}}])
+        except BaseException:
+            es.indices.put_settings(index=old, settings={"index": {"blocks": {"write": False}}})
+            es.indices.delete(index=new, ignore_unavailable=True)
+            raise
+        es.indices.delete(index=old)
+        logger.info("reindexed %d documents of %s from %s into %s", after, alias, old, new)
+        return ReindexResult(alias, old, new, after)
 
     def refresh(self) -> None:
         self.run(lambda: self.client.indices.refresh(index=[self.name] + self.state.indices(),

@@ -14,13 +14,14 @@ import json
 import logging
 import sqlite3
 from collections import Counter
+from contextlib import nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from common.dates import utc_iso
-from .base import (ArchiveRef, EntityCount, Hit, IndexConfigError, IndexUnavailable, PeriodCounts, Revision,
-                   SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
+from .base import (ArchiveRef, EntityCount, Hit, IndexConfigError, IndexUnavailable, PeriodCounts, ReindexResult,
+                   Revision, SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
 from .document import Article
 from .query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
 from . import dedup
@@ -256,6 +257,28 @@ class SQLiteIndex:
 
     def close(self) -> None:
         self.db.close()
+
+    # -- administration: what an embedded file needs none of ---------------------------------
+    def flush(self) -> WriteResult:
+        return WriteResult()                 # writes go straight to the file: nothing is spooled
+
+    def pending(self) -> int:
+        return 0
+
+    def refresh(self) -> None:
+        pass                                 # a committed write is searchable at once
+
+    def bulk_load(self):
+        return nullcontext(self)
+
+    def reindex(self) -> ReindexResult:
+        raise IndexConfigError(f"reindex is for Elasticsearch collections; {self.path} is embedded and "
+                               "upgrades its schema when opened")
+
+    def drop(self) -> None:
+        self.db.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     # -- writing --------------------------------------------------------------------------
     def content_hashes(self, ids: list[str]) -> dict[str, str]:

@@ -47,9 +47,7 @@ def index_url(request, tmp_path):
     yield f"{ES_URL.rstrip('/')}/{name}"
     from index import open_index
     index = open_index(f"{ES_URL.rstrip('/')}/{name}")
-    drop = getattr(index, "drop", None)
-    if drop:
-        drop()
+    index.drop()
     index.close()
 
 

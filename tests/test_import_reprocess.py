@@ -24,8 +24,7 @@ def archive_of(site) -> Path:
 
 def all_articles(url: str) -> dict:
     ix = open_index(url)
-    if hasattr(ix, "refresh"):            # Elasticsearch: make the subprocess's writes searchable
-        ix.refresh()
+    ix.refresh()                          # Elasticsearch: make the subprocess's writes searchable
     found = {a.id: a for a in ix.export(parse(""))}
     ix.close()
     return found

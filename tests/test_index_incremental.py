@@ -30,8 +30,7 @@ def index(index_url):
 
 
 def refresh(ix):
-    if hasattr(ix, "refresh"):
-        ix.refresh()
+    ix.refresh()
 
 
 def test_changed_story_keeps_its_earlier_versions(index):

@@ -41,7 +41,7 @@ CORPUS = [
 def index(index_url):
     ix = open_index(index_url)
     assert ix.write(CORPUS).new == len(CORPUS)
-    ix.refresh() if hasattr(ix, "refresh") else None
+    ix.refresh()
     yield ix
     ix.close()
 
