@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from croniter import croniter
 
 from common.errors import BadUsage
+from index.base import IndexFailure
 
 from .sources import Source
 
@@ -84,7 +85,13 @@ class Scheduler:
 
     def launch_due(self) -> list[str]:
         now = self.clock()
-        started = self.last_started()
+        try:
+            started = self.last_started()
+        except IndexFailure as exc:
+            # the index is briefly away (a node restarting, shards of a new runs index not yet
+            # started): a scheduler runs for months, so it says so and asks again next tick
+            logger.warning("cannot read the last crawl runs (%s); trying again in %.0f s", exc, self.tick)
+            return []
         due = [s.name for s in due_sources(self.sources, started, now) if s.name not in self.busy()]
         if due:
             args = [sys.executable, "-m", "policywatch.cli", "crawl", *self.crawl_args,

@@ -177,3 +177,27 @@ def test_search_collapse_folds_syndicated_copies(tmp_path):
     records = [json.loads(line) for line in run_cli("export", "--index", index).stdout.splitlines()]
     assert {r["id"]: (r["cluster"], r["first_copy"]) for r in records} == {
         "c0": ("c0", True), "c1": ("c0", False), "c2": ("c0", False)}
+
+
+def test_the_scheduler_outlives_an_index_that_is_briefly_away(caplog, monkeypatch):
+    """A scheduler runs for months: when the runs cannot be read (a node restarting, shards of a
+    new runs index still starting) it says so and asks again next tick instead of crashing."""
+    import crawler.schedule
+    from crawler.schedule import Scheduler
+    from index.base import IndexUnavailable
+    answers = [IndexUnavailable("Elasticsearch at http://n1:9200/x is unavailable: 503"), {}]
+
+    def last_started():
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    launched = []
+    monkeypatch.setattr(crawler.schedule.subprocess, "Popen", lambda args: launched.append(args) or object())
+    scheduler = Scheduler([Source("a", feeds=["https://a.example/f"], schedule="1h")], last_started,
+                          ["--index", "sqlite:///nowhere.db"], tick=0.01)
+    assert scheduler.launch_due() == [] and not launched
+    assert "cannot read the last crawl runs" in caplog.text
+    assert scheduler.launch_due() == ["a"]                      # next tick: the index answers again
+    assert launched and launched[0][-2:] == ["--source", "a"]
