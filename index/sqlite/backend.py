@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from common.dates import utc_iso
-from .base import (ArchiveRef, EntityCount, Hit, IndexConfigError, IndexUnavailable, PeriodCounts, ReindexResult,
+from ..base import (ArchiveRef, EntityCount, Hit, IndexConfigError, IndexUnavailable, PeriodCounts, ReindexResult,
                    Revision, SearchRequest, SearchResult, SourceRun, TimelineRow, UrlState, WriteResult)
-from .document import Article
-from .query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
-from . import dedup
-from . import korean
-from . import timeline as tl
+from ..document import Article
+from ..query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
+from .. import dedup
+from .. import korean
+from .. import timeline as tl
 
 logger = logging.getLogger(__name__)
 

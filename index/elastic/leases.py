@@ -16,7 +16,7 @@ from pathlib import Path
 
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 
-SPEC = Path(__file__).with_name("es") / "leases.json"
+SPEC = Path(__file__).with_name("leases.json")
 
 
 class Leases:

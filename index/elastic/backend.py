@@ -3,9 +3,9 @@
     http(s)://[user:pass@]HOST:PORT[/NAME]     NAME: the collection's alias (default policywatch-articles)
 
 Articles live in versioned indices NAME-v1, NAME-v2… made from the index template in
-index/es/template.json; everything reads and writes through the alias, so a reindex
+index/elastic/template.json; everything reads and writes through the alias, so a reindex
 (index/maintenance.py) builds the next version and switches with no search downtime. URL states
-and crawl runs live beside it in NAME.urls and NAME.runs (index/es_state.py). Setup is lazy and
+and crawl runs live beside it in NAME.urls and NAME.runs (index/elastic/state.py). Setup is lazy and
 idempotent: opening never contacts the node.
 
 Nothing is lost when the node is down or refuses writes (connection error, 429, 5xx, a write
@@ -29,25 +29,25 @@ from urllib.parse import unquote, urlsplit
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
-from . import es_docs as docs
-from . import korean
-from . import es_query as dsl
-from . import timeline as tl
-from .base import (INTERVALS, ArchiveRef, EntityCount, Hit, IndexConfigError, IndexFailure, IndexUnavailable,
+from . import docs
+from .. import korean
+from . import query as dsl
+from .. import timeline as tl
+from ..base import (INTERVALS, ArchiveRef, EntityCount, Hit, IndexConfigError, IndexFailure, IndexUnavailable,
                    PeriodCounts, ReindexResult, Revision, SearchRequest, SearchResult, SourceRun, TimelineRow,
                    UrlState, WriteResult)
-from .document import Article
-from .es_leases import Leases
-from .es_state import Clusters, CrawlState, run_doc, run_from_doc
-from .query import Node
-from .spool import Spool, spool_path
+from ..document import Article
+from .leases import Leases
+from .state import Clusters, CrawlState, run_doc, run_from_doc
+from ..query import Node
+from ..spool import Spool, spool_path
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 3   # 3: title_ko/body_ko (Korean, nori)
 DEFAULT_NAME = "policywatch-articles"
 DEFAULT_SPOOL_DIR = "data/spool"
-TEMPLATE_FILE = Path(__file__).with_name("es") / "template.json"
+TEMPLATE_FILE = Path(__file__).with_name("template.json")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,200}$")
 SCAN_SIZE = 1000
 MENTION_SCAN_SIZE = 10_000      # mention rows are small: fewer, bigger pages (the default result window)

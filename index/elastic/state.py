@@ -2,7 +2,7 @@
 (near-duplicate copies, index/dedup.py), URL states and crawl-run records.
 
 URL states and runs live in two small indices beside the collection's alias NAME: NAME.urls
-and NAME.runs (mappings in index/es/urls.json and runs.json), created on first use."""
+and NAME.runs (mappings in index/elastic/urls.json and runs.json), created on first use."""
 from __future__ import annotations
 
 import bisect
@@ -14,11 +14,11 @@ from typing import Callable, Iterable, Iterator
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
-from . import dedup
-from .base import ArchiveRef, IndexFailure, SourceRun, UrlState
-from .document import Article
+from .. import dedup
+from ..base import ArchiveRef, IndexFailure, SourceRun, UrlState
+from ..document import Article
 
-MAPPINGS = Path(__file__).with_name("es")
+MAPPINGS = Path(__file__).parent
 CANDIDATES = 50          # stored near-duplicate candidates checked per new article (earliest first)
 
 
