@@ -2,6 +2,7 @@
 migrations), writes.py (write path, revisions, clusters), query.py (query compiler), search.py
 (search, facets, timelines, exports, counts), state.py (URL states, runs, archive refs);
 backend.py joins them into SQLiteIndex."""
-from .backend import SCHEMA_VERSION, SQLiteIndex
+from .backend import SQLiteIndex
+from .schema import SCHEMA_VERSION
 
 __all__ = ["SQLiteIndex", "SCHEMA_VERSION"]
