@@ -1,17 +1,17 @@
-"""The write path: new articles, revisions of changed ones, story clusters of near-duplicates."""
+"""The write path: stores what the write planner (index/planner.py) decides — new articles,
+revisions of changed ones, story clusters of near-duplicates."""
 from __future__ import annotations
 
 import json
 import logging
 import sqlite3
 from collections import Counter
-from datetime import datetime, timezone
 from typing import Iterable
 
 from common.dates import utc_iso
 from ..base import WriteResult
 from ..document import Article
-from .. import dedup
+from .. import dedup, planner
 from .. import korean
 from . import query as fts
 
@@ -44,31 +44,31 @@ class Writes:
         return result
 
     def _write_one(self, a: Article, rewrite: bool = False) -> str:
+        """Store what the planner decided for `a` (index/planner.py)."""
         row = self.db.execute("SELECT rowid, content_hash, fetched, title, body FROM articles WHERE id = ?",
                               (a.id,)).fetchone()
-        same_text = bool(row) and row[1] == a.content_hash
-        if same_text and not rewrite:
+        step = planner.plan(row[1] if row else None, a, rewrite)
+        if step.touch_only:
             self.db.execute("UPDATE articles SET fetched = ? WHERE rowid = ?", (a.fetched, row[0]))
-            return "unchanged"
+            return step.outcome
         values = (a.url, a.source, a.title, a.text, a.published, utc_iso(a.published), a.modified,
                   json.dumps(a.authors), a.language, a.section, a.image, a.fetched, a.content_hash,
                   json.dumps([{"name": e.name, "type": e.type, "mentions": e.mentions} for e in a.entities]),
                   json.dumps([{"action": x.action, "sentence": x.sentence} for x in a.actions]))
         if row:
             rowid = row[0]
-            if not same_text:
-                # The outlet changed the story: keep the version we had, with when we fetched it.
+            if step.keep_revision:      # the version we had, with when we fetched it
                 self.db.execute("INSERT INTO revisions VALUES (?,?,?,?,?)", (rowid, row[2], row[3], row[4], row[1]))
             self.db.execute("""UPDATE articles SET url=?, source=?, title=?, body=?, published=?, published_utc=?,
                 modified=?, authors=?, language=?, section=?, image=?, fetched=?, content_hash=?, entities=?,
-                actions=?, revisions = revisions + ? WHERE rowid=?""", values + (0 if same_text else 1, rowid))
+                actions=?, revisions = revisions + ? WHERE rowid=?""", values + (int(step.keep_revision), rowid))
             for table in ("entities", "mentions", "actions"):
                 self.db.execute(f"DELETE FROM {table} WHERE article = ?", (rowid,))
         else:
-            fingerprint = dedup.signature_of(a.fingerprint, a.text)
-            first_seen = a.first_seen or a.fetched or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            cluster, bands = self._cluster_of(fingerprint)
-            cluster = cluster or a.id
+            fingerprint = planner.signature(a)
+            first_seen = planner.first_seen(a)
+            candidates, bands = self._candidates(fingerprint)
+            cluster = planner.cluster_of(a.id, fingerprint, candidates)
             rowid = self.db.execute("""INSERT INTO articles (url, source, title, body, published, published_utc,
                 modified, authors, language, section, image, fetched, content_hash, entities, actions, id,
                 cluster, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
@@ -83,15 +83,15 @@ class Writes:
         self.db.executemany("INSERT INTO actions VALUES (?,?,?)",
                             [(rowid, x.action, x.sentence) for x in a.actions])
         korean.sqlite_write(self.db, rowid, a.title, a.text, a.language)
-        return "updated" if row else "new"
+        return step.outcome
 
-    def _cluster_of(self, fingerprint) -> tuple[str | None, list[str]]:
-        """The story cluster of the earliest-seen near-duplicate among each band's first
-        dedup.BAND_CANDIDATES articles, if any — a bounded number of rows, however big the index —
-        and the bands this article is to be listed under: those not yet full (a full band's
-        later entries would never be read)."""
+    def _candidates(self, fingerprint) -> tuple[list[tuple], list[str]]:
+        """The near-duplicate candidates for the planner, (first_seen, id, cluster, signature) of
+        each band's first dedup.BAND_CANDIDATES articles — a bounded number of rows, however big
+        the index — and the bands this article is to be listed under: those not yet full (a full
+        band's later entries would never be read)."""
         if fingerprint is None:
-            return None, []
+            return [], []
         keys = dedup.band_keys(fingerprint)
         per_band = " UNION ALL ".join(f"SELECT * FROM (SELECT band, article FROM dedup_bands WHERE band = ? "
                                       f"ORDER BY article LIMIT {dedup.BAND_CANDIDATES})" for _ in keys)
@@ -99,10 +99,10 @@ class Writes:
         filled = Counter(band for band, _ in listed)
         open_bands = [band for band in keys if filled[band] < dedup.BAND_CANDIDATES]
         if not listed:
-            return None, open_bands
+            return [], open_bands
         rowids = list({article for _, article in listed})
         candidates = self.db.execute(
-            f"SELECT k.cluster, s.signature FROM signatures s JOIN {fts.KEYS} k ON k.rowid = s.rowid "
-            f"WHERE s.rowid IN ({','.join('?' * len(rowids))}) ORDER BY s.first_seen, k.id", rowids).fetchall()
-        found = dedup.first_similar(fingerprint, [other for _, other in candidates])
-        return (None if found is None else candidates[found][0]), open_bands
+            f"SELECT s.first_seen, k.id, k.cluster, s.signature FROM signatures s JOIN {fts.KEYS} k "
+            f"ON k.rowid = s.rowid WHERE s.rowid IN ({','.join('?' * len(rowids))}) ORDER BY s.first_seen, k.id",
+            rowids).fetchall()
+        return candidates, open_bands
