@@ -8,9 +8,13 @@ STAMP  := $(VENV)/.installed
 
 install: $(STAMP)
 
+# requirements.txt pins every package (a full freeze), so pip need not resolve: --no-deps, then
+# `pip check` proves the set is whole. (pip 23's resolver crashes on lxml[html_clean] asked for
+# under two spellings by trafilatura's and newspaper4k's dependencies.)
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements.txt
+	$(BIN)/pip check
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
