@@ -1,5 +1,5 @@
 """The shape of an article in Elasticsearch (index/elastic/template.json) and back, and the facet
-aggregations over it — kept apart from the backend's I/O in index/elastic.py."""
+aggregations over it — kept apart from the backend's I/O in backend.py and its parts."""
 from __future__ import annotations
 
 import hashlib

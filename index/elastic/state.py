@@ -1,4 +1,4 @@
-"""Incremental crawling on Elasticsearch, as index/sqlite.py does it: story clusters
+"""Incremental crawling on Elasticsearch, as index/sqlite/ does it: story clusters
 (near-duplicate copies, index/dedup.py), URL states and crawl-run records.
 
 URL states and runs live in two small indices beside the collection's alias NAME: NAME.urls
@@ -23,9 +23,9 @@ CANDIDATES = 50          # stored near-duplicate candidates checked per new arti
 
 
 class Clusters:
-    """Assign each new article the story cluster of its earliest-seen near-duplicate, as SQLite's
-    _cluster_of: candidates share an LSH band; the first (by first_seen, id) whose MinHash
-    similarity reaches dedup.THRESHOLD wins. Articles written by this process and not yet
+    """Find each new article's near-duplicate candidates, as SQLite does (index/sqlite/writes.py):
+    articles that share an LSH band; the planner (index/planner.py) picks the first (by first_seen,
+    id) whose MinHash similarity reaches dedup.THRESHOLD. Articles written by this process and not yet
     searchable (no refresh since) are remembered here, so a batch sees the one before it."""
 
     def __init__(self, client: Elasticsearch, alias: str):
