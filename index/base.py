@@ -258,7 +258,7 @@ class ReindexResult:
 
 
 class LeaseStore(Protocol):
-    """Cluster-wide per-source crawl leases (index/es_leases.py)."""
+    """Cluster-wide per-source crawl leases (index/elastic/leases.py)."""
 
     def acquire(self, name: str, owner: str, ttl: float) -> bool: ...
     def renew(self, name: str, owner: str, ttl: float) -> bool: ...

@@ -12,7 +12,7 @@ and is matched there. Joining the morphemes makes the stem independent of where 
 splits a compound (it splits 딥페이크를 into 딥+페이크+를 but keeps 딥페이크가 whole).
 
 Elasticsearch does the same job with Lucene's nori analyzer on `title_ko`/`body_ko`
-(index/es/template.json), filled only for Korean articles; see README "Korean" for where the
+(index/elastic/template.json), filled only for Korean articles; see README "Korean" for where the
 two analyzers can differ.
 
 The analyzer is kiwipiepy with its PyPI model (kiwipiepy-model): nothing is downloaded at run
@@ -147,8 +147,8 @@ def fts_phrase(words: tuple[str, ...], prefix: bool) -> str:
 # -- snippets (both backends) ---------------------------------------------------------------
 def mark(body: str, words: list[tuple[str, ...]]) -> str:
     """`body` with the query stems found in its words between OPEN and CLOSE — the
-    marked text index/es_query.snippet() cuts into a snippet."""
-    from .es_query import CLOSE, OPEN      # (es_query imports this module)
+    marked text index/elastic/query.snippet() cuts into a snippet."""
+    from .elastic.query import CLOSE, OPEN      # (elastic/query.py imports this module)
     wanted = {s for w in words for s in query_words(w)}
     if not wanted:
         return body
@@ -168,7 +168,7 @@ def snippets(bodies: dict, texts) -> dict:
     """Snippets (HTML, matches in <mark>) of Korean articles' bodies for the query's positive
     words and phrases, keyed like `bodies`; a body without a match gets none (the caller shows
     its lead)."""
-    from .es_query import OPEN, snippet     # one snippet shape for both backends
+    from .elastic.query import OPEN, snippet     # one snippet shape for both backends
     words = [t.words for t in texts if has_hangul(" ".join(t.words))]
     out = {}
     for key, body in bodies.items():

@@ -17,7 +17,7 @@ import pytest
 from index import open_index, parse
 from index.base import IndexUnavailable, SearchRequest
 from index.elastic import ElasticIndex
-from index.es_leases import Leases
+from index.elastic.leases import Leases
 from newsroom import sources_yaml, start
 
 from conftest import ES_URL, FAST_CRAWL, IN_CI, ROOT, require_es

@@ -82,11 +82,11 @@ def test_articles_written_while_the_node_is_down_are_spooled_then_flushed_once(r
     try:
         assert ix.write(before).new == 5
         node("es-stop")
-        with caplog.at_level(logging.WARNING, logger="index.elastic"):
+        with caplog.at_level(logging.WARNING, logger="index.elastic.writes"):
             first = ix.write(during[:8])
             second = ix.write(during[8:])
         assert (first.new, first.spooled, second.spooled) == (0, 8, 4)
-        warnings = [r for r in caplog.records if r.name == "index.elastic" and r.levelno == logging.WARNING]
+        warnings = [r for r in caplog.records if r.name == "index.elastic.writes" and r.levelno == logging.WARNING]
         assert len(warnings) == 1 and "spooling" in warnings[0].getMessage()
         assert ix.pending() == 12
         # what a crawl asks before running NLP again: the spooled version counts as stored

@@ -6,7 +6,7 @@ import pytest
 
 from index import Article, IndexConfigError, content_hash, open_index, parse
 from index.base import UrlState
-from index.es_query import OPEN, CLOSE, compile_query, fold, snippet
+from index.elastic.query import OPEN, CLOSE, compile_query, fold, snippet
 from index.spool import Spool
 
 

@@ -10,13 +10,11 @@ Expiry uses each crawler's own clock: keep the clocks of crawler machines within
 the lease time (NTP does; the default lease is 120 s, renewed every 30 s)."""
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
 
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 
-SPEC = Path(__file__).with_name("es") / "leases.json"
+from .schema import mapping
 
 
 class Leases:
@@ -28,7 +26,7 @@ class Leases:
     def _ensure(self) -> None:
         if self._created:
             return
-        spec = {k: v for k, v in json.loads(SPEC.read_text(encoding="utf-8")).items() if not k.startswith("_comment")}
+        spec = mapping("leases")
         try:
             self.client.indices.create(index=self.index, **spec)
         except ApiError as exc:

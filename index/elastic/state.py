@@ -1,36 +1,31 @@
-"""Incremental crawling on Elasticsearch, as index/sqlite.py does it: story clusters
+"""Incremental crawling on Elasticsearch, as index/sqlite/ does it: story clusters
 (near-duplicate copies, index/dedup.py), URL states and crawl-run records.
 
 URL states and runs live in two small indices beside the collection's alias NAME: NAME.urls
-and NAME.runs (mappings in index/es/urls.json and runs.json), created on first use."""
+and NAME.runs (mappings in index/elastic/urls.json and runs.json), created on first use."""
 from __future__ import annotations
 
 import bisect
 import hashlib
-import json
+import time
 from dataclasses import asdict
-from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
-from . import dedup
-from .base import ArchiveRef, IndexFailure, SourceRun, UrlState
-from .document import Article
+from .. import dedup, planner
+from ..base import ArchiveRef, IndexFailure, IndexUnavailable, SourceRun, UrlState
+from ..document import Article
+from .leases import Leases
+from .schema import mapping
 
-MAPPINGS = Path(__file__).with_name("es")
 CANDIDATES = 50          # stored near-duplicate candidates checked per new article (earliest first)
 
 
-def _spec(name: str) -> dict:
-    spec = json.loads((MAPPINGS / f"{name}.json").read_text(encoding="utf-8"))
-    return {k: v for k, v in spec.items() if not k.startswith("_comment")}
-
-
 class Clusters:
-    """Assign each new article the story cluster of its earliest-seen near-duplicate, as SQLite's
-    _cluster_of: candidates share an LSH band; the first (by first_seen, id) whose MinHash
-    similarity reaches dedup.THRESHOLD wins. Articles written by this process and not yet
+    """Find each new article's near-duplicate candidates, as SQLite does (index/sqlite/writes.py):
+    articles that share an LSH band; the planner (index/planner.py) picks the first (by first_seen,
+    id) whose MinHash similarity reaches dedup.THRESHOLD. Articles written by this process and not yet
     searchable (no refresh since) are remembered here, so a batch sees the one before it."""
 
     def __init__(self, client: Elasticsearch, alias: str):
@@ -38,24 +33,22 @@ class Clusters:
         # band → its earliest (first_seen, id, cluster, signature bytes) written since the last refresh
         self.recent: dict[str, list[tuple[str, str, str, bytes]]] = {}
 
-    def assign(self, articles: list[Article], first_seen: Callable[[Article], str]) -> dict[str, tuple]:
-        """{id: (cluster, first_seen, fingerprint hex, bands)} for new articles, in order."""
-        signatures = {a.id: dedup.signature_of(a.fingerprint, a.text) for a in articles}
+    def assign(self, articles: list[Article]) -> dict[str, tuple]:
+        """{id: (cluster, first_seen, fingerprint hex, bands)} for new articles, in order: the
+        candidates are found here, the cluster is the planner's choice (index/planner.py)."""
+        signatures = {a.id: planner.signature(a) for a in articles}
         bands = {aid: dedup.band_keys(sig) for aid, sig in signatures.items() if sig is not None}
         stored = self._stored_candidates(bands)
         out = {}
         for a in articles:
-            sig, seen = signatures[a.id], first_seen(a)
+            sig, seen = signatures[a.id], planner.first_seen(a)
             cluster = a.id
             if sig is not None:
                 candidates = {hit[1]: hit for hit in stored.get(a.id, [])}
                 for band in bands[a.id]:
                     candidates.update({entry[1]: entry for entry in self.recent.get(band, [])})
                 candidates.pop(a.id, None)
-                ordered = sorted(candidates.values(), key=lambda c: (c[0], c[1]))
-                found = dedup.first_similar(sig, [c[3] for c in ordered])
-                if found is not None:
-                    cluster = ordered[found][2]
+                cluster = planner.cluster_of(a.id, sig, candidates.values())
                 entry = (seen, a.id, cluster, dedup.to_bytes(sig))
                 for band in bands[a.id]:        # each band's earliest, as SQLite keeps them
                     kept = self.recent.setdefault(band, [])
@@ -105,7 +98,7 @@ class CrawlState:
         if index in self._created:
             return
         try:
-            self.client.indices.create(index=index, **_spec(spec))
+            self.client.indices.create(index=index, **mapping(spec))
         except ApiError as exc:
             if "resource_already_exists" not in str(exc):
                 raise
@@ -181,3 +174,41 @@ def run_doc(run: SourceRun) -> dict:
 
 def run_from_doc(doc: dict) -> SourceRun:
     return SourceRun(doc["run_id"], doc["source"], doc["started"], doc.get("finished"), **doc.get("counts", {}))
+
+
+class State:
+    """ElasticIndex's crawl bookkeeping: through CrawlState (self.state), or into the spool with
+    the articles when the node cannot take it."""
+
+    def url_states(self, source: str) -> dict[str, UrlState]:
+        return self.run(self.state.url_states, source)
+
+    def save_url_states(self, states: list[UrlState]) -> None:
+        self._keep("url_state", {s.url: asdict(s) for s in states}, self.state.save_url_states, states)
+
+    def record_runs(self, runs: list[SourceRun]) -> None:
+        self._keep("run", {f"{r.run_id}|{r.source}": run_doc(r) for r in runs}, self.state.record_runs, runs)
+
+    def _keep(self, kind: str, records: dict[str, dict], save, items) -> None:
+        """Save crawl bookkeeping, or spool it with the articles when the node cannot take it."""
+        if not records:
+            return
+        if time.monotonic() >= self._down_until:
+            try:
+                return self.run(save, items)
+            except IndexUnavailable as exc:
+                self._went_down(exc)
+        self.spool.put_records(kind, records)
+        self._spooled(self._down_reason)
+
+    def runs(self, source: str | None = None, limit: int = 10) -> list[SourceRun]:
+        return self.run(self.state.runs, source, limit)
+
+    def save_archive_refs(self, refs: list[ArchiveRef]) -> None:
+        self.run(self.state.save_archive_refs, refs)
+
+    def archive_refs(self, ids: list[str]) -> dict[str, ArchiveRef]:
+        return self.run(self.state.archive_refs, ids)
+
+    def crawl_leases(self) -> Leases:
+        return self.leases

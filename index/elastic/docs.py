@@ -1,11 +1,11 @@
-"""The shape of an article in Elasticsearch (index/es/template.json) and back, and the facet
-aggregations over it — kept apart from the backend's I/O in index/elastic.py."""
+"""The shape of an article in Elasticsearch (index/elastic/template.json) and back, and the facet
+aggregations over it — kept apart from the backend's I/O in backend.py and its parts."""
 from __future__ import annotations
 
 import hashlib
 
-from . import korean
-from .document import Article
+from .. import korean
+from ..document import Article
 from nlp.model import ENTITY_TYPES
 from common.dates import utc_iso
 

@@ -2,7 +2,7 @@
 like SQLite FTS5's. User text only ever becomes the value of a term, match or prefix query —
 never query_string syntax.
 
-Field layout (index/es/template.json): `title`/`body` analysed like FTS5's
+Field layout (index/elastic/template.json): `title`/`body` analysed like FTS5's
 `porter unicode61 remove_diacritics 2`; `title.exact`/`body.exact` the same without stemming,
 for prefixes (SQLite's `articles_fts_exact`); keyword fields for the filters.
 """
@@ -13,8 +13,8 @@ import re
 import unicodedata
 from datetime import datetime, timezone
 
-from .korean import has_hangul
-from .query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
+from ..korean import has_hangul
+from ..query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
 
 TITLE_BOOST = 3.0          # as SQLite's bm25(…, 3.0, 1.0): a title word counts three body words
 MAX_EXPANSIONS = 10_000    # prefix phrases ("data prot*"); a one-word prefix has no limit

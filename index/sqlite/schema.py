@@ -1,0 +1,185 @@
+"""The SQLite schema and its migrations: an older file is upgraded when opened."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from ..base import IndexConfigError
+from .. import korean
+
+SCHEMA_VERSION = 3
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    published TEXT,
+    published_utc TEXT,
+    modified TEXT,
+    authors TEXT NOT NULL DEFAULT '[]',
+    language TEXT,
+    section TEXT,
+    image TEXT,
+    fetched TEXT,
+    content_hash TEXT NOT NULL,
+    entities TEXT NOT NULL DEFAULT '[]',
+    actions TEXT NOT NULL DEFAULT '[]',
+    revisions INTEGER NOT NULL DEFAULT 0,
+    cluster TEXT,
+    first_seen TEXT,
+    fingerprint TEXT
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_utc);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, body, content='articles', content_rowid='rowid',
+    tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_exact USING fts5(
+    title, body, content='articles', content_rowid='rowid',
+    tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+    INSERT INTO articles_fts_exact(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+    INSERT INTO articles_fts_exact(articles_fts_exact, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE OF title, body ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+    INSERT INTO articles_fts_exact(articles_fts_exact, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+    INSERT INTO articles_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+    INSERT INTO articles_fts_exact(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+END;
+CREATE TABLE IF NOT EXISTS entities (
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    name TEXT NOT NULL COLLATE NOCASE,
+    type TEXT NOT NULL,
+    mentions INTEGER NOT NULL,
+    PRIMARY KEY (article, name, type)
+);
+-- Covering (filter value, article): "articles mentioning X" never has to visit the table.
+DROP INDEX IF EXISTS entities_name;
+DROP INDEX IF EXISTS entities_type;
+CREATE INDEX IF NOT EXISTS entities_name_article ON entities(name, article);
+CREATE INDEX IF NOT EXISTS entities_type_article ON entities(type, article);
+CREATE TABLE IF NOT EXISTS mentions (
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    name TEXT NOT NULL COLLATE NOCASE,
+    seq INTEGER NOT NULL,
+    sentence TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mentions_name ON mentions(name);
+CREATE TABLE IF NOT EXISTS actions (
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    action TEXT NOT NULL,
+    sentence TEXT NOT NULL
+);
+DROP INDEX IF EXISTS actions_action;
+CREATE INDEX IF NOT EXISTS actions_action_article ON actions(action, article);
+CREATE TABLE IF NOT EXISTS revisions (
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    fetched TEXT,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    content_hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS revisions_article ON revisions(article);
+CREATE TABLE IF NOT EXISTS dedup_bands (
+    band TEXT NOT NULL,
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE
+);
+-- Schema 3: MinHash signatures (index/dedup.py, 64 big-endian uint64) with the key near-duplicate
+-- candidates are ordered by, apart from the wide article rows (articles.fingerprint, hex, was
+-- their home up to schema 2; the migration moves them here).
+CREATE TABLE IF NOT EXISTS signatures (
+    rowid INTEGER PRIMARY KEY REFERENCES articles(rowid) ON DELETE CASCADE,
+    first_seen TEXT,
+    signature BLOB NOT NULL
+);
+-- (band, article): each band's earliest articles are read off the index, LIMIT n, however full it is
+DROP INDEX IF EXISTS dedup_bands_band;
+CREATE INDEX IF NOT EXISTS dedup_bands_band_article ON dedup_bands(band, article);
+-- Schema 3: what search filters and sorts on, one narrow row per article (same rowid). Ranking
+-- 50,000 matches by date reads these rows instead of the article rows, whose sort keys sit behind
+-- the body (overflow pages): 3-10x less I/O per match. Triggers keep it in step with articles.
+CREATE TABLE IF NOT EXISTS article_keys (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    language TEXT,
+    published_utc TEXT,
+    cluster TEXT
+);
+CREATE INDEX IF NOT EXISTS article_keys_newest ON article_keys(published_utc DESC, id);
+CREATE INDEX IF NOT EXISTS article_keys_source ON article_keys(source COLLATE NOCASE);
+CREATE TRIGGER IF NOT EXISTS article_keys_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO article_keys VALUES (new.rowid, new.id, new.source, new.language, new.published_utc, new.cluster);
+END;
+CREATE TRIGGER IF NOT EXISTS article_keys_ad AFTER DELETE ON articles BEGIN
+    DELETE FROM article_keys WHERE rowid = old.rowid;
+END;
+CREATE TRIGGER IF NOT EXISTS article_keys_au AFTER UPDATE OF id, source, language, published_utc, cluster ON articles BEGIN
+    UPDATE article_keys SET id = new.id, source = new.source, language = new.language,
+        published_utc = new.published_utc, cluster = new.cluster WHERE rowid = new.rowid;
+END;
+CREATE TABLE IF NOT EXISTS url_state (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    fetched TEXT NOT NULL,
+    status TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    published TEXT,
+    content_hash TEXT
+);
+CREATE INDEX IF NOT EXISTS url_state_source ON url_state(source);
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    run_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    counts TEXT NOT NULL,
+    PRIMARY KEY (run_id, source)
+);
+CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs(source, started);
+CREATE TABLE IF NOT EXISTS archive_refs (
+    id TEXT PRIMARY KEY,
+    warc TEXT NOT NULL,
+    offset INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    fetched TEXT
+);
+"""
+# Columns added since schema version 1 (ALTER TABLE for databases made by an older PolicyWatch).
+_V2_COLUMNS = {"revisions": "INTEGER NOT NULL DEFAULT 0", "cluster": "TEXT", "first_seen": "TEXT", "fingerprint": "TEXT"}
+
+
+def migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Create the tables a new file needs, or upgrade an older file's in place."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise IndexConfigError(f"{path} has schema version {version}; this PolicyWatch "
+                               f"knows up to {SCHEMA_VERSION} — upgrade PolicyWatch")
+    with db:
+        if version == 1:
+            have = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+            for column, decl in _V2_COLUMNS.items():
+                if column not in have:
+                    db.execute(f"ALTER TABLE articles ADD COLUMN {column} {decl}")
+            db.execute("UPDATE articles SET cluster = id, first_seen = fetched WHERE cluster IS NULL")
+        db.executescript(SCHEMA + korean.SQLITE_SCHEMA)
+        if 0 < version < 3:      # schema 3: the narrow key table and the signatures, from the articles
+            db.execute("INSERT OR REPLACE INTO article_keys SELECT rowid, id, source, language, "
+                       "published_utc, cluster FROM articles")
+            moved = db.execute("SELECT rowid, first_seen, fingerprint FROM articles WHERE fingerprint IS NOT NULL")
+            db.executemany("INSERT OR REPLACE INTO signatures VALUES (?,?,?)",
+                           ((rowid, seen, bytes.fromhex(hexed)) for rowid, seen, hexed in moved))
+            db.execute("UPDATE articles SET fingerprint = NULL WHERE fingerprint IS NOT NULL")
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

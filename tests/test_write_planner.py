@@ -1,0 +1,60 @@
+"""The write planner (index/planner.py): the rules both backends store by. The contract suite
+checks that SQLite and Elasticsearch store alike; these pin the decisions themselves."""
+from index import dedup, planner
+from index.document import Article
+
+STORY = ("Police in Seoul opened an investigation into the spread of sexually explicit deepfakes on "
+         "Telegram, after reports that chat rooms shared manipulated images of students and teachers "
+         "at dozens of schools across the country, officials said on Tuesday. The national police agency "
+         "said it would also look into whether the platform itself could be held responsible for "
+         "failing to remove the material after victims and their families had reported it repeatedly.")
+OTHER = ("A court in Paris charged the founder of a messaging app with complicity in crimes committed on "
+         "his platform, prosecutors said in a statement, and barred him from leaving France while the "
+         "investigation continues. Lawyers for the businessman called the charges absurd and said the "
+         "company follows the law of the European Union like every other platform operating there today.")
+
+
+def article(id_="a", text=STORY, content_hash="h1", **extra) -> Article:
+    return Article(id=id_, url=f"https://example.test/{id_}", source="t", title="T", body=[text],
+                   content_hash=content_hash, **extra)
+
+
+def test_a_new_id_is_new_the_same_text_unchanged_other_text_an_update_that_keeps_a_revision():
+    a = article()
+    assert planner.plan(None, a) == planner.Step(planner.NEW, keep_revision=False)
+    assert planner.plan("h1", a).outcome == planner.UNCHANGED and planner.plan("h1", a).touch_only
+    changed = planner.plan("h0", a)
+    assert (changed.outcome, changed.keep_revision, changed.touch_only) == (planner.UPDATED, True, False)
+
+
+def test_a_rewrite_of_the_same_text_updates_without_a_revision():
+    step = planner.plan("h1", article(), rewrite=True)
+    assert (step.outcome, step.keep_revision, step.touch_only) == (planner.UPDATED, False, False)
+
+
+def test_a_batch_counts_each_article_as_if_written_one_by_one_and_stores_the_last_version():
+    first, again, edited = article(content_hash="h1"), article(content_hash="h1"), article(content_hash="h2")
+    latest, outcomes = planner.plan_batch([first, again, edited, article("b")], stored={"b": "h1"})
+    assert outcomes == {"a": ["new", "unchanged", "updated"], "b": ["unchanged"]}
+    assert latest["a"] is edited
+
+
+def test_first_seen_is_the_articles_own_else_its_fetch_time():
+    assert planner.first_seen(article(first_seen="2024-09-01T00:00:00Z", fetched="2024-09-02T00:00:00Z")) \
+        == "2024-09-01T00:00:00Z"
+    assert planner.first_seen(article(fetched="2024-09-02T00:00:00Z")) == "2024-09-02T00:00:00Z"
+    assert planner.first_seen(article()).endswith("Z")
+
+
+def test_a_new_copy_joins_the_cluster_of_its_earliest_seen_near_duplicate():
+    sig = planner.signature(article())
+    assert sig is not None
+    same = dedup.to_bytes(sig)
+    other = dedup.to_bytes(planner.signature(article(text=OTHER)))
+    candidates = [("2024-09-03T00:00:00Z", "late", "late-cluster", same),
+                  ("2024-09-01T00:00:00Z", "unrelated", "unrelated", other),
+                  ("2024-09-02T00:00:00Z", "early", "early-cluster", same)]
+    assert planner.cluster_of("new", sig, candidates) == "early-cluster"
+    assert planner.cluster_of("new", sig, candidates[1:2]) == "new"          # no near-duplicate: its own
+    assert planner.cluster_of("new", None, candidates) == "new"              # too short to tell
+    assert planner.signature(article(text="Too short to tell.")) is None
