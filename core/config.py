@@ -1,10 +1,15 @@
-"""Configuration, read once at the edge (the CLI and `policywatch serve` call from_args):
-package defaults → environment → command-line flags."""
+"""Configuration, read once at the edge (the CLI and `policywatch serve` call from_args), each
+value from the first of: command-line flag → environment → the user's config file → package
+default. The user file is YAML at $POLICYWATCH_CONFIG, else $XDG_CONFIG_HOME/policywatch/config.yaml
+(~/.config/policywatch/config.yaml); a team puts its index URL, API key and gazetteers there once."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
+
+import yaml
 
 from common.dates import parse_iso
 from common.errors import BadUsage
@@ -17,6 +22,13 @@ ENV_ES_CA_CERTS = "POLICYWATCH_ES_CA_CERTS"
 ENV_GAZETTEER = "POLICYWATCH_GAZETTEER"      # extra gazetteer files, separated by os.pathsep
 ENV_LOCK_DIR = "POLICYWATCH_LOCK_DIR"        # where per-source crawl locks live (default data/locks)
 ENV_TOKEN = "POLICYWATCH_TOKEN"              # protects saving and deleting searches in the web UI
+ENV_CONFIG = "POLICYWATCH_CONFIG"            # the user's config file (default below)
+
+# what the user file may set: its key → (type, what it holds)
+FILE_KEYS = {"index": (str, "index URL"), "es_api_key": (str, "Elasticsearch API key"),
+             "es_ca_certs": (str, "CA certificate file"), "gazetteers": (list, "extra gazetteer files"),
+             "lock_dir": (str, "crawl lock folder"), "token": (str, "web UI write token"),
+             "archive": (str, "WARC archive folder"), "sources": (str, "sources file")}
 
 DEFAULT_STATE = "data/web.db"                # the web UI's saved searches (serve --state)
 DEFAULT_LOCK_DIR = "data/locks"
@@ -33,10 +45,44 @@ class Config:
     sources: str | None = None          # the sources file collections come from (None: the shipped one)
 
 
+def user_file(environ=os.environ) -> Path:
+    if environ.get(ENV_CONFIG):
+        return Path(environ[ENV_CONFIG])
+    base = environ.get("XDG_CONFIG_HOME") or Path(environ.get("HOME", "~")).expanduser() / ".config"
+    return Path(base) / "policywatch" / "config.yaml"
+
+
+def read_user_file(path: Path, required: bool = False) -> dict:
+    """The user file's settings; {} when there is none. A file that cannot be used is bad usage,
+    named with the key at fault, never silently ignored."""
+    if not path.is_file():
+        if required:
+            raise BadUsage(f"config file {path} (from {ENV_CONFIG}) does not exist")
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise BadUsage(f"config file {path} cannot be read: {str(exc).splitlines()[0]}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise BadUsage(f"config file {path}: expected 'key: value' lines ({', '.join(FILE_KEYS)})")
+    for key, value in data.items():
+        if key not in FILE_KEYS:
+            raise BadUsage(f"config file {path}: unknown key '{key}' (known: {', '.join(FILE_KEYS)})")
+        kind, what = FILE_KEYS[key]
+        if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) for v in value)):
+            raise BadUsage(f"config file {path}: '{key}' is the {what}: "
+                           f"{'a list of paths' if kind is list else 'a text'}, not {value!r}")
+    return data
+
+
 def from_args(args, environ=os.environ) -> Config:
+    """Flag → environment → user file → package default, for every value."""
+    user = read_user_file(user_file(environ), required=bool(environ.get(ENV_CONFIG)))
     options = {}
-    api_key = getattr(args, "es_api_key", None) or environ.get(ENV_ES_API_KEY)
-    ca_certs = getattr(args, "es_ca_certs", None) or environ.get(ENV_ES_CA_CERTS)
+    api_key = getattr(args, "es_api_key", None) or environ.get(ENV_ES_API_KEY) or user.get("es_api_key")
+    ca_certs = getattr(args, "es_ca_certs", None) or environ.get(ENV_ES_CA_CERTS) or user.get("es_ca_certs")
     if api_key:
         options["api_key"] = api_key
     if ca_certs:
@@ -44,12 +90,14 @@ def from_args(args, environ=os.environ) -> Config:
     gazetteers = list(getattr(args, "gazetteer", None) or [])
     if not gazetteers and environ.get(ENV_GAZETTEER):
         gazetteers = [p for p in environ[ENV_GAZETTEER].split(os.pathsep) if p]
-    index_url = getattr(args, "index", None) or environ.get(ENV_INDEX) or DEFAULT_INDEX
+    gazetteers = gazetteers or list(user.get("gazetteers") or [])
+    index_url = getattr(args, "index", None) or environ.get(ENV_INDEX) or user.get("index") or DEFAULT_INDEX
     return Config(index_url=index_url, index_options=options, gazetteers=gazetteers,
-                  lock_dir=environ.get(ENV_LOCK_DIR) or DEFAULT_LOCK_DIR,
-                  token=getattr(args, "token", None) or environ.get(ENV_TOKEN),
-                  archive_dir=getattr(args, "archive", None) or str(default_dir(index_url)),
-                  sources=getattr(args, "sources", None))
+                  lock_dir=environ.get(ENV_LOCK_DIR) or user.get("lock_dir") or DEFAULT_LOCK_DIR,
+                  token=getattr(args, "token", None) or environ.get(ENV_TOKEN) or user.get("token"),
+                  archive_dir=(getattr(args, "archive", None) or user.get("archive")
+                               or str(default_dir(index_url))),
+                  sources=getattr(args, "sources", None) or user.get("sources"))
 
 
 # Dates a search may ask for: wide enough for any news archive, narrow enough that a day added to

@@ -152,7 +152,7 @@ def _set_overrides(items: list[str] | None) -> dict:
 
 def _checked_settings(args, cfg: Config, overrides: dict):
     from crawler.run import crawl_settings
-    return crawl_settings(args.sources, cfg.index_url, overrides)   # a bad setting raises SettingsError (BadUsage)
+    return crawl_settings(cfg.sources, cfg.index_url, overrides)   # a bad setting raises SettingsError (BadUsage)
 
 
 def cmd_crawl(args, cfg: Config) -> int:
@@ -162,7 +162,7 @@ def cmd_crawl(args, cfg: Config) -> int:
     from crawler.run import run_crawl
     from crawler.schedule import due_sources
     from crawler.sources import load_sources, select
-    chosen = select(load_sources(args.sources), args.source)  # fail early, with the file's message
+    chosen = select(load_sources(cfg.sources), args.source)  # fail early, with the file's message
     overrides = {"POLICYWATCH_INDEX_OPTIONS": cfg.index_options, "POLICYWATCH_PROGRESS_SECONDS": 10.0,
                  "LOG_LEVEL": ("WARNING", "INFO", "DEBUG")[min(args.verbose, 2)], "STATS_DUMP": args.verbose > 0,
                  "LOG_INSTALL_ROOT_HANDLER": False}    # logging is configured in main()
@@ -411,7 +411,7 @@ def cmd_import(args, cfg: Config) -> int:
     from crawler.sources import load_sources
     from crawler.warc_import import ImportOptions, import_warcs, warc_paths
     files = warc_paths(args.paths)                        # bad input fails before any work
-    sources = load_sources(args.sources)
+    sources = load_sources(cfg.sources)
     if args.source and not re.fullmatch(r"[a-z0-9_-]+", args.source):
         raise BadUsage(f"--source '{args.source}': names are lower-case letters, digits, '-' and '_'")
     date_from, date_to = parse_range(args.date_from, args.date_to)
@@ -523,7 +523,7 @@ def cmd_history(args, cfg: Config) -> int:
 def cmd_status(args, cfg: Config) -> int:
     from crawler.health import assess
     from crawler.sources import load_sources
-    names = [s.name for s in load_sources(args.sources) if s.enabled]
+    names = [s.name for s in load_sources(cfg.sources) if s.enabled]
     with _opened(cfg) as index:
         known = {r.source for r in index.runs(limit=1000)}
         reports = [assess(name, index.runs(name, args.runs)) for name in dict.fromkeys(names + sorted(known))]
@@ -568,13 +568,13 @@ def cmd_schedule(args, cfg: Config) -> int:
     from crawler.schedule import Scheduler
     from crawler.sources import load_sources
     _checked_settings(args, cfg, _set_overrides(args.set))     # a bad --set: exit 2 now, not in every crawl
-    sources = [s for s in load_sources(args.sources) if s.enabled and s.schedule]
+    sources = [s for s in load_sources(cfg.sources) if s.enabled and s.schedule]
     if not sources:
         print("policywatch: no source in the sources file has a schedule", file=sys.stderr)
         return 2
     # --due: each crawl checks again once it holds its sources, so schedulers on several machines
     # sharing one Elasticsearch index crawl each source once per period
-    crawl_args = ["--due", "--index", cfg.index_url] + (["--sources", args.sources] if args.sources else [])
+    crawl_args = ["--due", "--index", cfg.index_url] + (["--sources", cfg.sources] if cfg.sources else [])
     crawl_args += [a for item in args.set or [] for a in ("--set", item)]
     print(f"scheduling {len(sources)} source(s); Ctrl-C or SIGTERM stops after the running crawls", file=sys.stderr)
     return Scheduler(sources, _last_started(cfg), crawl_args, tick=args.tick).run()
