@@ -159,8 +159,10 @@ def _signed(a: Article) -> tuple:
     return fingerprint, ([] if fingerprint is None else dedup.band_keys(fingerprint))
 
 
-def _rows_in(db: sqlite3.Connection, sql: str, values: list) -> Iterable[tuple]:
+def _rows_in(db: sqlite3.Connection, sql: str, values: list) -> list[tuple]:
     """The rows of `sql`, whose `IN ({})` is given `values`, a bounded number at a time."""
+    rows = []
     for start in range(0, len(values), _IN_LIMIT):
         chunk = values[start:start + _IN_LIMIT]
-        yield from db.execute(sql.format(",".join("?" * len(chunk))), chunk)
+        rows += db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+    return rows
