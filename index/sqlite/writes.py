@@ -22,7 +22,7 @@ from .schema import FTS_TABLES
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 250           # articles whose stored versions and candidates are read in one go
+CHUNK = 1000          # articles whose stored versions and near-duplicate candidates are read in one go
 _IN_LIMIT = 500       # values per `IN (…)`
 
 
@@ -46,42 +46,49 @@ class Writes:
                 stored = self._stored([a.id for a in chunk])
                 signed = {a.id: _signed(a) for a in chunk if a.id not in stored}
                 candidates = _Candidates(self.db, {key for _, keys in signed.values() for key in keys})
-                written = []
+                written, unindexed = [], {}
                 for article in chunk:
                     try:
-                        written.append((article, *self._write_one(article, rewrite, stored, signed, candidates)))
+                        written.append((article, self._write_one(article, rewrite, stored, signed, candidates,
+                                                                 unindexed)))
                     except sqlite3.Error as exc:
                         _failed(result, article, exc)
                 # The new articles' full-text rows, together after the chunk's other writes: FTS5
                 # flushes its pending terms into a new segment whenever a statement opens a
                 # savepoint (REPLACE, triggers, foreign keys), so interleaved they cost ~3x.
-                for article, outcome, rowid in written:
+                unsearchable = set()
+                for rowid, article in unindexed.items():
                     try:
-                        if rowid is not None:
-                            for table in FTS_TABLES:
-                                self.db.execute(f"INSERT INTO {table}(rowid, title, body) VALUES (?, ?, ?)",
-                                                (rowid, article.title, article.text))
+                        self._index_text(rowid, article)
                     except sqlite3.Error as exc:
                         _failed(result, article, exc)
-                        continue
-                    setattr(result, outcome, getattr(result, outcome) + 1)
+                        unsearchable.add(id(article))
+                for article, outcome in written:
+                    if id(article) not in unsearchable:
+                        setattr(result, outcome, getattr(result, outcome) + 1)
         return result
 
-    def _write_one(self, a: Article, rewrite: bool, stored: dict, signed: dict,
-                   candidates: "_Candidates") -> tuple[str, int | None]:
+    def _index_text(self, rowid: int, a: Article) -> None:
+        for table in FTS_TABLES:
+            self.db.execute(f"INSERT INTO {table}(rowid, title, body) VALUES (?, ?, ?)", (rowid, a.title, a.text))
+
+    def _write_one(self, a: Article, rewrite: bool, stored: dict, signed: dict, candidates: "_Candidates",
+                   unindexed: dict) -> str:
         """Store what the planner decided for `a` (index/planner.py), but for the full-text rows of
-        a new article: (outcome, the new article's rowid, else None). `stored` is kept up to date."""
+        a new article: it joins `unindexed` (rowid: article). `stored` is kept up to date."""
         rowid, stored_hash = stored.get(a.id, (None, None))
         step = planner.plan(stored_hash, a, rewrite)
         if step.touch_only:
             self.db.execute("UPDATE articles SET fetched = ? WHERE rowid = ?", (a.fetched, rowid))
-            return step.outcome, None
+            return step.outcome
         values = (a.url, a.source, a.title, a.text, a.published, utc_iso(a.published), a.modified,
                   json.dumps(a.authors), a.language, a.section, a.image, a.fetched, a.content_hash,
                   json.dumps([{"name": e.name, "type": e.type, "mentions": e.mentions} for e in a.entities]),
                   json.dumps([{"action": x.action, "sentence": x.sentence} for x in a.actions]))
         listed, new = None, rowid is None
         if not new:
+            if rowid in unindexed:      # new earlier in this chunk: indexed before the update trigger replaces it
+                self._index_text(rowid, unindexed.pop(rowid))
             if step.keep_revision:      # the version we had, with when we fetched it
                 self.db.execute("INSERT INTO revisions SELECT rowid, fetched, title, body, content_hash "
                                 "FROM articles WHERE rowid = ?", (rowid,))
@@ -110,11 +117,14 @@ class Writes:
                             [(rowid, e.name, i, s) for e in a.entities for i, s in enumerate(e.sentences)])
         self.db.executemany("INSERT INTO actions VALUES (?,?,?)",
                             [(rowid, x.action, x.sentence) for x in a.actions])
-        korean.sqlite_write(self.db, rowid, a.title, a.text, a.language)
+        if not new or korean.is_korean(a.language):      # a new rowid has no Korean row to replace
+            korean.sqlite_write(self.db, rowid, a.title, a.text, a.language)
         stored[a.id] = (rowid, a.content_hash)
         if listed:
             candidates.add(rowid, *listed)
-        return step.outcome, rowid if new else None
+        if new:
+            unindexed[rowid] = a
+        return step.outcome
 
 
 class _Candidates:
