@@ -109,6 +109,10 @@ def ids(ix, q, **kw):
     ("(durov OR kakao) AND (arrested OR fined)", {"a3", "a5"}),
     ("investigat*", {"a1", "a5", "a6", "a10"}),
     ("prosecut*", {"a3"}),
+    ("user-dat*", {"a5"}),                                  # a prefix phrase: "user data"
+    ("investigat* -telegram", {"a5", "a6", "a10"}),
+    ("investigat* OR durov", {"a1", "a3", "a5", "a6", "a10"}),
+    ("zzyzx*", set()),
     ("source:dmr", {"a3", "a4", "a6", "a8"}),
     ("source:dmr telegram", {"a3"}),
     ("lang:ko", {"a9"}),
@@ -172,6 +176,21 @@ def test_snippets_highlight_matches_and_escape_html(index):
     assert "<mark>hotline</mark>" in hit.snippet.lower()
     assert hit.url == "https://yonhap.example/a2" and hit.source == "yonhap"
     assert hit.published.startswith("2024-09-03T09:00:00")
+
+
+def test_prefixes_highlight_every_word_they_stand_for(index):
+    snippets = {h.id: h.snippet.lower() for h in index.search(SearchRequest(parse("investigat*"))).hits}
+    assert "<mark>investigators</mark>" in snippets["a5"] and "<mark>investigates</mark>" in snippets["a6"]
+
+
+def test_prefixes_standing_for_many_words_match_the_same(index, monkeypatch):
+    # SQLite replaces a prefix by an OR of the index words it stands for, up to a limit; past
+    # the limit FTS5 scans the prefix itself, with the same answers (Elasticsearch: no limit)
+    from index.sqlite import query
+    expanded = {q: ids(index, q) for q in ("investigat*", "user-dat*", "investigat* -telegram")}
+    monkeypatch.setattr(query, "EXPANSION_LIMIT", 1)
+    assert {q: ids(index, q) for q in expanded} == expanded == {
+        "investigat*": {"a1", "a5", "a6", "a10"}, "user-dat*": {"a5"}, "investigat* -telegram": {"a5", "a6", "a10"}}
 
 
 def test_facets_count_matching_articles(index):

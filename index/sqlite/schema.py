@@ -42,6 +42,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_exact USING fts5(
     title, body, content='articles', content_rowid='rowid',
     tokenize='unicode61 remove_diacritics 2');
+-- The unstemmed table's words, read to expand a prefix query into the words it stands for
+-- (query.py). A view of the FTS index that stores nothing: no migration, and made on every open.
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_exact_terms USING fts5vocab(articles_fts_exact, 'row');
 CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
     INSERT INTO articles_fts_exact(rowid, title, body) VALUES (new.rowid, new.title, new.body);

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from dataclasses import replace
 from typing import Iterator
 
 from ..base import EntityCount, Hit, PeriodCounts, Revision, SearchRequest, SearchResult, TimelineRow
@@ -25,6 +26,7 @@ class Search:
     """SQLiteIndex's reading half (self.db: the connection, self.path: the file)."""
 
     def search(self, request: SearchRequest) -> SearchResult:
+        request = replace(request, query=fts.expand(request.query, self._words_starting))
         where, params = fts.full_where(request.query, request.date_from, request.date_to)
         group = "coalesce(a.cluster, a.id)"
         limit, capped = request.count_limit, False
@@ -109,6 +111,12 @@ class Search:
                             copies=copies if request.collapse else 1, revisions=r[9]))
         facets = self._facets(where, params) if request.facets else {}
         return SearchResult(total=total, hits=hits, facets=facets, capped=capped)
+
+    def _words_starting(self, prefix: str, limit: int) -> list[str]:
+        # ASCII prefix: the word after its last character bounds the range of the words it begins
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return [term for term, in self.db.execute(
+            f"SELECT term FROM {fts.EXACT_TERMS} WHERE term >= ? AND term < ? LIMIT ?", (prefix, upper, limit))]
 
     def _snippets(self, rowids: list[int], rank) -> dict[int, str]:
         if not rowids or not rank:
