@@ -164,6 +164,21 @@ def test_relevance_puts_title_matches_first(index):
     assert result.hits[0].id == "a3" and result.hits[0].score > 0
 
 
+def test_equal_scores_rank_newest_first_then_by_id(index):
+    same = ["A quokka was seen near the harbour."]
+    index.write([art("t0", "dmr", "Quokka sighting", same, None),
+                 art("t2", "dmr", "Quokka sighting", same, "2024-02-01T00:00:00+00:00"),
+                 art("t1", "dmr", "Quokka sighting", same, "2024-02-01T00:00:00+00:00"),
+                 art("t3", "dmr", "Quokka sighting", same, "2024-03-01T00:00:00+00:00")])
+    index.refresh()
+    assert [h.id for h in index.search(SearchRequest(parse("quokka"))).hits] == ["t3", "t1", "t2", "t0"]
+    pages = [index.search(SearchRequest(parse("quokka"), limit=1, offset=n)) for n in range(5)]
+    assert [[h.id for h in p.hits] for p in pages] == [["t3"], ["t1"], ["t2"], ["t0"], []]
+    assert {(p.total, p.capped) for p in pages} == {(4, False)}
+    capped = index.search(SearchRequest(parse("quokka"), limit=2, count_limit=3))
+    assert (capped.total, capped.capped, len(capped.hits)) == (3, True, 2)
+
+
 def test_pagination_is_stable(index):
     first = index.search(SearchRequest(parse(""), sort="date", limit=4))
     second = index.search(SearchRequest(parse(""), sort="date", limit=4, offset=4))
