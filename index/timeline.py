@@ -1,10 +1,10 @@
 """Periods for entity timelines, shared by both backends so they bucket identically."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from common.dates import parse_iso
+from common.dates import UTC_FORMAT, parse_iso
 from .base import INTERVALS, IndexConfigError, TimelineRow
 
 
@@ -30,6 +30,35 @@ def period_start(moment: datetime, interval: str, tz) -> date:
     if interval == "month":
         return local.replace(day=1)
     raise IndexConfigError(f"unknown interval '{interval}' — use one of: {', '.join(INTERVALS)}")
+
+
+class Periods:
+    """period_start for sortable UTC strings (common.dates.utc_iso), parsing one date per period
+    rather than one per row when rows come in date order: a row inside the span last found, less
+    a margin for a daylight-saving change near midnight, is in the same period."""
+
+    def __init__(self, interval: str, tz):
+        self.interval, self.tz = interval, tz
+        # a fixed offset (UTC) has no such change
+        self.margin = timedelta(0) if isinstance(tz, timezone) else timedelta(hours=3)
+        self.low = self.high = ""
+        self.start: date | None = None
+
+    def __call__(self, published_utc: str) -> date:
+        if self.low <= published_utc < self.high:
+            return self.start
+        self.start = period_start(parse_utc(published_utc), self.interval, self.tz)
+        self.low = _utc_text(_local_midnight(self.start, self.tz) + self.margin)
+        self.high = _utc_text(_local_midnight(next_period(self.start, self.interval), self.tz) - self.margin)
+        return self.start
+
+
+def _local_midnight(day: date, tz) -> datetime:
+    return datetime.combine(day, time(), tzinfo=tz)
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime(UTC_FORMAT)
 
 
 def next_period(start: date, interval: str) -> date:
