@@ -34,13 +34,12 @@ def period_start(moment: datetime, interval: str, tz) -> date:
 
 class Periods:
     """period_start for sortable UTC strings (common.dates.utc_iso), parsing one date per period
-    rather than one per row when rows come in date order: a row inside the span last found, less
-    a margin for a daylight-saving change near midnight, is in the same period."""
+    rather than one per row when rows come in date order: a row between the UTC instants of the
+    period's first and next period's first local midnight is in the same period (a midnight that
+    a daylight-saving change skips or repeats included: tests/test_timeline_periods.py)."""
 
     def __init__(self, interval: str, tz):
         self.interval, self.tz = interval, tz
-        # a fixed offset (UTC) has no such change
-        self.margin = timedelta(0) if isinstance(tz, timezone) else timedelta(hours=3)
         self.low = self.high = ""
         self.start: date | None = None
 
@@ -48,8 +47,8 @@ class Periods:
         if self.low <= published_utc < self.high:
             return self.start
         self.start = period_start(parse_utc(published_utc), self.interval, self.tz)
-        self.low = _utc_text(_local_midnight(self.start, self.tz) + self.margin)
-        self.high = _utc_text(_local_midnight(next_period(self.start, self.interval), self.tz) - self.margin)
+        self.low = _utc_text(_local_midnight(self.start, self.tz))
+        self.high = _utc_text(_local_midnight(next_period(self.start, self.interval), self.tz))
         return self.start
 
 
