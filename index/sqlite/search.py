@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from itertools import islice
 from typing import Iterator
 
 from ..base import EntityCount, Hit, PeriodCounts, Revision, SearchRequest, SearchResult, TimelineRow
@@ -165,15 +166,18 @@ class Search:
             section=section, image=image, fetched=fetched, content_hash=chash, entities=ents,
             actions=json.loads(actions), revisions=revisions, cluster=cluster, first_seen=first_seen))
 
-    def mentions(self, entity: str, date_from=None, date_to=None) -> Iterator[tuple[str, str, str, str, str]]:
-        # one range of the mentions table, already in the order shown (date, then article id)
+    def mentions(self, entity: str, date_from=None, date_to=None,
+                 newest: int | None = None) -> Iterator[tuple[str, str, str, str, str]]:
+        # one range of the mentions table, already in the order shown (date, then article id),
+        # read backwards for the newest: a row has at least one sentence, so N rows are enough
         dates, bounds = fts.date_range(date_from, date_to)
-        for published, source, url, title, sentences in self.db.execute(
-                "SELECT a.published_utc, a.source, a.url, a.title, a.sentences FROM mentions a "
-                "WHERE a.name = ? AND a.published_utc > ''" + dates + " ORDER BY a.published_utc, a.id",
-                [entity] + bounds):
-            for sentence in json.loads(sentences):
-                yield published, source, url, title, sentence
+        order = (" ORDER BY a.published_utc, a.id" if newest is None
+                 else f" ORDER BY a.published_utc DESC, a.id DESC LIMIT {int(newest)}")
+        rows = self.db.execute("SELECT a.published_utc, a.source, a.url, a.title, a.sentences FROM mentions a "
+                               "WHERE a.name = ? AND a.published_utc > ''" + dates + order, [entity] + bounds)
+        yield from islice(((published, source, url, title, sentence)
+                           for published, source, url, title, sentences in rows for sentence in json.loads(sentences)),
+                          newest)
 
     def timeline(self, entity: str, interval: str = "month", tz: str | None = None,
                  date_from=None, date_to=None) -> list[TimelineRow]:
