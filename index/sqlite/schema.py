@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..base import IndexConfigError
 from .. import korean
+from .writes import mention_rows
 
 SCHEMA_VERSION = 4
 
@@ -208,7 +209,6 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
 def _move_mentions(db: sqlite3.Connection) -> None:
     """Schema 3's mention rows (one per sentence, numbered from 0 for each entity reference, in
     the article's entity order) into schema 4's, grouped as the writer groups them."""
-    from .writes import mention_rows
     rows = db.execute("SELECT m.article, m.name, m.seq, m.sentence, coalesce(a.published_utc, ''), a.id, a.source, "
                       "a.url, a.title FROM mentions_v3 m JOIN articles a ON a.rowid = m.article "
                       "ORDER BY m.article, m.rowid")
