@@ -282,6 +282,33 @@ def test_mentions_give_every_sentence(index):
                                             ("yonhap", "Korea Communications Standards Commission sentence 1")]
 
 
+def test_mentions_list_every_sentence_by_date_and_the_newest_as_a_page(index):
+    rows = list(index.mentions("telegram"))
+    assert [(r[2].rsplit("/", 1)[1], r[4]) for r in rows] == [
+        ("a3", "Telegram sentence 0"), ("a1", "Telegram sentence 0"), ("a1", "Telegram sentence 1"),
+        ("a1", "Telegram sentence 2"), ("a9", "Telegram sentence 0"), ("a2", "Telegram sentence 0"),
+        ("a2", "Telegram sentence 1"), ("a8", "Telegram sentence 0")]
+    assert rows[1][:4] == ("2024-09-02T06:30:00Z", "yonhap", "https://yonhap.example/a1",
+                           "Police open investigation into Telegram over deepfakes")
+    # the newest first, article by article, each article's sentences in reading order; cut at N
+    page = list(index.mentions("Telegram", newest=5))
+    assert page == [rows[7], rows[5], rows[6], rows[4], rows[1]]
+    assert list(index.mentions("Telegram", newest=2, date_to=datetime(2024, 9, 3, tzinfo=timezone.utc))) == [
+        rows[4], rows[1]]
+    assert list(index.mentions("Telegram", newest=100)) == page + [rows[2], rows[3], rows[0]]
+
+
+def test_mentions_of_one_instant_go_by_article_id(index):
+    same = "2024-10-01T00:00:00+00:00"
+    index.write([art(i, "dmr", f"Notice {i}", [f"Notice {i} about the Tie Agency."], same, [("Tie Agency", "AGENCY", 2)])
+                 for i in ("t2", "t3", "t1")])
+    index.refresh()
+    order = [(r[2].rsplit("/", 1)[1], r[4]) for r in index.mentions("Tie Agency")]
+    assert order == [(i, f"Tie Agency sentence {n}") for i in ("t1", "t2", "t3") for n in (0, 1)]
+    newest = [(r[2].rsplit("/", 1)[1], r[4]) for r in index.mentions("Tie Agency", newest=3)]
+    assert newest == [("t3", "Tie Agency sentence 0"), ("t3", "Tie Agency sentence 1"), ("t2", "Tie Agency sentence 0")]
+
+
 def test_entity_counts_rank_by_articles(index):
     top = index.entity_counts(parse(""), limit=3)
     assert (top[0].name, top[0].type, top[0].articles, top[0].mentions) == ("Telegram", "PLATFORM", 5, 8)

@@ -6,6 +6,7 @@ import heapq
 import html
 import json
 from dataclasses import replace
+from itertools import islice
 from typing import Iterator
 
 from ..base import EntityCount, Hit, PeriodCounts, Revision, SearchRequest, SearchResult, TimelineRow
@@ -200,37 +201,40 @@ class Search:
         (rowid, id_, url, source, title, body, published, modified, authors, language, section, image,
          fetched, chash, entities, actions, revisions, cluster, first_seen) = row
         ents = json.loads(entities)
-        sentences: dict[str, list[str]] = {}
-        for name, sentence in self.db.execute(
-                "SELECT name, sentence FROM mentions WHERE article = ? ORDER BY name, seq", (rowid,)):
-            sentences.setdefault(name, []).append(sentence)
+        sentences = {name.lower(): json.loads(found) for name, found in self.db.execute(
+            "SELECT name, sentences FROM mentions WHERE article = ?", (rowid,))}
         for e in ents:
-            e["sentences"] = sentences.get(e["name"], [])
+            e["sentences"] = sentences.get(e["name"].lower(), [])
         return Article.from_dict(dict(
             id=id_, url=url, source=source, title=title, body=body.split("\n\n") if body else [],
             published=published, modified=modified, authors=json.loads(authors), language=language,
             section=section, image=image, fetched=fetched, content_hash=chash, entities=ents,
             actions=json.loads(actions), revisions=revisions, cluster=cluster, first_seen=first_seen))
 
-    def mentions(self, entity: str, date_from=None, date_to=None) -> Iterator[tuple[str, str, str, str, str]]:
-        # Dates and order from the narrow key table; url and title sit before the body in the
-        # article row, so reading them does not walk the body's overflow pages.
-        sql = (f"SELECT a.published_utc, a.source, r.url, r.title, m.sentence FROM mentions m "
-               f"JOIN {fts.KEYS} a ON a.rowid = m.article JOIN articles r ON r.rowid = m.article "
-               f"WHERE m.name = ? AND a.published_utc IS NOT NULL")
+    def mentions(self, entity: str, date_from=None, date_to=None,
+                 newest: int | None = None) -> Iterator[tuple[str, str, str, str, str]]:
+        # one range of the mentions table, already in the order shown (date, then article id),
+        # read backwards for the newest: a row has at least one sentence, so N rows are enough
         dates, bounds = fts.date_range(date_from, date_to)
-        yield from self.db.execute(sql + dates + " ORDER BY a.published_utc, a.id, m.seq", [entity] + bounds)
+        order = (" ORDER BY a.published_utc, a.id" if newest is None
+                 else f" ORDER BY a.published_utc DESC, a.id DESC LIMIT {int(newest)}")
+        rows = self.db.execute("SELECT a.published_utc, a.source, a.url, a.title, a.sentences FROM mentions a "
+                               "WHERE a.name = ? AND a.published_utc > ''" + dates + order, [entity] + bounds)
+        yield from islice(((published, source, url, title, sentence)
+                           for published, source, url, title, sentences in rows for sentence in json.loads(sentences)),
+                          newest)
 
     def timeline(self, entity: str, interval: str = "month", tz: str | None = None,
                  date_from=None, date_to=None) -> list[TimelineRow]:
-        zone = tl.zone(tz)
+        period = tl.Periods(interval, tl.zone(tz))
+        # in date order, so each period's dates are parsed once
         sql = (f"SELECT a.published_utc, e.mentions, coalesce(a.cluster, a.id) FROM entities e "
                f"JOIN {fts.KEYS} a ON a.rowid = e.article WHERE e.name = ? AND a.published_utc IS NOT NULL")
         dates, bounds = fts.date_range(date_from, date_to)
         counts: dict = {}
         stories: dict = {}
-        for published, mentions, cluster in self.db.execute(sql + dates, [entity] + bounds):
-            start = tl.period_start(tl.parse_utc(published), interval, zone)
+        for published, mentions, cluster in self.db.execute(sql + dates + " ORDER BY a.published_utc", [entity] + bounds):
+            start = period(published)
             articles, total = counts.get(start, (0, 0))
             counts[start] = (articles + 1, total + mentions)
             stories.setdefault(start, set()).add(cluster)

@@ -78,8 +78,9 @@ class Writes:
                 self.db.executemany("INSERT INTO dedup_bands VALUES (?, ?)", [(band, rowid) for band in bands])
         self.db.executemany("INSERT OR REPLACE INTO entities VALUES (?,?,?,?)",
                             [(rowid, e.name, e.type, e.mentions) for e in a.entities])
-        self.db.executemany("INSERT INTO mentions VALUES (?,?,?,?)",
-                            [(rowid, e.name, i, s) for e in a.entities for i, s in enumerate(e.sentences)])
+        self.db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?)",
+                            mention_rows(rowid, values[5] or "", a.id, a.source, a.url, a.title,
+                                         [(e.name, e.sentences) for e in a.entities]))
         self.db.executemany("INSERT INTO actions VALUES (?,?,?)",
                             [(rowid, x.action, x.sentence) for x in a.actions])
         korean.sqlite_write(self.db, rowid, a.title, a.text, a.language)
@@ -106,3 +107,16 @@ class Writes:
             f"ON k.rowid = s.rowid WHERE s.rowid IN ({','.join('?' * len(rowids))}) ORDER BY s.first_seen, k.id",
             rowids).fetchall()
         return candidates, open_bands
+
+
+def mention_rows(rowid: int, published_utc: str, id_: str, source: str, url: str, title: str,
+                 refs: list[tuple[str, list[str]]]) -> list[tuple]:
+    """The mentions table's rows (schema.py) for an article's entity references (name, sentences):
+    one per name (as COLLATE NOCASE compares them), its sentences in reading order: sentence i of
+    every reference before sentence i + 1 of any."""
+    named: dict[str, tuple[str, list]] = {}
+    for ref, (name, sentences) in enumerate(refs):
+        for i, sentence in enumerate(sentences):
+            named.setdefault(name.lower(), (name, []))[1].append((i, ref, sentence))
+    return [(name, published_utc, id_, rowid, source, url, title, json.dumps([s for *_, s in sorted(found)]))
+            for name, found in named.values()]
