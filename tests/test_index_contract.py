@@ -109,6 +109,10 @@ def ids(ix, q, **kw):
     ("(durov OR kakao) AND (arrested OR fined)", {"a3", "a5"}),
     ("investigat*", {"a1", "a5", "a6", "a10"}),
     ("prosecut*", {"a3"}),
+    ("user-dat*", {"a5"}),                                  # a prefix phrase: "user data"
+    ("investigat* -telegram", {"a5", "a6", "a10"}),
+    ("investigat* OR durov", {"a1", "a3", "a5", "a6", "a10"}),
+    ("zzyzx*", set()),
     ("source:dmr", {"a3", "a4", "a6", "a8"}),
     ("source:dmr telegram", {"a3"}),
     ("lang:ko", {"a9"}),
@@ -160,6 +164,21 @@ def test_relevance_puts_title_matches_first(index):
     assert result.hits[0].id == "a3" and result.hits[0].score > 0
 
 
+def test_equal_scores_rank_newest_first_then_by_id(index):
+    same = ["A quokka was seen near the harbour."]
+    index.write([art("t0", "dmr", "Quokka sighting", same, None),
+                 art("t2", "dmr", "Quokka sighting", same, "2024-02-01T00:00:00+00:00"),
+                 art("t1", "dmr", "Quokka sighting", same, "2024-02-01T00:00:00+00:00"),
+                 art("t3", "dmr", "Quokka sighting", same, "2024-03-01T00:00:00+00:00")])
+    index.refresh()
+    assert [h.id for h in index.search(SearchRequest(parse("quokka"))).hits] == ["t3", "t1", "t2", "t0"]
+    pages = [index.search(SearchRequest(parse("quokka"), limit=1, offset=n)) for n in range(5)]
+    assert [[h.id for h in p.hits] for p in pages] == [["t3"], ["t1"], ["t2"], ["t0"], []]
+    assert {(p.total, p.capped) for p in pages} == {(4, False)}
+    capped = index.search(SearchRequest(parse("quokka"), limit=2, count_limit=3))
+    assert (capped.total, capped.capped, len(capped.hits)) == (3, True, 2)
+
+
 def test_pagination_is_stable(index):
     first = index.search(SearchRequest(parse(""), sort="date", limit=4))
     second = index.search(SearchRequest(parse(""), sort="date", limit=4, offset=4))
@@ -172,6 +191,21 @@ def test_snippets_highlight_matches_and_escape_html(index):
     assert "<mark>hotline</mark>" in hit.snippet.lower()
     assert hit.url == "https://yonhap.example/a2" and hit.source == "yonhap"
     assert hit.published.startswith("2024-09-03T09:00:00")
+
+
+def test_prefixes_highlight_every_word_they_stand_for(index):
+    snippets = {h.id: h.snippet.lower() for h in index.search(SearchRequest(parse("investigat*"))).hits}
+    assert "<mark>investigators</mark>" in snippets["a5"] and "<mark>investigates</mark>" in snippets["a6"]
+
+
+def test_prefixes_standing_for_many_words_match_the_same(index, monkeypatch):
+    # SQLite replaces a prefix by an OR of the index words it stands for, up to a limit; past
+    # the limit FTS5 scans the prefix itself, with the same answers (Elasticsearch: no limit)
+    from index.sqlite import query
+    expanded = {q: ids(index, q) for q in ("investigat*", "user-dat*", "investigat* -telegram")}
+    monkeypatch.setattr(query, "EXPANSION_LIMIT", 1)
+    assert {q: ids(index, q) for q in expanded} == expanded == {
+        "investigat*": {"a1", "a5", "a6", "a10"}, "user-dat*": {"a5"}, "investigat* -telegram": {"a5", "a6", "a10"}}
 
 
 def test_facets_count_matching_articles(index):

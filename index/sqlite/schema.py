@@ -172,12 +172,20 @@ CREATE TABLE IF NOT EXISTS archive_refs (
     fetched TEXT
 );
 """
+# The unstemmed table's words, read to expand a prefix query into the words it stands for
+# (query.py): a view of the FTS index that stores nothing, made for each connection in its
+# temporary schema, so the file's schema does not change (and tools that list the file's FTS5
+# tables do not see a read-only one).
+CONNECTION_SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS temp.articles_fts_exact_terms USING fts5vocab(main, articles_fts_exact, 'row');
+"""
 # Columns added since schema version 1 (ALTER TABLE for databases made by an older PolicyWatch).
 _V2_COLUMNS = {"revisions": "INTEGER NOT NULL DEFAULT 0", "cluster": "TEXT", "first_seen": "TEXT", "fingerprint": "TEXT"}
 
 
 def migrate(db: sqlite3.Connection, path: Path) -> None:
-    """Create the tables a new file needs, or upgrade an older file's in place."""
+    """Create the tables a new file needs, or upgrade an older file's in place; then the
+    connection's own (CONNECTION_SCHEMA)."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise IndexConfigError(f"{path} has schema version {version}; this PolicyWatch "
@@ -204,6 +212,7 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
             _move_mentions(db)
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    db.executescript(CONNECTION_SCHEMA)
 
 
 def _move_mentions(db: sqlite3.Connection) -> None:
