@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.machine import cpu_model  # noqa: E402
 
+from core.config import ENV_LOCK_DIR  # noqa: E402
 from crawler import work  # noqa: E402
 from crawler.ingest import Counter, Ingest, Page, analysis_text  # noqa: E402
 from index import open_index  # noqa: E402
@@ -37,50 +38,64 @@ FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false", "--s
         "--set", "RETRY_BACKOFF_BASE=0.05"]   # the newsroom's deliberate 500s must not dominate the timing
 
 
-def _cpu_of(pid: int) -> float:
-    """user + system CPU seconds of a live process (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+def _cpu_of(stat: Path) -> float:
+    """user + system CPU seconds of a live process or thread, from its /proc stat file (Linux)."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _watch_workers(crawler_pid: int, seen: dict[int, float], stop: threading.Event) -> None:
-    """Each worker's CPU time, sampled until it exits (the last sample is within 0.2 s of its end)."""
+def _watch(crawler_pid: int, workers: dict[int, float], threads: dict[int, float], stop: threading.Event) -> None:
+    """Each worker's CPU time, and each of the crawler's threads', sampled until they end (the
+    last sample is within 0.2 s of the end)."""
+    task = Path(f"/proc/{crawler_pid}/task")
     while not stop.wait(0.2):
         try:
-            children = [int(c) for t in Path(f"/proc/{crawler_pid}/task").iterdir()
-                        for c in (t / "children").read_text().split()]
+            tids = [int(t.name) for t in task.iterdir()]
+            children = [int(c) for tid in tids for c in (task / str(tid) / "children").read_text().split()]
         except OSError:
             continue
+        for tid in tids:
+            try:
+                threads[tid] = _cpu_of(task / str(tid) / "stat")
+            except OSError:
+                pass
         for pid in children:
             try:
                 if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():   # not multiprocessing's resource tracker
-                    seen[pid] = _cpu_of(pid)
+                    workers[pid] = _cpu_of(Path(f"/proc/{pid}/stat"))
             except OSError:
                 pass
 
 
 def crawl(sources: Path, db: Path, outlets: list[str], nlp: bool, profile: Path | None = None) -> tuple[float, int, dict]:
     """Elapsed seconds, articles indexed, and CPU seconds: crawler (its own process: Scrapy's
-    reactor, IPC to the workers, the index writer), workers (all), per_worker."""
+    reactor, IPC to the workers, the index writer), reactor_thread (the crawler's main thread),
+    workers (all), per_worker, newsroom (the local server, which shares the machine)."""
     # --profile: the crawler's own process, by CPU time; the workers' share shows as the crawler's
     # idle time, which a CPU-time profile leaves out
     note = db.with_suffix(".cpu.json")
     args = [sys.executable, str(ROOT / "bench" / "crawl_child.py"), str(note), str(profile or "-"), "crawl",
             "--sources", str(sources), "--index", f"sqlite:///{db}", *[a for o in outlets for a in ("--source", o)],
             *FAST] + ([] if nlp else ["--no-nlp"])
-    started = time.perf_counter()
-    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started, own = time.perf_counter(), time.process_time()
+    # Its own lock folder: a second bench running meanwhile would otherwise find the sources
+    # locked and crawl nothing.
+    env = os.environ | {ENV_LOCK_DIR: str(db.parent / "locks")}
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     per_worker: dict[int, float] = {}
+    threads: dict[int, float] = {}
     stop = threading.Event()
-    watcher = threading.Thread(target=_watch_workers, args=(process.pid, per_worker, stop), daemon=True)
+    watcher = threading.Thread(target=_watch, args=(process.pid, per_worker, threads, stop), daemon=True)
     watcher.start()
     out, err = process.communicate()
     elapsed = time.perf_counter() - started
+    newsroom = time.process_time() - own      # this process meanwhile: the newsroom's server threads
     stop.set()
     watcher.join()
     if process.returncode:
         raise SystemExit(f"the crawl failed ({process.returncode}):\n{out}\n{err}")
-    cpu = json.loads(note.read_text()) | {"per_worker": sorted(per_worker.values(), reverse=True)}
+    cpu = json.loads(note.read_text()) | {"per_worker": sorted(per_worker.values(), reverse=True), "newsroom": newsroom,
+                                           "reactor_thread": threads.get(process.pid, 0.0)}
     ix = open_index(f"sqlite:///{db}")
     n = ix.stats()["articles"]
     ix.close()
@@ -158,12 +173,15 @@ def main() -> int:
         print(f"crawl / single-process extraction rate: {n / elapsed / extract_rate:.2f}x")
     # CPU time is what a shared machine does not skew: per article, per process.
     workers = ", ".join(f"{c / n * 1000:.1f}" for c in cpu["per_worker"])
-    print(f"CPU ms per article: crawler process {cpu['crawler'] / n * 1000:.1f}, workers {cpu['workers'] / n * 1000:.1f} "
-          f"(each: {workers}), total {total / n * 1000:.1f}; single-process reference {ref_cpu * 1000:.1f}")
-    # On an idle machine the crawl can go no faster than its cores allow for the whole CPU
-    # time, nor than its one-threaded crawler process allows for its share.
+    print(f"CPU ms per article: crawler process {cpu['crawler'] / n * 1000:.1f} (its main thread, Scrapy's reactor: "
+          f"{cpu['reactor_thread'] / n * 1000:.1f}; the rest is the worker pool's threads, pickling and pipes), "
+          f"workers {cpu['workers'] / n * 1000:.1f} "
+          f"(each: {workers}), total {total / n * 1000:.1f}; the newsroom server {cpu['newsroom'] / n * 1000:.1f}; "
+          f"single-process reference {ref_cpu * 1000:.1f}")
+    # On an idle machine the crawl can go no faster than its cores allow for the whole CPU time
+    # (the newsroom's too), nor than its one-threaded crawler process allows for its share.
     cores = os.cpu_count() or 1
-    ceiling = min(cores / (total / n), 1 / (cpu["crawler"] / n))
+    ceiling = min(cores / ((total + cpu["newsroom"]) / n), 1 / (cpu["crawler"] / n))
     print(f"CPU-bound projection on {cores} idle cores: {ceiling:.1f} articles/s = {ceiling * ref_cpu:.2f}x the reference")
     if args.profile:
         import pstats
