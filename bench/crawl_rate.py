@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.machine import cpu_model  # noqa: E402
 
+from core.config import ENV_LOCK_DIR  # noqa: E402
 from crawler import work  # noqa: E402
 from crawler.ingest import Counter, Ingest, Page, analysis_text  # noqa: E402
 from index import open_index  # noqa: E402
@@ -36,47 +38,95 @@ FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false", "--s
         "--set", "RETRY_BACKOFF_BASE=0.05"]   # the newsroom's deliberate 500s must not dominate the timing
 
 
-def crawl(sources: Path, db: Path, outlets: list[str], nlp: bool, profile: Path | None = None) -> tuple[float, int, float]:
-    # --profile: the crawler's own process (Scrapy's reactor, IPC to the workers, the index
-    # writer) under cProfile; the workers' share shows as time waiting on their results
-    runner = ["-m", "cProfile", "-o", str(profile)] if profile else []
-    args = [sys.executable, *runner, "-m", "policywatch.cli", "crawl", "--sources", str(sources), "--index", f"sqlite:///{db}",
-            *[a for o in outlets for a in ("--source", o)], *FAST] + ([] if nlp else ["--no-nlp"])
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    subprocess.run(args, cwd=ROOT, check=True, capture_output=True, text=True)
+def _cpu_of(stat: Path) -> float:
+    """user + system CPU seconds of a live process or thread, from its /proc stat file (Linux)."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _watch(crawler_pid: int, workers: dict[int, float], threads: dict[int, float], stop: threading.Event) -> None:
+    """Each worker's CPU time, and each of the crawler's threads', sampled until they end (the
+    last sample is within 0.2 s of the end)."""
+    task = Path(f"/proc/{crawler_pid}/task")
+    while not stop.wait(0.2):
+        try:
+            tids = [int(t.name) for t in task.iterdir()]
+            children = [int(c) for tid in tids for c in (task / str(tid) / "children").read_text().split()]
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                threads[tid] = _cpu_of(task / str(tid) / "stat")
+            except OSError:
+                pass
+        for pid in children:
+            try:
+                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():   # not multiprocessing's resource tracker
+                    workers[pid] = _cpu_of(Path(f"/proc/{pid}/stat"))
+            except OSError:
+                pass
+
+
+def crawl(sources: Path, db: Path, outlets: list[str], nlp: bool, profile: Path | None = None) -> tuple[float, int, dict]:
+    """Elapsed seconds, articles indexed, and CPU seconds: crawler (its own process: Scrapy's
+    reactor, IPC to the workers, the index writer), reactor_thread (the crawler's main thread),
+    workers (all), per_worker, newsroom (the local server, which shares the machine)."""
+    # --profile: the crawler's own process, by CPU time; the workers' share shows as the crawler's
+    # idle time, which a CPU-time profile leaves out
+    note = db.with_suffix(".cpu.json")
+    args = [sys.executable, str(ROOT / "bench" / "crawl_child.py"), str(note), str(profile or "-"), "crawl",
+            "--sources", str(sources), "--index", f"sqlite:///{db}", *[a for o in outlets for a in ("--source", o)],
+            *FAST] + ([] if nlp else ["--no-nlp"])
+    started, own = time.perf_counter(), time.process_time()
+    # Its own lock folder: a second bench running meanwhile would otherwise find the sources
+    # locked and crawl nothing.
+    env = os.environ | {ENV_LOCK_DIR: str(db.parent / "locks")}
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    per_worker: dict[int, float] = {}
+    threads: dict[int, float] = {}
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(process.pid, per_worker, threads, stop), daemon=True)
+    watcher.start()
+    out, err = process.communicate()
     elapsed = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)   # crawler + its workers
+    newsroom = time.process_time() - own      # this process meanwhile: the newsroom's server threads
+    stop.set()
+    watcher.join()
+    if process.returncode:
+        raise SystemExit(f"the crawl failed ({process.returncode}):\n{out}\n{err}")
+    cpu = json.loads(note.read_text()) | {"per_worker": sorted(per_worker.values(), reverse=True), "newsroom": newsroom,
+                                           "reactor_thread": threads.get(process.pid, 0.0)}
     ix = open_index(f"sqlite:///{db}")
     n = ix.stats()["articles"]
     ix.close()
     return elapsed, n, cpu
 
 
-def single_process_rates(pages: list[Page], nlp: bool) -> tuple[float, float | None]:
+def single_process_rates(pages: list[Page], nlp: bool) -> tuple[float, float | None, float]:
     """The ingest path (crawler/ingest.py) in this one process: extraction alone, then NLP alone
-    on the same texts (articles/s each)."""
+    on the same texts (articles/s each), and the CPU seconds of both per article."""
     ingest = Ingest(work.InlineExecutor(False, []), None, Counter(), nlp=False, dedupe=False)
 
     async def extract_all():
         return [await ingest.page(p) for p in pages]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     outcomes = asyncio.run(extract_all())
     extract_rate = len(pages) / (time.perf_counter() - started)
+    cpu_per_article = (time.process_time() - cpu) / len(pages)
     nlp_rate = None
     if nlp:
         work.init_worker(True, [])
         work.analyze(["warm up the model"])
         texts = [analysis_text(o.article) for o in outcomes if o.article is not None]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for i in range(0, len(texts), 16):                      # the crawl's spaCy batch size
             work.analyze(texts[i:i + 16])
         nlp_rate = len(texts) / (time.perf_counter() - started)
-    return extract_rate, nlp_rate
+        cpu_per_article += (time.process_time() - cpu) / len(texts)
+    return extract_rate, nlp_rate, cpu_per_article
 
 
-def bare_rates(db: Path, nlp: bool) -> tuple[float, float | None, int]:
+def bare_rates(db: Path, nlp: bool) -> tuple[float, float | None, float, int]:
     """Fetch the indexed pages again (untimed), then time extraction and NLP in this one process."""
     ix = open_index(f"sqlite:///{db}")
     urls = [a.url for a in ix.export(__import__("index").parse(""))]
@@ -86,15 +136,15 @@ def bare_rates(db: Path, nlp: bool) -> tuple[float, float | None, int]:
         with urllib.request.urlopen(url, timeout=10) as r:
             pages.append(Page(source="bench", url=r.geturl(), body=r.read(), fetched="",
                               header_charset=r.headers.get_content_charset()))
-    extract_rate, nlp_rate = single_process_rates(pages, nlp)
-    return extract_rate, nlp_rate, len(pages)
+    extract_rate, nlp_rate, cpu_per_article = single_process_rates(pages, nlp)
+    return extract_rate, nlp_rate, cpu_per_article, len(pages)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=600, help="at least this many articles (default 600)")
     parser.add_argument("--no-nlp", action="store_true")
-    parser.add_argument("--profile", type=Path, help="write a cProfile of the crawler process here and print its top")
+    parser.add_argument("--profile", type=Path, help="write a CPU-time cProfile of the crawler process here and print its top")
     args = parser.parse_args()
     nlp = not args.no_nlp
     # Two outlets carry the hand-written articles; synthetic ones top them up to the target.
@@ -106,13 +156,14 @@ def main() -> int:
             sources.write_text(sources_yaml(newsroom.urls))
             db = Path(tmp) / "bench.db"
             elapsed, n, cpu = crawl(sources, db, outlets, nlp, args.profile)
-            extract_rate, nlp_rate, pages = bare_rates(db, nlp)
+            extract_rate, nlp_rate, ref_cpu, pages = bare_rates(db, nlp)
     finally:
         newsroom.stop()
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}")
+    total = cpu["crawler"] + cpu["workers"]
     print(f"crawl end-to-end ({'extraction + NLP + SQLite' if nlp else 'extraction + SQLite, no NLP'}): "
           f"{n} articles in {elapsed:.1f} s = {n / elapsed:.1f} articles/s "
-          f"(crawler and its workers kept {cpu / elapsed:.2f} cores busy; the newsroom server shares the machine)")
+          f"(crawler and its workers kept {total / elapsed:.2f} cores busy; the newsroom server shares the machine)")
     print(f"bare extraction, one process, same {pages} pages: {extract_rate:.1f} articles/s")
     if nlp_rate:
         both = 1 / (1 / extract_rate + 1 / nlp_rate)
@@ -120,9 +171,21 @@ def main() -> int:
         print(f"crawl / single-process work rate: {n / elapsed / both:.2f}x")
     else:
         print(f"crawl / single-process extraction rate: {n / elapsed / extract_rate:.2f}x")
+    # CPU time is what a shared machine does not skew: per article, per process.
+    workers = ", ".join(f"{c / n * 1000:.1f}" for c in cpu["per_worker"])
+    print(f"CPU ms per article: crawler process {cpu['crawler'] / n * 1000:.1f} (its main thread, Scrapy's reactor: "
+          f"{cpu['reactor_thread'] / n * 1000:.1f}; the rest is the worker pool's threads, pickling and pipes), "
+          f"workers {cpu['workers'] / n * 1000:.1f} "
+          f"(each: {workers}), total {total / n * 1000:.1f}; the newsroom server {cpu['newsroom'] / n * 1000:.1f}; "
+          f"single-process reference {ref_cpu * 1000:.1f}")
+    # On an idle machine the crawl can go no faster than its cores allow for the whole CPU time
+    # (the newsroom's too), nor than its one-threaded crawler process allows for its share.
+    cores = os.cpu_count() or 1
+    ceiling = min(cores / ((total + cpu["newsroom"]) / n), 1 / (cpu["crawler"] / n))
+    print(f"CPU-bound projection on {cores} idle cores: {ceiling:.1f} articles/s = {ceiling * ref_cpu:.2f}x the reference")
     if args.profile:
         import pstats
-        print(f"\ncrawler process, by own time (cProfile, {args.profile}):")
+        print(f"\ncrawler process, by own CPU time (cProfile, {args.profile}):")
         pstats.Stats(str(args.profile)).sort_stats("tottime").print_stats(15)
     return 0
 

@@ -17,12 +17,15 @@ def parse_iso(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"      # sortable: comparing the strings compares the instants
+
+
 def utc_iso(value: str | None) -> str | None:
     """A sortable UTC form of an ISO date-time (`2024-08-26T05:05:00Z`); None when absent or unreadable."""
     moment = parse_iso(value)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+    return moment.astimezone(timezone.utc).strftime(UTC_FORMAT) if moment else None
 
 
 def now_iso() -> str:
     """Now, in the same sortable UTC form."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(timezone.utc).strftime(UTC_FORMAT)

@@ -42,6 +42,11 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 ITEM_PIPELINES = {"crawler.pipelines.ArticlePipeline": 300}
+# Items of one response go through the pipeline one after another: an article page yields one
+# item, a feed one URL state. On the asyncio reactor Scrapy starts CONCURRENT_ITEMS tasks for
+# every response, whatever it yields: its default of 100 was ~130 tasks per article.
+CONCURRENT_ITEMS = 1
+DOWNLOADER_STATS = False    # request/response byte counts nobody reads, at a serialised request each
 EXTENSIONS = {"crawler.progress.Progress": 500}
 POLICYWATCH_PROGRESS_SECONDS = 0   # the CLI turns it on
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"     # non-articles are expected, and counted per source

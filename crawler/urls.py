@@ -2,6 +2,7 @@
 listing with tracking parameters or an old redirecting URL gets one id."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -14,6 +15,9 @@ TRACKING_PARAMS = re.compile(
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+# The same URL is normalised again and again (the listing, the request, the pipeline's URL
+# states, the article's id): a pure function of a string, so remembered.
+@functools.lru_cache(maxsize=1 << 15)
 def normalize_url(url: str) -> str:
     """Lower-case scheme and host, drop default ports, fragments, tracking parameters and a
     trailing 'index.html'; keep the other parameters in their order (some sites need it)."""

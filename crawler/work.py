@@ -13,6 +13,7 @@ import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 from index import dedup
+from nlp.errors import NLPError
 
 from .extract import Extracted, Hints, extract
 
@@ -26,10 +27,19 @@ PR_SET_PDEATHSIG = 1          # from <linux/prctl.h>
 WATCH_SECONDS = 1.0           # how often a worker checks that its crawl is still alive
 
 
-def init_worker(nlp_enabled: bool, gazetteers: list[str], crawl_pid: int | None = None) -> None:
+def init_worker(nlp_enabled: bool, gazetteers: list[str], crawl_pid: int | None = None, warm: bool = False) -> None:
+    """`warm`: load the spaCy pipeline now rather than on the first text."""
     _config.update(nlp_enabled=nlp_enabled, gazetteers=gazetteers)
     if crawl_pid is not None:
         die_with(crawl_pid)
+    if warm and nlp_enabled:
+        try:
+            analyzer()
+        except (NLPError, OSError) as exc:
+            # A gazetteer or pattern file that cannot be used: the first analyze() meets the same
+            # error and it reaches the caller through that call's future, with its message (an
+            # initializer's error would only break the pool).
+            logger.debug("the NLP pipeline did not load ahead of use: %s", exc)
 
 
 def die_with(parent: int) -> None:
@@ -88,10 +98,20 @@ def analyze(texts: list[str], languages: list[str | None] | None = None):
 
 
 def pool(workers: int, nlp_enabled: bool, gazetteers: list[str]) -> ProcessPoolExecutor:
-    """The worker processes of a crawl, import or reprocess (workers=0: one per core).
+    """The worker processes of a crawl, import or reprocess (workers=0: one per core), started
+    at once: each loads spaCy (a second or two of CPU) while the crawl is still fetching its
+    feeds and listings, not when the first articles are waiting for it.
     'spawn': forking a process that runs Twisted's reactor and threads is unsafe."""
-    return ProcessPoolExecutor(workers or multiprocessing.cpu_count(), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=init_worker, initargs=(nlp_enabled, gazetteers, os.getpid()))
+    size = workers or multiprocessing.cpu_count()
+    executor = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker,
+                                   initargs=(nlp_enabled, gazetteers, os.getpid(), True))
+    for _ in range(size):           # with 'spawn' the pool starts one process per call submitted
+        executor.submit(_started)
+    return executor
+
+
+def _started() -> None:
+    """A call that only makes the pool start a process."""
 
 
 class InlineExecutor(Executor):

@@ -196,9 +196,12 @@ class Index(Protocol):
     def search(self, request: SearchRequest) -> SearchResult: ...
     def export(self, query: Node, date_from: datetime | None = None,
                date_to: datetime | None = None) -> Iterator[Article]: ...
-    def mentions(self, entity: str, date_from: datetime | None = None,
-                 date_to: datetime | None = None) -> Iterator[tuple[str, str, str, str, str]]:
-        """(published_utc ISO, source, url, title, sentence) for every mention of the entity."""
+    def mentions(self, entity: str, date_from: datetime | None = None, date_to: datetime | None = None,
+                 newest: int | None = None) -> Iterator[tuple[str, str, str, str, str]]:
+        """(published_utc ISO, source, url, title, sentence) for every mention of the entity, oldest
+        first (articles of one instant by id), each article's sentences in reading order. With
+        newest=N, only the N newest: a page, newest article first (one instant's by id, descending),
+        served in the time a timeline is, where the whole list streams at its own pace."""
         ...
     def timeline(self, entity: str, interval: str = "month", tz: str | None = None,
                  date_from: datetime | None = None, date_to: datetime | None = None) -> list[TimelineRow]: ...

@@ -1,10 +1,10 @@
 """Periods for entity timelines, shared by both backends so they bucket identically."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from common.dates import parse_iso
+from common.dates import UTC_FORMAT, parse_iso
 from .base import INTERVALS, IndexConfigError, TimelineRow
 
 
@@ -30,6 +30,34 @@ def period_start(moment: datetime, interval: str, tz) -> date:
     if interval == "month":
         return local.replace(day=1)
     raise IndexConfigError(f"unknown interval '{interval}' — use one of: {', '.join(INTERVALS)}")
+
+
+class Periods:
+    """period_start for sortable UTC strings (common.dates.utc_iso), parsing one date per period
+    rather than one per row when rows come in date order: a row between the UTC instants of the
+    period's first and next period's first local midnight is in the same period (a midnight that
+    a daylight-saving change skips or repeats included: tests/test_timeline_periods.py)."""
+
+    def __init__(self, interval: str, tz):
+        self.interval, self.tz = interval, tz
+        self.low = self.high = ""
+        self.start: date | None = None
+
+    def __call__(self, published_utc: str) -> date:
+        if self.low <= published_utc < self.high:
+            return self.start
+        self.start = period_start(parse_utc(published_utc), self.interval, self.tz)
+        self.low = _utc_text(_local_midnight(self.start, self.tz))
+        self.high = _utc_text(_local_midnight(next_period(self.start, self.interval), self.tz))
+        return self.start
+
+
+def _local_midnight(day: date, tz) -> datetime:
+    return datetime.combine(day, time(), tzinfo=tz)
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime(UTC_FORMAT)
 
 
 def next_period(start: date, interval: str) -> date:

@@ -354,12 +354,12 @@ def cmd_timeline(args, cfg: Config) -> int:
         unknown = notes.entity_note(index, entity)
         if unknown:
             _note([unknown])
-        if args.detail:
+        if args.detail or args.newest:
             from index.timeline import parse_utc, zone
             tz = zone(args.tz)
             records = ({"date": parse_utc(p).astimezone(tz).isoformat(), "entity": entity, "source": s,
                         "url": u, "title": t, "sentence": sent}
-                       for p, s, u, t, sent in index.mentions(entity, date_from, date_to))
+                       for p, s, u, t, sent in index.mentions(entity, date_from, date_to, args.newest))
             columns = ["date", "entity", "source", "url", "title", "sentence"]
         else:
             rows = index.timeline(entity, args.interval, args.tz, date_from, date_to)
@@ -674,6 +674,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tz", metavar="ZONE", help="IANA time zone for periods (default UTC)")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.add_argument("--detail", action="store_true", help="one row per mention, with its sentence")
+    p.add_argument("--newest", type=_bounded(1, MAX_LIMIT), metavar="N",
+                   help="only the N newest mentions, newest first (implies --detail)")
     p.add_argument("--output", metavar="FILE")
     _gazetteer_flag(p)
     p.set_defaults(func=cmd_timeline)

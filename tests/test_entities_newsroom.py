@@ -162,6 +162,12 @@ def test_timeline_detail_has_one_row_per_mention(site, stored, tmp_path):
     assert len(rows) == sum(entities(a)["Pavel Durov"][1] for a in in_range)
     assert all("Durov" in r["sentence"] for r in rows)
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    page = tmp_path / "newest.csv"
+    run_cli("timeline", "Pavel Durov", "--index", site["index"], "--newest", "3", "--output", str(page),
+            "--from", "2024-08-01", "--to", "2024-09-30")
+    newest = list(csv.DictReader(page.open()))
+    assert [r["date"] for r in newest] == sorted((r["date"] for r in rows), reverse=True)[:3]
+    assert all(r in rows for r in newest)
 
 
 def test_entities_command_ranks_by_articles(site, stored):

@@ -109,6 +109,10 @@ def ids(ix, q, **kw):
     ("(durov OR kakao) AND (arrested OR fined)", {"a3", "a5"}),
     ("investigat*", {"a1", "a5", "a6", "a10"}),
     ("prosecut*", {"a3"}),
+    ("user-dat*", {"a5"}),                                  # a prefix phrase: "user data"
+    ("investigat* -telegram", {"a5", "a6", "a10"}),
+    ("investigat* OR durov", {"a1", "a3", "a5", "a6", "a10"}),
+    ("zzyzx*", set()),
     ("source:dmr", {"a3", "a4", "a6", "a8"}),
     ("source:dmr telegram", {"a3"}),
     ("lang:ko", {"a9"}),
@@ -160,6 +164,21 @@ def test_relevance_puts_title_matches_first(index):
     assert result.hits[0].id == "a3" and result.hits[0].score > 0
 
 
+def test_equal_scores_rank_newest_first_then_by_id(index):
+    same = ["A quokka was seen near the harbour."]
+    index.write([art("t0", "dmr", "Quokka sighting", same, None),
+                 art("t2", "dmr", "Quokka sighting", same, "2024-02-01T00:00:00+00:00"),
+                 art("t1", "dmr", "Quokka sighting", same, "2024-02-01T00:00:00+00:00"),
+                 art("t3", "dmr", "Quokka sighting", same, "2024-03-01T00:00:00+00:00")])
+    index.refresh()
+    assert [h.id for h in index.search(SearchRequest(parse("quokka"))).hits] == ["t3", "t1", "t2", "t0"]
+    pages = [index.search(SearchRequest(parse("quokka"), limit=1, offset=n)) for n in range(5)]
+    assert [[h.id for h in p.hits] for p in pages] == [["t3"], ["t1"], ["t2"], ["t0"], []]
+    assert {(p.total, p.capped) for p in pages} == {(4, False)}
+    capped = index.search(SearchRequest(parse("quokka"), limit=2, count_limit=3))
+    assert (capped.total, capped.capped, len(capped.hits)) == (3, True, 2)
+
+
 def test_pagination_is_stable(index):
     first = index.search(SearchRequest(parse(""), sort="date", limit=4))
     second = index.search(SearchRequest(parse(""), sort="date", limit=4, offset=4))
@@ -172,6 +191,21 @@ def test_snippets_highlight_matches_and_escape_html(index):
     assert "<mark>hotline</mark>" in hit.snippet.lower()
     assert hit.url == "https://yonhap.example/a2" and hit.source == "yonhap"
     assert hit.published.startswith("2024-09-03T09:00:00")
+
+
+def test_prefixes_highlight_every_word_they_stand_for(index):
+    snippets = {h.id: h.snippet.lower() for h in index.search(SearchRequest(parse("investigat*"))).hits}
+    assert "<mark>investigators</mark>" in snippets["a5"] and "<mark>investigates</mark>" in snippets["a6"]
+
+
+def test_prefixes_standing_for_many_words_match_the_same(index, monkeypatch):
+    # SQLite replaces a prefix by an OR of the index words it stands for, up to a limit; past
+    # the limit FTS5 scans the prefix itself, with the same answers (Elasticsearch: no limit)
+    from index.sqlite import query
+    expanded = {q: ids(index, q) for q in ("investigat*", "user-dat*", "investigat* -telegram")}
+    monkeypatch.setattr(query, "EXPANSION_LIMIT", 1)
+    assert {q: ids(index, q) for q in expanded} == expanded == {
+        "investigat*": {"a1", "a5", "a6", "a10"}, "user-dat*": {"a5"}, "investigat* -telegram": {"a5", "a6", "a10"}}
 
 
 def test_facets_count_matching_articles(index):
@@ -246,6 +280,33 @@ def test_mentions_give_every_sentence(index):
     rows = list(index.mentions("Korea Communications Standards Commission"))
     assert [(r[1], r[4]) for r in rows] == [("yonhap", "Korea Communications Standards Commission sentence 0"),
                                             ("yonhap", "Korea Communications Standards Commission sentence 1")]
+
+
+def test_mentions_list_every_sentence_by_date_and_the_newest_as_a_page(index):
+    rows = list(index.mentions("telegram"))
+    assert [(r[2].rsplit("/", 1)[1], r[4]) for r in rows] == [
+        ("a3", "Telegram sentence 0"), ("a1", "Telegram sentence 0"), ("a1", "Telegram sentence 1"),
+        ("a1", "Telegram sentence 2"), ("a9", "Telegram sentence 0"), ("a2", "Telegram sentence 0"),
+        ("a2", "Telegram sentence 1"), ("a8", "Telegram sentence 0")]
+    assert rows[1][:4] == ("2024-09-02T06:30:00Z", "yonhap", "https://yonhap.example/a1",
+                           "Police open investigation into Telegram over deepfakes")
+    # the newest first, article by article, each article's sentences in reading order; cut at N
+    page = list(index.mentions("Telegram", newest=5))
+    assert page == [rows[7], rows[5], rows[6], rows[4], rows[1]]
+    assert list(index.mentions("Telegram", newest=2, date_to=datetime(2024, 9, 3, tzinfo=timezone.utc))) == [
+        rows[4], rows[1]]
+    assert list(index.mentions("Telegram", newest=100)) == page + [rows[2], rows[3], rows[0]]
+
+
+def test_mentions_of_one_instant_go_by_article_id(index):
+    same = "2024-10-01T00:00:00+00:00"
+    index.write([art(i, "dmr", f"Notice {i}", [f"Notice {i} about the Tie Agency."], same, [("Tie Agency", "AGENCY", 2)])
+                 for i in ("t2", "t3", "t1")])
+    index.refresh()
+    order = [(r[2].rsplit("/", 1)[1], r[4]) for r in index.mentions("Tie Agency")]
+    assert order == [(i, f"Tie Agency sentence {n}") for i in ("t1", "t2", "t3") for n in (0, 1)]
+    newest = [(r[2].rsplit("/", 1)[1], r[4]) for r in index.mentions("Tie Agency", newest=3)]
+    assert newest == [("t3", "Tie Agency sentence 0"), ("t3", "Tie Agency sentence 1"), ("t2", "Tie Agency sentence 0")]
 
 
 def test_entity_counts_rank_by_articles(index):

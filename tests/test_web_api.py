@@ -206,6 +206,10 @@ def test_timeline_csv_and_detail_rows(client):
     sentences = [s for a in ARTICLES for e in a.entities if e.name == "Telegram" for s in e.sentences]
     assert sorted(d["sentence"] for d in detail) == sorted(sentences)
     assert set(detail[0]) == {"date", "entity", "source", "url", "title", "sentence"}
+    newest = client.get("/api/entities/Telegram/timeline", params={"newest": "2"}).json()
+    last = max(d["date"] for d in detail)
+    assert len(newest) == 2 and newest[0]["date"] == last and newest[0] in detail and newest[1] in detail
+    assert client.get("/api/entities/Telegram/timeline", params={"newest": "0"}).status_code in (400, 422)
 
 
 def test_timeline_compare_returns_rows_for_each_entity(client):

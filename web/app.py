@@ -207,15 +207,17 @@ def api_article(services: Svc, article_id: str) -> dict:
     return article_record(services, article_id)
 
 
-@api.get("/entities/{name:path}/timeline", summary="Articles and mentions per period (or, with detail, every mention)")
+@api.get("/entities/{name:path}/timeline",
+         summary="Articles and mentions per period (or, with detail, every mention; with newest=N, the N newest)")
 def api_timeline(services: Svc, name: str, options: Timeline, compare: Compare = [], detail: bool = False,
+                 newest: Annotated[int | None, Query(ge=1, le=10_000)] = None,
                  format: Literal["json", "csv"] = "json") -> StreamingResponse:
     names = entities.entity_names(services, name, compare)
-    if detail:
-        records, columns = entities.detail_records(services, names, options), entities.DETAIL_COLUMNS
+    if detail or newest:
+        records, columns = entities.detail_records(services, names, options, newest), entities.DETAIL_COLUMNS
     else:
         records, columns = entities.timeline_records(services, names, options), entities.TIMELINE_COLUMNS
-    kind = "mentions" if detail else f"timeline-{options.interval}"
+    kind = "mentions" if detail or newest else f"timeline-{options.interval}"
     return stream(format, records, columns, f"{'-'.join(names)}-{kind}.{format}")
 
 

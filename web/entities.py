@@ -161,12 +161,13 @@ def timeline_records(services, names: list[str], options: TimelineOptions) -> li
     return [vars(row) for name in names for row in timeline(services, name, options)]
 
 
-def detail_records(services, names: list[str], options: TimelineOptions) -> Iterator[dict]:
-    """`policywatch timeline --detail` rows, streamed: one per mention, with its sentence."""
+def detail_records(services, names: list[str], options: TimelineOptions, newest: int | None = None) -> Iterator[dict]:
+    """`policywatch timeline --detail` rows, streamed: one per mention, with its sentence (only the
+    newest N of each entity, newest first, with newest=N)."""
     tz = zone(options.tz)
     for name in names:
         for published, source, url, title, sentence in services.index.mentions(name, options.date_from,
-                                                                                options.date_to):
+                                                                                options.date_to, newest):
             yield {"date": parse_utc(published).astimezone(tz).isoformat(), "entity": name, "source": source,
                    "url": url, "title": title, "sentence": sentence}
 

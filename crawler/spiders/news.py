@@ -15,7 +15,6 @@ from scrapy import signals
 from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
                                DownloadFailedError, DownloadTimeoutError, IgnoreRequest, NotConfigured,
                                ResponseDataLossError)
-from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (ConnectError, ConnectionLost, ConnectionRefusedError, DNSLookupError,
                                     TCPTimedOutError, TimeoutError)
@@ -30,6 +29,7 @@ from .. import settings as defaults
 from ..checks import SettingsError, check_settings
 from ..feeds import parse_feed_or_sitemap
 from ..items import PageItem
+from ..links import listing_links
 from ..outcome import note_failure
 from ..sources import Source, SourcesError, load_sources, select
 from ..stats import count
@@ -67,9 +67,6 @@ class NewsSpider(scrapy.Spider):
             raise NotConfigured(str(exc)) from exc
         spider.by_name = {s.name: s for s in spider.sources}
         spider.allowed_domains = sorted({d for s in spider.sources for d in s.allowed_domains})
-        # Off-site links are dropped by Source.allows(), which compares host names: the
-        # extractor's own allow_domains compares host:port and would drop every local test site.
-        spider.links = LinkExtractor(unique=True)
         # A redirect loop never reaches on_error: the scheduler's duplicate filter drops the hop
         # back to a URL already requested, silently. on_dropped() counts it.
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
@@ -228,10 +225,11 @@ class NewsSpider(scrapy.Spider):
             count(self.crawler.stats, source.name, "skipped", "listing is not HTML")
             return
         page = response.meta.get("page", 1)
-        rel_next = {normalize_url(response.urljoin(h)) for h in
-                    response.css('a[rel~="next"]::attr(href), link[rel~="next"]::attr(href)').getall()}
+        # Off-site links are dropped by Source.allows() below.
+        found = listing_links(response)
+        rel_next = {normalize_url(u) for u in found.rel_next}
         next_pages, fresh, taken, cut = [], 0, 0, 0
-        for link in self.links.extract_links(response):
+        for link in found.links:
             if normalize_url(link.url) in rel_next or self._is_next_page(link, response.url):
                 next_pages.append(link.url)
                 continue

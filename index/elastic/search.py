@@ -3,6 +3,7 @@ timelines, period and entity counts, history and stats — the same answers as i
 from __future__ import annotations
 
 from datetime import date
+from itertools import islice
 from typing import Iterator
 
 from elasticsearch import ApiError, NotFoundError, TransportError
@@ -119,12 +120,34 @@ class Search:
                                  {"exists": {"field": "published_utc"}}]}}
         return dsl.with_dates(q, date_from, date_to)
 
-    def mentions(self, entity: str, date_from=None, date_to=None) -> Iterator[tuple[str, str, str, str, str]]:
-        wanted = entity.lower()
+    def mentions(self, entity: str, date_from=None, date_to=None,
+                 newest: int | None = None) -> Iterator[tuple[str, str, str, str, str]]:
         keys = docs.mention_keys(entity)
         fields = ["published_utc", "source", "url", "title", "detail.keyed"] + [f"detail.mentions.{k}" for k in keys]
         query = self._entity_query(entity, date_from, date_to)
-        for hit in self._scan(query, self._OLDEST_FIRST, fields, size=MENTION_SCAN_SIZE):
+        if newest is None:
+            hits = self._scan(query, self._OLDEST_FIRST, fields, size=MENTION_SCAN_SIZE)
+        else:
+            hits = self._pages(query, [{"published_utc": "desc"}, {"id": "desc"}], fields, size=newest)
+        return islice(self._mention_rows(entity, hits), newest)
+
+    def _pages(self, query: dict, sort: list, source, size: int) -> Iterator[dict]:
+        """Matches page by page (search_after), a page only when the one before is used up: the
+        first pages of a long list, without the point in time a full scan keeps open."""
+        after = None
+        while True:
+            body = {"query": query, "sort": sort, "size": size, "source": source, "track_total_hits": False}
+            if after is not None:
+                body["search_after"] = after
+            hits = self._search(**body)["hits"]["hits"]
+            yield from hits
+            if len(hits) < size:
+                return
+            after = hits[-1]["sort"]
+
+    def _mention_rows(self, entity: str, hits: Iterator[dict]) -> Iterator[tuple[str, str, str, str, str]]:
+        wanted = entity.lower()
+        for hit in hits:
             d = hit["_source"]
             detail = d.get("detail") or {}
             if detail.get("keyed"):

@@ -18,10 +18,12 @@ from ..document import Article
 from .. import dedup, planner
 from .. import korean
 from . import query as fts
-from .schema import FTS_TABLES
 
 logger = logging.getLogger(__name__)
 
+# The full-text tables a new article's text goes into, after the rest of its chunk (schema.py:
+# schema 5 dropped the trigger that wrote them).
+FTS_TABLES = ("articles_fts", "articles_fts_exact")
 CHUNK = 1000          # articles whose stored versions and near-duplicate candidates are read in one go
 _IN_LIMIT = 500       # values per `IN (…)`
 
@@ -113,8 +115,9 @@ class Writes:
                 listed = (bands, (first_seen, a.id, cluster, signature))
         self.db.executemany("INSERT OR REPLACE INTO entities VALUES (?,?,?,?)",
                             [(rowid, e.name, e.type, e.mentions) for e in a.entities])
-        self.db.executemany("INSERT INTO mentions VALUES (?,?,?,?)",
-                            [(rowid, e.name, i, s) for e in a.entities for i, s in enumerate(e.sentences)])
+        self.db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?)",
+                            mention_rows(rowid, values[5] or "", a.id, a.source, a.url, a.title,
+                                         [(e.name, e.sentences) for e in a.entities]))
         self.db.executemany("INSERT INTO actions VALUES (?,?,?)",
                             [(rowid, x.action, x.sentence) for x in a.actions])
         if not new or korean.is_korean(a.language):      # a new rowid has no Korean row to replace
@@ -136,7 +139,7 @@ class _Candidates:
         self.listed: dict[str, list[int]] = {}
         for band, article in _rows_in(db, "SELECT band, article FROM dedup_bands WHERE band IN ({})", sorted(keys)):
             self.listed.setdefault(band, []).append(article)
-        for rowids in self.listed.values():     # a band filled before schema 4 may hold more
+        for rowids in self.listed.values():     # a band filled before schema 5 may hold more
             rowids.sort()
             del rowids[dedup.BAND_CANDIDATES:]
         self.rows: dict[int, tuple] = {r[0]: r[1:] for r in _rows_in(
@@ -176,3 +179,16 @@ def _rows_in(db: sqlite3.Connection, sql: str, values: list) -> list[tuple]:
         chunk = values[start:start + _IN_LIMIT]
         rows += db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
     return rows
+
+
+def mention_rows(rowid: int, published_utc: str, id_: str, source: str, url: str, title: str,
+                 refs: list[tuple[str, list[str]]]) -> list[tuple]:
+    """The mentions table's rows (schema.py) for an article's entity references (name, sentences):
+    one per name (as COLLATE NOCASE compares them), its sentences in reading order: sentence i of
+    every reference before sentence i + 1 of any."""
+    named: dict[str, tuple[str, list]] = {}
+    for ref, (name, sentences) in enumerate(refs):
+        for i, sentence in enumerate(sentences):
+            named.setdefault(name.lower(), (name, []))[1].append((i, ref, sentence))
+    return [(name, published_utc, id_, rowid, source, url, title, json.dumps([s for *_, s in sorted(found)]))
+            for name, found in named.values()]
