@@ -70,6 +70,9 @@ def cluster_of(article_id: str, sig, candidates: Iterable[tuple]) -> str:
     ((first_seen, id, cluster, signature) each), else the article's own id."""
     if sig is None:
         return article_id
-    ordered = sorted(candidates, key=lambda c: (c[0] or "", c[1]))
-    found = dedup.first_similar(sig, [c[3] for c in ordered])
-    return article_id if found is None else (ordered[found][2] or article_id)
+    candidates = list(candidates)
+    # the near-duplicates first (one vectorised comparison), then the earliest-seen of those few
+    found = [candidates[i] for i in dedup.similar(sig, [c[3] for c in candidates])]
+    if not found:
+        return article_id
+    return min(found, key=lambda c: (c[0] or "", c[1]))[2] or article_id

@@ -1,7 +1,8 @@
 """SQLite schema upgrades: an index written by an earlier PolicyWatch opens, is migrated in
 place, and answers as a new one does (schema 3: the narrow key table search reads, and the
 MinHash signatures moved out of the article rows; schema 4: mention sentences keyed by name and
-date)."""
+date; schema 5: full-text rows written by the write path instead of a trigger, band lists in a
+WITHOUT ROWID table)."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,25 @@ from index import dedup
 from index.sqlite import SCHEMA_VERSION
 
 from test_index_incremental import WIRE, make
+
+
+def as_schema_4(path) -> None:
+    """Turn a fresh index back into what schema 4 left on disk (and 3 before it): the full-text
+    rows written by an AFTER INSERT trigger, the band lists in a rowid table with an index."""
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("""CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+            INSERT INTO articles_fts_exact(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+        END""")
+        db.execute("ALTER TABLE dedup_bands RENAME TO dedup_bands_v5")
+        db.execute("CREATE TABLE dedup_bands (band TEXT NOT NULL, "
+                   "article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE)")
+        db.execute("INSERT INTO dedup_bands SELECT band, article FROM dedup_bands_v5")
+        db.execute("DROP TABLE dedup_bands_v5")
+        db.execute("CREATE INDEX dedup_bands_band_article ON dedup_bands(band, article)")
+        db.execute("PRAGMA user_version=4")
+    db.close()
 
 
 def as_schema_3(db) -> None:
@@ -29,8 +49,9 @@ def as_schema_3(db) -> None:
 
 
 def as_schema_2(path) -> None:
-    """Turn a fresh index back into what schema 2 left on disk: no key table, no signatures
-    table, the signature as hex in the article row."""
+    """Turn a fresh index back into what schema 2 left on disk: schema 3's, without the key table
+    and the signatures table, the signature as hex in the article row."""
+    as_schema_4(path)
     db = sqlite3.connect(path)
     with db:
         hexed = db.execute("SELECT rowid, signature FROM signatures").fetchall()
@@ -55,7 +76,7 @@ def test_a_schema_2_index_opens_migrated_and_keeps_clustering(tmp_path):
     as_schema_2(path)
 
     ix = open_index(f"sqlite:///{path}")
-    assert ix.stats()["schema_version"] == SCHEMA_VERSION == 4
+    assert ix.stats()["schema_version"] == SCHEMA_VERSION == 5
     assert {h.id for h in ix.search(SearchRequest(parse("telegram OR kakao"))).hits} == {"w1", "k1"}
     assert [h.id for h in ix.search(SearchRequest(parse(""), sort="date")).hits] == ["w1", "k1"]
     assert [h.id for h in ix.search(SearchRequest(parse("source:DMR"))).hits] == ["k1"]
@@ -80,6 +101,29 @@ def test_a_signature_computed_by_the_crawl_is_used_as_given(tmp_path):
     ix.close()
 
 
+def test_a_schema_4_index_opens_migrated_and_indexes_new_articles_once(tmp_path):
+    path = tmp_path / "old.db"
+    ix = open_index(f"sqlite:///{path}")
+    ix.write([make("w1", "yonhap", "Police open probe into Telegram", WIRE, "2024-09-02T10:00:00+09:00",
+                   "2024-09-02T01:00:00Z")])
+    ix.close()
+    as_schema_4(path)
+
+    ix = open_index(f"sqlite:///{path}")
+    assert ix.stats()["schema_version"] == 5
+    schema = dict(ix.db.execute("SELECT name, sql FROM sqlite_master WHERE name IN ('articles_ai', 'dedup_bands')"))
+    assert set(schema) == {"dedup_bands"} and "WITHOUT ROWID" in schema["dedup_bands"]
+    # the band lists moved: a copy of the wire story joins its cluster; the trigger is gone and
+    # the write path indexes the new article's text once
+    ix.write([make("w2", "dmr", "South Korean Police Probe Telegram", WIRE.replace("Monday", "on Monday"),
+                   "2024-09-02T09:00:00+00:00", "2024-09-02T10:00:00Z")])
+    assert ix.get("w2").cluster == "w1"
+    found = ix.search(SearchRequest(parse("telegram"), count_limit=None))
+    assert found.total == 2 and sorted(h.id for h in found.hits) == ["w1", "w2"]
+    assert ix.db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'telegram'").fetchone()[0] == 2
+    ix.close()
+
+
 def test_a_schema_3_index_keeps_its_mention_sentences_in_order(tmp_path):
     path = tmp_path / "old.db"
     ix = open_index(f"sqlite:///{path}")
@@ -100,6 +144,7 @@ def test_a_schema_3_index_keeps_its_mention_sentences_in_order(tmp_path):
         ("2024-09-02T01:00:00Z", "b one."), ("2024-09-02T01:00:00Z", "b two."), ("2024-09-02T01:00:00Z", "b three.")]
     assert before[0][1:4] == ("yonhap", "https://yonhap.example/c", "Telegram probe")
     ix.close()
+    as_schema_4(path)
     db = sqlite3.connect(path)
     with db:
         as_schema_3(db)
@@ -110,7 +155,7 @@ def test_a_schema_3_index_keeps_its_mention_sentences_in_order(tmp_path):
     db.close()
 
     ix = open_index(f"sqlite:///{path}")
-    assert ix.stats()["schema_version"] == 4
+    assert ix.stats()["schema_version"] == 5
     assert list(ix.mentions("Telegram")) == before
     assert [e.sentences for e in ix.get("a").entities][:2] == [["a one.", "a two.", "a three."], ["a police."]]
     ix.write([make("a", "yonhap", "Telegram probe", WIRE + " More.", "2024-09-02T01:00:00Z", "2024-09-04T00:00:00Z")])

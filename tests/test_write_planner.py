@@ -1,6 +1,10 @@
 """The write planner (index/planner.py): the rules both backends store by. The contract suite
 checks that SQLite and Elasticsearch store alike; these pin the decisions themselves."""
+import pytest
+
 from index import dedup, planner
+from index.sqlite import SQLiteIndex
+from index.sqlite import writes
 from index.document import Article
 
 STORY = ("Police in Seoul opened an investigation into the spread of sexually explicit deepfakes on "
@@ -58,3 +62,18 @@ def test_a_new_copy_joins_the_cluster_of_its_earliest_seen_near_duplicate():
     assert planner.cluster_of("new", sig, candidates[1:2]) == "new"          # no near-duplicate: its own
     assert planner.cluster_of("new", None, candidates) == "new"              # too short to tell
     assert planner.signature(article(text="Too short to tell.")) is None
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 1000])
+def test_sqlite_finds_a_copy_of_an_article_written_earlier_in_the_same_write(tmp_path, monkeypatch, chunk):
+    """SQLite reads stored versions and candidates a chunk at a time: a copy must find its original
+    and a repeated id must see its first version, whether they fall in the same chunk or not."""
+    monkeypatch.setattr(writes, "CHUNK", chunk)
+    ix = SQLiteIndex(tmp_path / "x.db")
+    copy = STORY.replace("on Tuesday", "on Tuesday morning")
+    result = ix.write([article("orig", first_seen="2024-09-02T01:00:00Z"), article("other", OTHER, "h2"),
+                       article("copy", copy, "h3"), article("orig", STORY + " Updated.", "h4")])
+    assert (result.new, result.updated, result.failed) == (3, 1, [])
+    assert [ix.get(i).cluster for i in ("orig", "other", "copy")] == ["orig", "other", "orig"]
+    assert [r.content_hash for r in ix.history("orig")] == ["h1", "h4"]
+    ix.close()

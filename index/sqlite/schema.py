@@ -10,9 +10,22 @@ from ..base import IndexConfigError
 from .. import korean
 from .writes import mention_rows
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+# Schema 5: a new article's full-text rows (articles_fts, articles_fts_exact: external content,
+# the text is stored once, in `articles`) are written by the write path (writes.FTS_TABLES), not
+# by an AFTER INSERT trigger: FTS5 flushes its pending terms into a new segment at each trigger
+# statement's savepoint, which made every insert cost ~3x; written directly, they accumulate in
+# memory until the transaction ends. Updates and deletes (rare) keep their triggers.
+# Near-duplicate band lists (index/dedup.py): each band's first dedup.BAND_CANDIDATES articles,
+# read by band key in rowid order. Schema 5: the table is its own (band, article) index, WITHOUT
+# ROWID; up to schema 4 a rowid table and an index on it wrote every entry twice.
+DEDUP_BANDS = """CREATE TABLE IF NOT EXISTS dedup_bands (
+    band TEXT NOT NULL,
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    PRIMARY KEY (band, article)
+) WITHOUT ROWID;"""
 
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS articles (
     rowid INTEGER PRIMARY KEY,
@@ -45,10 +58,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_exact USING fts5(
     title, body, content='articles', content_rowid='rowid',
     tokenize='unicode61 remove_diacritics 2');
-CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
-    INSERT INTO articles_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
-    INSERT INTO articles_fts_exact(rowid, title, body) VALUES (new.rowid, new.title, new.body);
-END;
+DROP TRIGGER IF EXISTS articles_ai;
 CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
     INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
     INSERT INTO articles_fts_exact(articles_fts_exact, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
@@ -106,10 +116,7 @@ CREATE TABLE IF NOT EXISTS revisions (
     content_hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS revisions_article ON revisions(article);
-CREATE TABLE IF NOT EXISTS dedup_bands (
-    band TEXT NOT NULL,
-    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE
-);
+{DEDUP_BANDS}
 -- Schema 3: MinHash signatures (index/dedup.py, 64 big-endian uint64) with the key near-duplicate
 -- candidates are ordered by, apart from the wide article rows (articles.fingerprint, hex, was
 -- their home up to schema 2; the migration moves them here).
@@ -118,9 +125,8 @@ CREATE TABLE IF NOT EXISTS signatures (
     first_seen TEXT,
     signature BLOB NOT NULL
 );
--- (band, article): each band's earliest articles are read off the index, LIMIT n, however full it is
 DROP INDEX IF EXISTS dedup_bands_band;
-CREATE INDEX IF NOT EXISTS dedup_bands_band_article ON dedup_bands(band, article);
+DROP INDEX IF EXISTS dedup_bands_band_article;
 -- Schema 3: what search filters and sorts on, one narrow row per article (same rowid). Ranking
 -- 50,000 matches by date reads these rows instead of the article rows, whose sort keys sit behind
 -- the body (overflow pages): 3-10x less I/O per match. Triggers keep it in step with articles.
@@ -210,6 +216,11 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
             db.execute("UPDATE articles SET fingerprint = NULL WHERE fingerprint IS NOT NULL")
         if 0 < version < 4:
             _move_mentions(db)
+        if 0 < version < 5:      # schema 5: the band lists into their WITHOUT ROWID table
+            db.execute("ALTER TABLE dedup_bands RENAME TO dedup_bands_v4")
+            db.execute(DEDUP_BANDS)
+            db.execute("INSERT OR IGNORE INTO dedup_bands SELECT band, article FROM dedup_bands_v4")
+            db.execute("DROP TABLE dedup_bands_v4")
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
     db.executescript(CONNECTION_SCHEMA)

@@ -1,11 +1,15 @@
 """The write path: stores what the write planner (index/planner.py) decides — new articles,
-revisions of changed ones, story clusters of near-duplicates."""
+revisions of changed ones, story clusters of near-duplicates.
+
+A write() reads what it needs in bulk, a chunk of articles at a time: the stored rowid and
+content hash of each id, and the near-duplicate candidates of every new article (two queries
+for the chunk, not two per article); articles written from the chunk join the candidates as
+they are written, so a copy later in the same chunk finds its original."""
 from __future__ import annotations
 
 import json
 import logging
 import sqlite3
-from collections import Counter
 from typing import Iterable
 
 from common.dates import utc_iso
@@ -17,65 +21,98 @@ from . import query as fts
 
 logger = logging.getLogger(__name__)
 
+# The full-text tables a new article's text goes into, after the rest of its chunk (schema.py:
+# schema 5 dropped the trigger that wrote them).
+FTS_TABLES = ("articles_fts", "articles_fts_exact")
+CHUNK = 1000          # articles whose stored versions and near-duplicate candidates are read in one go
+_IN_LIMIT = 500       # values per `IN (…)`
+
 
 class Writes:
     """SQLiteIndex's writing half (self.db: the connection)."""
 
     def content_hashes(self, ids: list[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", chunk):
-                found[row[0]] = row[1]
-        return found
+        return {id_: content_hash for id_, (_, content_hash) in self._stored(ids).items()}
+
+    def _stored(self, ids: list[str]) -> dict[str, tuple[int, str]]:
+        """(rowid, content hash) of each stored id."""
+        return {r[0]: (r[1], r[2]) for r in _rows_in(self.db, "SELECT id, rowid, content_hash FROM articles "
+                                                              "WHERE id IN ({})", ids)}
 
     def write(self, articles: Iterable[Article], rewrite: bool = False) -> WriteResult:
         result = WriteResult()
+        articles = list(articles)
         with self.db:
-            for article in articles:
-                try:
-                    outcome = self._write_one(article, rewrite)
-                except sqlite3.Error as exc:
-                    result.failed.append((article.url, str(exc)))
-                    logger.error("could not index %s: %s", article.url, exc)
-                    continue
-                setattr(result, outcome, getattr(result, outcome) + 1)
+            for start in range(0, len(articles), CHUNK):
+                chunk = articles[start:start + CHUNK]
+                stored = self._stored([a.id for a in chunk])
+                signed = {a.id: _signed(a) for a in chunk if a.id not in stored}
+                candidates = _Candidates(self.db, {key for _, keys in signed.values() for key in keys})
+                written, unindexed = [], {}
+                for article in chunk:
+                    try:
+                        written.append((article, self._write_one(article, rewrite, stored, signed, candidates,
+                                                                 unindexed)))
+                    except sqlite3.Error as exc:
+                        _failed(result, article, exc)
+                # The new articles' full-text rows, together after the chunk's other writes: FTS5
+                # flushes its pending terms into a new segment whenever a statement opens a
+                # savepoint (REPLACE, triggers, foreign keys), so interleaved they cost ~3x.
+                unsearchable = set()
+                for rowid, article in unindexed.items():
+                    try:
+                        self._index_text(rowid, article)
+                    except sqlite3.Error as exc:
+                        _failed(result, article, exc)
+                        unsearchable.add(id(article))
+                for article, outcome in written:
+                    if id(article) not in unsearchable:
+                        setattr(result, outcome, getattr(result, outcome) + 1)
         return result
 
-    def _write_one(self, a: Article, rewrite: bool = False) -> str:
-        """Store what the planner decided for `a` (index/planner.py)."""
-        row = self.db.execute("SELECT rowid, content_hash, fetched, title, body FROM articles WHERE id = ?",
-                              (a.id,)).fetchone()
-        step = planner.plan(row[1] if row else None, a, rewrite)
+    def _index_text(self, rowid: int, a: Article) -> None:
+        for table in FTS_TABLES:
+            self.db.execute(f"INSERT INTO {table}(rowid, title, body) VALUES (?, ?, ?)", (rowid, a.title, a.text))
+
+    def _write_one(self, a: Article, rewrite: bool, stored: dict, signed: dict, candidates: "_Candidates",
+                   unindexed: dict) -> str:
+        """Store what the planner decided for `a` (index/planner.py), but for the full-text rows of
+        a new article: it joins `unindexed` (rowid: article). `stored` is kept up to date."""
+        rowid, stored_hash = stored.get(a.id, (None, None))
+        step = planner.plan(stored_hash, a, rewrite)
         if step.touch_only:
-            self.db.execute("UPDATE articles SET fetched = ? WHERE rowid = ?", (a.fetched, row[0]))
+            self.db.execute("UPDATE articles SET fetched = ? WHERE rowid = ?", (a.fetched, rowid))
             return step.outcome
         values = (a.url, a.source, a.title, a.text, a.published, utc_iso(a.published), a.modified,
                   json.dumps(a.authors), a.language, a.section, a.image, a.fetched, a.content_hash,
                   json.dumps([{"name": e.name, "type": e.type, "mentions": e.mentions} for e in a.entities]),
                   json.dumps([{"action": x.action, "sentence": x.sentence} for x in a.actions]))
-        if row:
-            rowid = row[0]
+        listed, new = None, rowid is None
+        if not new:
+            if rowid in unindexed:      # new earlier in this chunk: indexed before the update trigger replaces it
+                self._index_text(rowid, unindexed.pop(rowid))
             if step.keep_revision:      # the version we had, with when we fetched it
-                self.db.execute("INSERT INTO revisions VALUES (?,?,?,?,?)", (rowid, row[2], row[3], row[4], row[1]))
+                self.db.execute("INSERT INTO revisions SELECT rowid, fetched, title, body, content_hash "
+                                "FROM articles WHERE rowid = ?", (rowid,))
             self.db.execute("""UPDATE articles SET url=?, source=?, title=?, body=?, published=?, published_utc=?,
                 modified=?, authors=?, language=?, section=?, image=?, fetched=?, content_hash=?, entities=?,
                 actions=?, revisions = revisions + ? WHERE rowid=?""", values + (int(step.keep_revision), rowid))
             for table in ("entities", "mentions", "actions"):
                 self.db.execute(f"DELETE FROM {table} WHERE article = ?", (rowid,))
         else:
-            fingerprint = planner.signature(a)
+            fingerprint, keys = signed.get(a.id) or _signed(a)
+            found, bands = candidates.of(keys)
+            cluster = planner.cluster_of(a.id, fingerprint, found)
             first_seen = planner.first_seen(a)
-            candidates, bands = self._candidates(fingerprint)
-            cluster = planner.cluster_of(a.id, fingerprint, candidates)
             rowid = self.db.execute("""INSERT INTO articles (url, source, title, body, published, published_utc,
                 modified, authors, language, section, image, fetched, content_hash, entities, actions, id,
                 cluster, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 values + (a.id, cluster, first_seen)).lastrowid
             if fingerprint is not None:
-                self.db.execute("INSERT INTO signatures VALUES (?,?,?)", (rowid, first_seen, dedup.to_bytes(fingerprint)))
+                signature = dedup.to_bytes(fingerprint)
+                self.db.execute("INSERT INTO signatures VALUES (?,?,?)", (rowid, first_seen, signature))
                 self.db.executemany("INSERT INTO dedup_bands VALUES (?, ?)", [(band, rowid) for band in bands])
+                listed = (bands, (first_seen, a.id, cluster, signature))
         self.db.executemany("INSERT OR REPLACE INTO entities VALUES (?,?,?,?)",
                             [(rowid, e.name, e.type, e.mentions) for e in a.entities])
         self.db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?)",
@@ -83,30 +120,65 @@ class Writes:
                                          [(e.name, e.sentences) for e in a.entities]))
         self.db.executemany("INSERT INTO actions VALUES (?,?,?)",
                             [(rowid, x.action, x.sentence) for x in a.actions])
-        korean.sqlite_write(self.db, rowid, a.title, a.text, a.language)
+        if not new or korean.is_korean(a.language):      # a new rowid has no Korean row to replace
+            korean.sqlite_write(self.db, rowid, a.title, a.text, a.language)
+        stored[a.id] = (rowid, a.content_hash)
+        if listed:
+            candidates.add(rowid, *listed)
+        if new:
+            unindexed[rowid] = a
         return step.outcome
 
-    def _candidates(self, fingerprint) -> tuple[list[tuple], list[str]]:
-        """The near-duplicate candidates for the planner, (first_seen, id, cluster, signature) of
-        each band's first dedup.BAND_CANDIDATES articles — a bounded number of rows, however big
-        the index — and the bands this article is to be listed under: those not yet full (a full
-        band's later entries would never be read)."""
-        if fingerprint is None:
-            return [], []
-        keys = dedup.band_keys(fingerprint)
-        per_band = " UNION ALL ".join(f"SELECT * FROM (SELECT band, article FROM dedup_bands WHERE band = ? "
-                                      f"ORDER BY article LIMIT {dedup.BAND_CANDIDATES})" for _ in keys)
-        listed = self.db.execute(per_band, keys).fetchall()
-        filled = Counter(band for band, _ in listed)
-        open_bands = [band for band in keys if filled[band] < dedup.BAND_CANDIDATES]
-        if not listed:
-            return [], open_bands
-        rowids = list({article for _, article in listed})
-        candidates = self.db.execute(
-            f"SELECT s.first_seen, k.id, k.cluster, s.signature FROM signatures s JOIN {fts.KEYS} k "
-            f"ON k.rowid = s.rowid WHERE s.rowid IN ({','.join('?' * len(rowids))}) ORDER BY s.first_seen, k.id",
-            rowids).fetchall()
-        return candidates, open_bands
+
+class _Candidates:
+    """The near-duplicate candidates of a chunk's new articles: the first dedup.BAND_CANDIDATES
+    articles listed under each of their bands (a bounded number of rows, however big the index),
+    with each one's (first_seen, id, cluster, signature) for the planner."""
+
+    def __init__(self, db: sqlite3.Connection, keys: set[str]):
+        self.listed: dict[str, list[int]] = {}
+        for band, article in _rows_in(db, "SELECT band, article FROM dedup_bands WHERE band IN ({})", sorted(keys)):
+            self.listed.setdefault(band, []).append(article)
+        for rowids in self.listed.values():     # a band filled before schema 5 may hold more
+            rowids.sort()
+            del rowids[dedup.BAND_CANDIDATES:]
+        self.rows: dict[int, tuple] = {r[0]: r[1:] for r in _rows_in(
+            db, f"SELECT s.rowid, s.first_seen, k.id, k.cluster, s.signature FROM signatures s JOIN {fts.KEYS} k "
+                f"ON k.rowid = s.rowid WHERE s.rowid IN ({{}})",
+            sorted({r for rowids in self.listed.values() for r in rowids}))}
+
+    def of(self, keys: list[str]) -> tuple[list[tuple], list[str]]:
+        """The candidates of an article with these band keys, and the bands it is to be listed
+        under: those not yet full (a full band's later entries would never be read)."""
+        listed = [self.listed.get(key, ()) for key in keys]
+        found = [self.rows[r] for r in {r for rowids in listed for r in rowids} if r in self.rows]
+        return found, [key for key, rowids in zip(keys, listed) if len(rowids) < dedup.BAND_CANDIDATES]
+
+    def add(self, rowid: int, bands: list[str], row: tuple) -> None:
+        """An article just written, listed under `bands`: later articles of the chunk find it."""
+        for band in bands:
+            self.listed.setdefault(band, []).append(rowid)
+        self.rows[rowid] = row
+
+
+def _failed(result: WriteResult, article: Article, exc: sqlite3.Error) -> None:
+    result.failed.append((article.url, str(exc)))
+    logger.error("could not index %s: %s", article.url, exc)
+
+
+def _signed(a: Article) -> tuple:
+    """(MinHash signature, band keys) of an article; (None, []) for a text too short to tell."""
+    fingerprint = planner.signature(a)
+    return fingerprint, ([] if fingerprint is None else dedup.band_keys(fingerprint))
+
+
+def _rows_in(db: sqlite3.Connection, sql: str, values: list) -> list[tuple]:
+    """The rows of `sql`, whose `IN ({})` is given `values`, a bounded number at a time."""
+    rows = []
+    for start in range(0, len(values), _IN_LIMIT):
+        chunk = values[start:start + _IN_LIMIT]
+        rows += db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+    return rows
 
 
 def mention_rows(rowid: int, published_utc: str, id_: str, source: str, url: str, title: str,
