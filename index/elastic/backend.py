@@ -135,7 +135,9 @@ class ElasticIndex(Schema, Writes, Search, State):
     @contextmanager
     def bulk_load(self):
         """For a big load (copy, benchmarks): no periodic refresh until it is done, then one
-        refresh. Searches meanwhile see the collection as it was before the load."""
+        refresh. Searches meanwhile see the collection as it was before the load, or as the
+        writer last refreshed it (every clusters.RECENT_LIMIT new articles, to bound what it
+        remembers of the story clusters)."""
         def settings(refresh):
             self.client.indices.put_settings(index=self.name, settings={"index": {"refresh_interval": refresh}})
         self.run(settings, "-1")
