@@ -140,6 +140,7 @@ def test_story_clusters_and_band_listings_are_the_same_on_both_backends(tmp_path
     from index.elastic import clusters
     require_es()
     monkeypatch.setattr(clusters, "RECENT_LIMIT", 40)
+    monkeypatch.setattr(clusters, "PAGE", 7)                 # the candidate searches page through their hits
     rng = random.Random(7)
     texts = [t for seed in range(4) for t in drifting_story(seed, 30)] + [WIRE] * 12
     rng.shuffle(texts)
