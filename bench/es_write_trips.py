@@ -29,7 +29,7 @@ from index import dedup, open_index  # noqa: E402
 
 
 def counted(ix) -> Counter:
-    """Count the client's requests by method and endpoint (the path's last `_word`, else the method)."""
+    """Count the client's requests by method and endpoint (the path's last `_word`, else `doc`)."""
     trips: Counter = Counter()
     transport = ix.client.transport
     send = transport.perform_request
@@ -59,17 +59,17 @@ def node_cpu(ix) -> float:
 
 def run(url: str, articles, batch: int, spool: str) -> dict:
     ix = open_index(url, spool_dir=spool)
-    trips = counted(ix)
     try:
         node = node_cpu(ix)
+        trips = counted(ix)
         cpu, wall = time.process_time(), time.perf_counter()
         with ix.bulk_load():
             for start in range(0, len(articles), batch):
                 result = ix.write(articles[start:start + batch])
                 assert not result.failed and not result.spooled, (result.failed[:3], result.spooled)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        node = node_cpu(ix) - node
         loaded = dict(trips)
+        node = node_cpu(ix) - node
         trips.clear()
         again = ix.write(articles[:batch])
         assert again.unchanged == min(batch, len(articles)), again

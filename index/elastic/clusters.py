@@ -20,7 +20,7 @@ RECENT_LIMIT = 20_000   # articles listed since the last refresh before the writ
 PAGE = 10_000           # hits a search returns (the node's index.max_result_window)
 TERMS = 60_000          # band keys a search asks for (the node's index.max_terms_count is 65,536)
 
-Entry = tuple            # (first_seen, id, cluster, signature as dedup.to_bytes or hex, or None)
+Entry = tuple            # (first_seen, id, cluster, signature as dedup.to_bytes, or None)
 
 
 class Clusters:
