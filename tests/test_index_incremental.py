@@ -2,6 +2,10 @@
 (near-duplicates), URL state and crawl-run records."""
 from __future__ import annotations
 
+import random
+import uuid
+from collections import Counter
+
 import pytest
 
 from index import Article, SearchRequest, content_hash, open_index, parse
@@ -108,3 +112,66 @@ def test_crawl_runs_are_recorded_newest_first(index):
     assert [r.run_id for r in got] == ["run2", "run1"]
     assert got[1] == runs[0]
     assert {r.source for r in index.runs(limit=10)} == {"yonhap", "dmr"}
+
+
+
+def drifting_story(seed: int, copies: int) -> list[str]:
+    """Copies of one story, each a few words off the one before: neighbours are near-duplicates,
+    far ends are not."""
+    rng = random.Random(seed)
+    words = [f"w{rng.randrange(4000)}" for _ in range(150)]
+    texts = []
+    for _ in range(copies):
+        for _ in range(2):
+            words[rng.randrange(len(words))] = f"w{rng.randrange(4000)}"
+        texts.append(" ".join(words))
+    return texts
+
+
+@pytest.mark.es
+def test_story_clusters_and_band_listings_are_the_same_on_both_backends(tmp_path, monkeypatch):
+    """Written in batches of different sizes (copies of a story within one batch, across batches,
+    before and after a refresh, and past the writer's own refresh of what it remembers),
+    Elasticsearch clusters every article as SQLite does and lists it under the same bands: each
+    band lists its first dedup.BAND_CANDIDATES articles only (here 12 copies of the wire story
+    fill theirs)."""
+    from tests.conftest import ES_URL, require_es
+    from index import dedup
+    from index.elastic import clusters
+    require_es()
+    monkeypatch.setattr(clusters, "RECENT_LIMIT", 40)
+    monkeypatch.setattr(clusters, "PAGE", 7)                 # the candidate searches page through their hits
+    rng = random.Random(7)
+    texts = [t for seed in range(4) for t in drifting_story(seed, 30)] + [WIRE] * 12
+    rng.shuffle(texts)
+    articles = [make(f"d{i:03d}", "wire", f"Story {i}", text, None, f"2024-09-{1 + rng.randrange(28):02d}T00:00:00Z")
+                for i, text in enumerate(texts)]
+    sqlite = open_index(f"sqlite:///{tmp_path}/index.db")
+    es = open_index(f"{ES_URL.rstrip('/')}/pw-test-{uuid.uuid4().hex[:10]}", spool_dir=tmp_path)
+    try:
+        start = 0
+        for size in (1, 6, 23, 2, 40, 60):
+            for ix in (sqlite, es):
+                assert ix.write(articles[start:start + size]).new == size
+            if size == 23:
+                es.refresh()
+            start += size
+        es.refresh()
+        assert start == len(articles)
+        got = {ix: {a.id: a.cluster for a in ix.export(parse(""))} for ix in (sqlite, es)}
+        assert got[es] == got[sqlite]
+        assert len(set(got[sqlite].values())) > 8 and max(Counter(got[sqlite].values()).values()) >= 12
+        listed = {aid: sorted(bands) for aid, bands in
+                  ((hit["_source"]["id"], hit["_source"]["dedup_bands"]) for hit in es.client.search(
+                      index=es.name, size=1000, source=["id", "dedup_bands"])["hits"]["hits"])}
+        in_sqlite: dict[str, list] = {aid: [] for aid in listed}
+        for band, aid in sqlite.db.execute("SELECT band, id FROM dedup_bands JOIN articles ON articles.rowid = article "
+                                           "ORDER BY band"):
+            in_sqlite[aid].append(band)
+        assert listed == in_sqlite
+        per_band = Counter(band for bands in listed.values() for band in bands)
+        assert max(per_band.values()) == dedup.BAND_CANDIDATES
+    finally:
+        es.drop()
+        es.close()
+        sqlite.close()

@@ -7,7 +7,7 @@ index/elastic/template.json; everything reads and writes through the alias, so a
 (index/maintenance.py) builds the next version and switches with no search downtime. URL states
 and crawl runs live beside it in NAME.urls and NAME.runs (index/elastic/state.py). Setup is lazy and
 idempotent: opening never contacts the node. ElasticIndex joins the package's parts: schema.py,
-writes.py (and the spool), query.py (the compiler), search.py, state.py and leases.py.
+writes.py (and the spool), query.py (the compiler), search.py, state.py, clusters.py and leases.py.
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from ..spool import Spool, spool_path
 from .leases import Leases
 from .schema import Schema, load_template
 from .search import Search
-from .state import Clusters, CrawlState, State
+from .clusters import Clusters
+from .state import CrawlState, State
 from .errors import describe
 from .writes import Writes
 
@@ -134,7 +135,9 @@ class ElasticIndex(Schema, Writes, Search, State):
     @contextmanager
     def bulk_load(self):
         """For a big load (copy, benchmarks): no periodic refresh until it is done, then one
-        refresh. Searches meanwhile see the collection as it was before the load."""
+        refresh. Searches meanwhile see the collection as it was before the load, or as the
+        writer last refreshed it (every clusters.RECENT_LIMIT new articles, to bound what it
+        remembers of the story clusters)."""
         def settings(refresh):
             self.client.indices.put_settings(index=self.name, settings={"index": {"refresh_interval": refresh}})
         self.run(settings, "-1")

@@ -1,11 +1,10 @@
-"""Incremental crawling on Elasticsearch, as index/sqlite/ does it: story clusters
-(near-duplicate copies, index/dedup.py), URL states and crawl-run records.
+"""Incremental crawling on Elasticsearch, as index/sqlite/ does it: URL states and crawl-run
+records (story clusters: clusters.py).
 
 URL states and runs live in two small indices beside the collection's alias NAME: NAME.urls
 and NAME.runs (mappings in index/elastic/urls.json and runs.json), created on first use."""
 from __future__ import annotations
 
-import bisect
 import hashlib
 import time
 from dataclasses import asdict
@@ -13,74 +12,9 @@ from typing import Callable, Iterable, Iterator
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
-from .. import dedup, planner
 from ..base import ArchiveRef, IndexFailure, IndexUnavailable, SourceRun, UrlState
-from ..document import Article
 from .leases import Leases
 from .schema import mapping
-
-CANDIDATES = 50          # stored near-duplicate candidates checked per new article (earliest first)
-
-
-class Clusters:
-    """Find each new article's near-duplicate candidates, as SQLite does (index/sqlite/writes.py):
-    articles that share an LSH band; the planner (index/planner.py) picks the first (by first_seen,
-    id) whose MinHash similarity reaches dedup.THRESHOLD. Articles written by this process and not yet
-    searchable (no refresh since) are remembered here, so a batch sees the one before it."""
-
-    def __init__(self, client: Elasticsearch, alias: str):
-        self.client, self.alias = client, alias
-        # band → its earliest (first_seen, id, cluster, signature bytes) written since the last refresh
-        self.recent: dict[str, list[tuple[str, str, str, bytes]]] = {}
-
-    def assign(self, articles: list[Article]) -> dict[str, tuple]:
-        """{id: (cluster, first_seen, fingerprint hex, bands)} for new articles, in order: the
-        candidates are found here, the cluster is the planner's choice (index/planner.py)."""
-        signatures = {a.id: planner.signature(a) for a in articles}
-        bands = {aid: dedup.band_keys(sig) for aid, sig in signatures.items() if sig is not None}
-        stored = self._stored_candidates(bands)
-        out = {}
-        for a in articles:
-            sig, seen = signatures[a.id], planner.first_seen(a)
-            cluster = a.id
-            if sig is not None:
-                candidates = {hit[1]: hit for hit in stored.get(a.id, [])}
-                for band in bands[a.id]:
-                    candidates.update({entry[1]: entry for entry in self.recent.get(band, [])})
-                candidates.pop(a.id, None)
-                cluster = planner.cluster_of(a.id, sig, candidates.values())
-                entry = (seen, a.id, cluster, dedup.to_bytes(sig))
-                for band in bands[a.id]:        # each band's earliest, as SQLite keeps them
-                    kept = self.recent.setdefault(band, [])
-                    if len(kept) < dedup.BAND_CANDIDATES or entry[:2] < kept[-1][:2]:
-                        bisect.insort(kept, entry, key=lambda c: (c[0], c[1]))
-                        del kept[dedup.BAND_CANDIDATES:]
-            out[a.id] = (cluster, seen, dedup.to_hex(sig), bands.get(a.id, []))
-        return out
-
-    def _stored_candidates(self, bands: dict[str, list[str]]) -> dict[str, list[tuple]]:
-        if not bands:
-            return {}
-        ids = list(bands)
-        searches = []
-        for aid in ids:
-            searches += [{"index": self.alias},
-                         {"query": {"terms": {"dedup_bands": bands[aid]}}, "size": CANDIDATES,
-                          "sort": [{"first_seen": "asc"}, {"id": "asc"}], "track_total_hits": False,
-                          "_source": ["id", "cluster", "first_seen", "fingerprint"]}]
-        found: dict[str, list[tuple]] = {}
-        for start in range(0, len(searches), 1000):        # 500 searches a request
-            response = self.client.msearch(searches=searches[start:start + 1000])
-            for aid, answer in zip(ids[start // 2:], response["responses"]):
-                if "error" in answer:
-                    raise IndexFailure(f"looking for near-duplicates failed: {answer['error']}")
-                found[aid] = [(d["first_seen"] or "", d["id"], d["cluster"] or d["id"], d.get("fingerprint"))
-                              for d in (h["_source"] for h in answer["hits"]["hits"])]
-        return found
-
-    def forget_recent(self) -> None:
-        """After a refresh every article written so far is searchable."""
-        self.recent.clear()
 
 
 class CrawlState:
