@@ -80,8 +80,7 @@ def attach(article: Article, analysis) -> None:
 class Batcher:
     """Gathers NLP requests so spaCy sees batches (nlp.pipe) instead of single texts."""
 
-    def __init__(self, pool: Executor, size: int, delay: float | None):
-        # delay: how long a part batch waits for more (None: until flushed)
+    def __init__(self, pool: Executor, size: int, delay: float):
         self.pool, self.size, self.delay = pool, size, delay
         self.pending: list[tuple[str, str | None, asyncio.Future]] = []
         self.timer = None
@@ -93,7 +92,7 @@ class Batcher:
         self.pending.append((text, language, future))
         if len(self.pending) >= self.size:
             self.flush()
-        elif self.timer is None and self.delay is not None:
+        elif self.timer is None:
             self.timer = loop.call_later(self.delay, self.flush)
         return await future
 
@@ -131,7 +130,7 @@ class HashLookup:
     content_hashes() call per batch: on Elasticsearch one round trip per article was a third of
     the writer's time."""
 
-    def __init__(self, index, size: int, delay: float | None):
+    def __init__(self, index, size: int, delay: float):
         self.index, self.size, self.delay = index, size, delay
         self.pending: list[tuple[str, asyncio.Future]] = []
         self.timer = None
@@ -142,7 +141,7 @@ class HashLookup:
         self.pending.append((article_id, future))
         if len(self.pending) >= self.size:
             self.flush()
-        elif self.timer is None and self.delay is not None:
+        elif self.timer is None:
             self.timer = loop.call_later(self.delay, self.flush)
         return await future
 
@@ -163,24 +162,28 @@ class HashLookup:
             future.set_result(found.get(aid))
 
 
+OFFLINE_BACKSTOP = 1.0      # seconds a part batch may wait offline if no worker's idleness sent it
+
+
 class Ingest:
     """Pages in, outcomes out, counted per source in `stats` (anything with Scrapy's
     inc_value/get_stats). `index` answers the unchanged-body question (None: every page is new
     and gets NLP); `dedupe` drops a second page with an id seen earlier in this run.
 
     `offline_workers` (import, reprocess: the pool's size): every page that can come is already
-    in flight, so batches (hash lookup, NLP) wait on no timer — a part batch is sent as soon as
-    a worker would otherwise have nothing to do. A crawl's pages trickle in from the network;
-    there the timers wait for more."""
+    in flight, so a part batch (hash lookup, NLP) is sent as soon as a worker would otherwise
+    have nothing to do, not after a fixed wait; a one-second timer remains only as a backstop.
+    A crawl's pages trickle in from the network; there the short timers wait for more."""
 
     def __init__(self, pool: Executor, index, stats, nlp: bool = True, nlp_batch: int = 16, dedupe: bool = True,
                  offline_workers: int = 0):
         self.pool, self.index, self.stats = pool, index, stats
         self.nlp, self.dedupe, self.offline_workers = nlp, dedupe, offline_workers
-        timed = not offline_workers
-        self.batcher = Batcher(pool, nlp_batch, 0.2 if timed else None)
+        crawl = not offline_workers
+        self.batcher = Batcher(pool, nlp_batch, 0.2 if crawl else OFFLINE_BACKSTOP)
         # Offline, a lookup as big as an NLP batch: its pages must not hold back the next batch.
-        self.lookup = HashLookup(index, 50 if timed else nlp_batch, 0.1 if timed else None) if index is not None else None
+        self.lookup = (HashLookup(index, 50 if crawl else nlp_batch, 0.1 if crawl else OFFLINE_BACKSTOP)
+                       if index is not None else None)
         self.seen: set[str] = set()
         self.extracting = 0              # pages in a worker's extraction now
 

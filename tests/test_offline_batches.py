@@ -1,10 +1,10 @@
-"""Import and reprocess (crawler/offline.py) batch spaCy work without timers: full batches while
-pages keep coming, the rest as soon as no page can add to it — never a wait on a clock."""
+"""Import and reprocess (crawler/offline.py) batch spaCy work by the workers' needs, not a clock:
+full batches while pages keep coming, the rest as soon as no page can add to it."""
 from __future__ import annotations
 
 import asyncio
 
-from crawler import work
+from crawler import ingest as ingest_module, work
 from crawler.ingest import Counter, Ingest, Page
 from crawler.offline import drive
 from test_archive import PARAS, article_html
@@ -23,7 +23,8 @@ class RecordingPool(work.InlineExecutor):
         return super().submit(fn, *args, **kwargs)
 
 
-def test_offline_ingest_sends_full_nlp_batches_and_the_rest_when_no_page_can_add_to_it():
+def test_offline_ingest_sends_full_nlp_batches_and_the_rest_when_no_page_can_add_to_it(monkeypatch):
+    monkeypatch.setattr(ingest_module, "OFFLINE_BACKSTOP", 3600)      # the backstop timer never fires here
     pool = RecordingPool()
     ingest = Ingest(pool, None, Counter(), nlp=True, nlp_batch=16, dedupe=False, offline_workers=1)
     pages = [Page("news", f"https://news.example/story-{i}", article_html(f"Story {i}", PARAS).encode(),
@@ -31,7 +32,7 @@ def test_offline_ingest_sends_full_nlp_batches_and_the_rest_when_no_page_can_add
     outcomes, failures = [], []
 
     async def run() -> None:
-        # the timeout only guards against a hang (a part batch nobody sends)
+        # the timeout only turns a hang (a part batch nobody sends) into a failure
         await asyncio.wait_for(drive(pages, ingest.page, lambda p, o: outcomes.append(o),
                                      lambda p, exc: failures.append(exc), 64, waiting=ingest.keep_workers_busy), 60)
     asyncio.run(run())
