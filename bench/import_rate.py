@@ -144,7 +144,7 @@ def main() -> int:
           + (f", NLP alone {nlp_rate:.1f}/s)" if nlp_rate else ")"))
     print(f"import / single-process rate: {import_rate / single:.2f}x (goal >= 1.8x on 2 cores); the same "
           f"ratio for a pure-CPU job in this run: {cores:.2f}x (the cores this run really got)")
-    print(f"archive: {size['files']} file(s), {size['records']} records, {size['bytes'] / 1e6:.1f} MB = "
+    print(f"archive: {size['files']} file(s), {size['bytes'] / 1e6:.1f} MB = "
           f"{size['bytes'] / max(n_crawled, 1) / 1024:.1f} KiB per article (gzip per record; request, response "
           f"and metadata records of every article page fetched)")
     return 0

@@ -11,6 +11,7 @@ import logging
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import Awaitable
 
 from index import Article, IndexFailure, content_hash
 from index.base import ArchiveRef, UrlState
@@ -83,6 +84,7 @@ class Batcher:
         self.pool, self.size, self.delay = pool, size, delay
         self.pending: list[tuple[str, str | None, asyncio.Future]] = []
         self.timer = None
+        self.running = 0                 # batches sent to the workers and not yet answered
 
     async def submit(self, text: str, language: str | None = None):
         loop = asyncio.get_running_loop()
@@ -109,8 +111,10 @@ class Batcher:
                 if not future.done():
                     future.set_exception(exc)
             return
+        self.running += 1
 
         def deliver(task):
+            self.running -= 1
             for i, (_, _, future) in enumerate(batch):
                 if future.done():
                     continue
@@ -158,24 +162,56 @@ class HashLookup:
             future.set_result(found.get(aid))
 
 
+OFFLINE_BACKSTOP = 1.0      # seconds a part batch may wait offline if no worker's idleness sent it
+
+
 class Ingest:
     """Pages in, outcomes out, counted per source in `stats` (anything with Scrapy's
     inc_value/get_stats). `index` answers the unchanged-body question (None: every page is new
-    and gets NLP); `dedupe` drops a second page with an id seen earlier in this run."""
+    and gets NLP); `dedupe` drops a second page with an id seen earlier in this run.
 
-    def __init__(self, pool: Executor, index, stats, nlp: bool = True, nlp_batch: int = 16, dedupe: bool = True):
+    `offline_workers` (import, reprocess: the pool's size): every page that can come is already
+    in flight, so a part batch (hash lookup, NLP) is sent as soon as a worker would otherwise
+    have nothing to do, not after a fixed wait; a one-second timer remains only as a backstop.
+    A crawl's pages trickle in from the network; there the short timers wait for more."""
+
+    def __init__(self, pool: Executor, index, stats, nlp: bool = True, nlp_batch: int = 16, dedupe: bool = True,
+                 offline_workers: int = 0):
         self.pool, self.index, self.stats = pool, index, stats
-        self.nlp, self.dedupe = nlp, dedupe
-        self.batcher = Batcher(pool, nlp_batch, 0.2)
-        self.lookup = HashLookup(index, 50, 0.1) if index is not None else None
+        self.nlp, self.dedupe, self.offline_workers = nlp, dedupe, offline_workers
+        crawl = not offline_workers
+        self.batcher = Batcher(pool, nlp_batch, 0.2 if crawl else OFFLINE_BACKSTOP)
+        # Offline, a lookup as big as an NLP batch: its pages must not hold back the next batch.
+        self.lookup = (HashLookup(index, 50 if crawl else nlp_batch, 0.1 if crawl else OFFLINE_BACKSTOP)
+                       if index is not None else None)
         self.seen: set[str] = set()
+        self.extracting = 0              # pages in a worker's extraction now
 
     async def page(self, page: Page) -> Outcome:
         loop = asyncio.get_running_loop()
-        extracted, fingerprint = await loop.run_in_executor(
-            self.pool, work.extract_and_sign, page.body, page.url, page.hints, page.header_charset,
-            page.language, page.timezone)
+        self.extracting += 1
+        try:
+            extracted, fingerprint = await loop.run_in_executor(
+                self.pool, work.extract_and_sign, page.body, page.url, page.hints, page.header_charset,
+                page.language, page.timezone)
+        finally:
+            self.extracting -= 1
         return await self.finish(page, extracted, fingerprint)
+
+    def keep_workers_busy(self) -> None:
+        """Offline: send part batches if the workers have fewer tasks than there are workers (the
+        driver calls this when it has no page to add; a page calls it when it joins a batch)."""
+        if not self.offline_workers or self.extracting + self.batcher.running >= self.offline_workers:
+            return
+        if self.lookup is not None and self.lookup.pending:
+            self.lookup.flush()          # its pages go on to NLP and may fill a batch there
+        else:
+            self.batcher.flush()
+
+    async def _batched(self, answer: Awaitable):
+        if self.offline_workers:         # once the page has joined its batch
+            asyncio.get_running_loop().call_soon(self.keep_workers_busy)
+        return await answer
 
     async def finish(self, page: Page, extracted: Extracted, fingerprint: str | None = None) -> Outcome:
         extracted = cleaned(extracted)           # no XML-illegal character reaches the index (or a feed)
@@ -201,7 +237,7 @@ class Ingest:
                 count(self.stats, source, "unchanged", "duplicate URL in this crawl")
                 return Outcome(page, extracted, duplicate=True)
             self.seen.add(article.id)
-        stored = await self.lookup.stored(article.id) if self.lookup is not None else None
+        stored = await self._batched(self.lookup.stored(article.id)) if self.lookup is not None else None
         outcome = Outcome(page, extracted, article)
         if self.nlp and stored != article.content_hash:
             outcome.analysed = await self.analyse(article)
@@ -209,7 +245,7 @@ class Ingest:
 
     async def analyse(self, article: Article) -> bool:
         """Entities and actions onto the article (replacing any); False when NLP is off."""
-        analysis = await self.batcher.submit(analysis_text(article), article.language)
+        analysis = await self._batched(self.batcher.submit(analysis_text(article), article.language))
         if analysis is None:
             return False
         attach(article, analysis)

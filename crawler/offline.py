@@ -13,14 +13,18 @@ from .stats import PREFIX
 
 logger = logging.getLogger(__name__)
 
-IN_FLIGHT_PER_WORKER = 24        # enough to fill spaCy batches on every worker
+# Pages in the works per worker: several spaCy batches (16) each, so that while a batch is being
+# tagged, the pages of the next ones are being extracted and no worker waits for work.
+IN_FLIGHT_PER_WORKER = 64
 
 
 async def drive(jobs: Iterable, run: Callable[[object], Awaitable], done: Callable[[object, object], None],
                 failed: Callable[[object, BaseException], None], in_flight: int,
-                progress: Callable[[], None] | None = None, every: float = 10.0) -> None:
+                progress: Callable[[], None] | None = None, every: float = 10.0,
+                waiting: Callable[[], None] = lambda: None) -> None:
     """Run `run(job)` for every job with at most `in_flight` at once; `done(job, result)` or
-    `failed(job, exc)` as each finishes (in this thread, so they may write to the index)."""
+    `failed(job, exc)` as each finishes (in this thread, so they may write to the index);
+    `waiting()` whenever no job can be added until one finishes (Ingest.keep_workers_busy)."""
     pending: dict[asyncio.Future, object] = {}
     last = time.monotonic()
 
@@ -35,12 +39,16 @@ async def drive(jobs: Iterable, run: Callable[[object], Awaitable], done: Callab
     for job in jobs:
         pending[asyncio.ensure_future(run(job))] = job
         if len(pending) >= in_flight:
+            await asyncio.sleep(0)      # the jobs just added start before the workers are looked at
+            waiting()
             finished, _ = await asyncio.wait(list(pending), return_when=asyncio.FIRST_COMPLETED)
             reap(finished)
         if progress and time.monotonic() - last >= every:
             progress()
             last = time.monotonic()
     while pending:
+        await asyncio.sleep(0)
+        waiting()
         finished, _ = await asyncio.wait(list(pending), return_when=asyncio.FIRST_COMPLETED)
         reap(finished)
         if progress and time.monotonic() - last >= every:

@@ -65,11 +65,11 @@ def compare(old: Article, new: Article) -> Change | None:
 
 
 class _Reprocess:
-    def __init__(self, index, pool, nlp_only: bool, nlp: bool, sources: list[Source]):
+    def __init__(self, index, pool, workers: int, nlp_only: bool, nlp: bool, sources: list[Source]):
         self.index, self.nlp_only = index, nlp_only
         self.stats = Counter()
         # No unchanged-body check (index=None) and no dedupe: every matched article gets fresh NLP.
-        self.ingest = Ingest(pool, None, self.stats, nlp, dedupe=False)
+        self.ingest = Ingest(pool, None, self.stats, nlp, dedupe=False, offline_workers=workers)
         self.writer = Writer(index, self.stats)
         self.by_name = {s.name: s for s in sources}
         self.result = ReprocessResult()
@@ -144,8 +144,9 @@ def reprocess(index, query: Node, nlp_only: bool = False, nlp: bool = True, sour
               gazetteers: list[str] | None = None, workers: int = 0) -> ReprocessResult:
     """Reprocess every article matching `query`; blocks until done."""
     with work.pool(workers, nlp, gazetteers or []) as pool:
-        job = _Reprocess(index, pool, nlp_only, nlp, sources or [])
-        in_flight = IN_FLIGHT_PER_WORKER * (workers or os.cpu_count() or 1)
+        workers = workers or os.cpu_count() or 1
+        job = _Reprocess(index, pool, workers, nlp_only, nlp, sources or [])
+        in_flight = IN_FLIGHT_PER_WORKER * workers
 
         def batches():
             chunk: list[Article] = []
@@ -160,7 +161,7 @@ def reprocess(index, query: Node, nlp_only: bool = False, nlp: bool = True, sour
 
         async def run() -> None:
             try:
-                await drive(batches(), job.run, job.done, job.failed, in_flight)
+                await drive(batches(), job.run, job.done, job.failed, in_flight, waiting=job.ingest.keep_workers_busy)
             finally:
                 job.ingest.close()
         asyncio.run(run())

@@ -105,10 +105,10 @@ def _host_name(url: str) -> str:
 
 
 class _Import:
-    def __init__(self, index, options: ImportOptions, pool):
+    def __init__(self, index, options: ImportOptions, pool, workers: int):
         self.index, self.options = index, options
         self.stats = Counter()
-        self.ingest = Ingest(pool, index, self.stats, options.nlp)
+        self.ingest = Ingest(pool, index, self.stats, options.nlp, offline_workers=workers)
         self.writer = Writer(index, self.stats)
         self.match = _Matcher(options.sources)
         self.by_name = {s.name: s for s in options.sources}
@@ -193,15 +193,17 @@ def import_warcs(files: list[Path], index, options: ImportOptions, pool=None) ->
     started (from work.pool, with the same NLP settings); by default started and stopped here."""
     with (nullcontext(pool) if pool is not None else work.pool(options.workers, options.nlp,
                                                                options.gazetteers)) as pool:
-        job = _Import(index, options, pool)
-        in_flight = IN_FLIGHT_PER_WORKER * (options.workers or os.cpu_count() or 1)
+        workers = options.workers or os.cpu_count() or 1
+        job = _Import(index, options, pool, workers)
+        in_flight = IN_FLIGHT_PER_WORKER * workers
         started = time.monotonic()
         progress = progress_line(job.stats, started, lambda: f"importing {job.current}")
 
         async def run() -> None:
             try:
                 await drive(job.pages(files), job.ingest.page, job.done, job.failed, in_flight,
-                            progress if options.progress_seconds > 0 else None, options.progress_seconds)
+                            progress if options.progress_seconds > 0 else None, options.progress_seconds,
+                            job.ingest.keep_workers_busy)
             finally:
                 job.ingest.close()
         asyncio.run(run())

@@ -104,7 +104,9 @@ def test_archive_rotates_files_by_size(tmp_path):
         writer.write_exchange(f"https://x.example/{i}", "GET", [], 200, "OK", [], os.urandom(1500))
     files = sorted(tmp_path.glob("*.warc.gz"))
     assert len(files) >= 3
-    assert summary(tmp_path)["records"] == 6 * 2 + len(files)        # request + response each, a warcinfo per file
+    assert summary(tmp_path) == {"dir": str(tmp_path), "files": len(files),
+                                 "bytes": sum(f.stat().st_size for f in files)}
+    assert sum(1 for f in files for _ in read_records(f)) == 6 * 2 + len(files)   # request + response each, a warcinfo per file
 
 
 def test_a_torn_last_record_is_detected_and_skipped(tmp_path):
