@@ -117,10 +117,13 @@ def single_process_rates(pages: list[Page], nlp: bool) -> tuple[float, float | N
     if nlp:
         work.init_worker(True, [])
         work.analyze(["warm up the model"])
-        texts = [analysis_text(o.article) for o in outcomes if o.article is not None]
+        articles = [o.article for o in outcomes if o.article is not None]
+        texts = [analysis_text(a) for a in articles]
+        # with each article's language, as the crawl sends them: NER runs on English texts only
+        languages = [a.language for a in articles]
         started, cpu = time.perf_counter(), time.process_time()
         for i in range(0, len(texts), 16):                      # the crawl's spaCy batch size
-            work.analyze(texts[i:i + 16])
+            work.analyze(texts[i:i + 16], languages[i:i + 16])
         nlp_rate = len(texts) / (time.perf_counter() - started)
         cpu_per_article += (time.process_time() - cpu) / len(texts)
     return extract_rate, nlp_rate, cpu_per_article
