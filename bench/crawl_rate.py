@@ -129,6 +129,21 @@ def single_process_rates(pages: list[Page], nlp: bool) -> tuple[float, float | N
     return extract_rate, nlp_rate, cpu_per_article
 
 
+# What a crawl worker runs before its first page: the spawned process imports the CLI module (as
+# multiprocessing's __mp_main__) and crawler.work, then the pool's initializer loads spaCy.
+_STARTUP = ("import resource, sys; sys.path.insert(0, sys.argv[1]); import policywatch.cli; from crawler import work; "
+            "work.init_worker(sys.argv[2] == 'nlp', [], None, True); "
+            "u = resource.getrusage(resource.RUSAGE_SELF); print(u.ru_utime + u.ru_stime)")
+
+
+def worker_startup(nlp: bool) -> float:
+    """CPU seconds of one fresh worker's start-up, which the crawl's worker figures include and the
+    single-process reference leaves out."""
+    out = subprocess.run([sys.executable, "-c", _STARTUP, str(ROOT), "nlp" if nlp else "-"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    return float(out.split()[-1])
+
+
 def bare_rates(db: Path, nlp: bool) -> tuple[float, float | None, float, int]:
     """Fetch the indexed pages again (untimed), then time extraction and NLP in this one process."""
     ix = open_index(f"sqlite:///{db}")
@@ -181,6 +196,10 @@ def main() -> int:
           f"workers {cpu['workers'] / n * 1000:.1f} "
           f"(each: {workers}), total {total / n * 1000:.1f}; the newsroom server {cpu['newsroom'] / n * 1000:.1f}; "
           f"single-process reference {ref_cpu * 1000:.1f}")
+    startup = worker_startup(nlp)
+    steady = (cpu["workers"] - startup * len(cpu["per_worker"])) / n
+    print(f"worker start-up (imports + spaCy pipeline, one fresh process): {startup:.2f} s CPU; the workers' CPU "
+          f"per article without it: {steady * 1000:.1f} ms = {steady / ref_cpu:.2f}x the single-process reference")
     # On an idle machine the crawl can go no faster than its cores allow for the whole CPU time
     # (the newsroom's too), nor than its one-threaded crawler process allows for its share.
     cores = os.cpu_count() or 1
