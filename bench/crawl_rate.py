@@ -117,13 +117,31 @@ def single_process_rates(pages: list[Page], nlp: bool) -> tuple[float, float | N
     if nlp:
         work.init_worker(True, [])
         work.analyze(["warm up the model"])
-        texts = [analysis_text(o.article) for o in outcomes if o.article is not None]
+        articles = [o.article for o in outcomes if o.article is not None]
+        texts = [analysis_text(a) for a in articles]
+        # with each article's language, as the crawl sends them: NER runs on English texts only
+        languages = [a.language for a in articles]
         started, cpu = time.perf_counter(), time.process_time()
         for i in range(0, len(texts), 16):                      # the crawl's spaCy batch size
-            work.analyze(texts[i:i + 16])
+            work.analyze(texts[i:i + 16], languages[i:i + 16])
         nlp_rate = len(texts) / (time.perf_counter() - started)
         cpu_per_article += (time.process_time() - cpu) / len(texts)
     return extract_rate, nlp_rate, cpu_per_article
+
+
+# What a crawl worker runs before its first page: the spawned process imports the CLI module (as
+# multiprocessing's __mp_main__) and crawler.work, then the pool's initializer loads spaCy.
+_STARTUP = ("import resource, sys; sys.path.insert(0, sys.argv[1]); import policywatch.cli; from crawler import work; "
+            "work.init_worker(sys.argv[2] == 'nlp', [], None, True); "
+            "u = resource.getrusage(resource.RUSAGE_SELF); print(u.ru_utime + u.ru_stime)")
+
+
+def worker_startup(nlp: bool) -> float:
+    """CPU seconds of one fresh worker's start-up, which the crawl's worker figures include and the
+    single-process reference leaves out."""
+    out = subprocess.run([sys.executable, "-c", _STARTUP, str(ROOT), "nlp" if nlp else "-"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    return float(out.split()[-1])
 
 
 def bare_rates(db: Path, nlp: bool) -> tuple[float, float | None, float, int]:
@@ -178,6 +196,10 @@ def main() -> int:
           f"workers {cpu['workers'] / n * 1000:.1f} "
           f"(each: {workers}), total {total / n * 1000:.1f}; the newsroom server {cpu['newsroom'] / n * 1000:.1f}; "
           f"single-process reference {ref_cpu * 1000:.1f}")
+    startup = worker_startup(nlp)
+    steady = (cpu["workers"] - startup * len(cpu["per_worker"])) / n
+    print(f"worker start-up (imports + spaCy pipeline, one fresh process): {startup:.2f} s CPU; the workers' CPU "
+          f"per article without it: {steady * 1000:.1f} ms = {steady / ref_cpu:.2f}x the single-process reference")
     # On an idle machine the crawl can go no faster than its cores allow for the whole CPU time
     # (the newsroom's too), nor than its one-threaded crawler process allows for its share.
     cores = os.cpu_count() or 1

@@ -17,6 +17,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from common import yamlfile
+
 from .errors import PatternError
 from .model import ACTION_TAGS
 from .sentences import sentence_text
@@ -59,7 +61,7 @@ class ActionPatterns:
         path = Path(path or DEFAULT_PATTERNS_PATH)
         try:
             with open(path, encoding="utf-8") as fh:
-                data = yaml.safe_load(fh) or {}
+                data = yamlfile.load(fh) or {}
         except yaml.YAMLError as exc:
             raise PatternError(path, "file", f"not valid YAML: {exc}") from exc
         tags = data.get("tags")

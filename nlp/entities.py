@@ -29,6 +29,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from common import yamlfile
+
 from .errors import DataFileError
 from .gazetteer import Gazetteer, GazetteerEntry, name_key
 from .sentences import sentence_text
@@ -85,7 +87,7 @@ class EntityRules:
         path = Path(path or DEFAULT_RULES_PATH)
         try:
             with open(path, encoding="utf-8") as fh:
-                data = yaml.safe_load(fh) or {}
+                data = yamlfile.load(fh) or {}
         except yaml.YAMLError as exc:
             raise DataFileError(path, "file", f"not valid YAML: {exc}") from exc
         values = {}

@@ -16,6 +16,8 @@ from typing import Iterable
 
 import yaml
 
+from common import yamlfile
+
 from .errors import GazetteerError
 from .model import ENTITY_TYPES
 
@@ -174,7 +176,7 @@ class Gazetteer:
 def _read_file(path: Path) -> tuple[list[GazetteerEntry], list[str], list[str]]:
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
+            data = yamlfile.load(fh) or {}
     except yaml.YAMLError as exc:
         raise GazetteerError(path, "file", f"not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import yaml
 
+from common import yamlfile
+
 from .errors import PatternError
 from .gazetteer import Gazetteer
 from .model import ACTION_TAGS, Action, Analysis, Entity
@@ -69,7 +71,7 @@ class Rules:
     @classmethod
     def load(cls, path: str | Path = RULES_PATH) -> "Rules":
         try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+            data = yamlfile.load(Path(path).read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise PatternError(path, "file", f"cannot read Korean rules: {exc}") from exc
         actions: dict[str, list[re.Pattern]] = {}
