@@ -2,6 +2,7 @@
 (near-duplicates), URL state and crawl-run records."""
 from __future__ import annotations
 
+import contextlib
 import random
 import uuid
 from collections import Counter
@@ -129,12 +130,13 @@ def drifting_story(seed: int, copies: int) -> list[str]:
 
 
 @pytest.mark.es
-def test_story_clusters_and_band_listings_are_the_same_on_both_backends(tmp_path, monkeypatch):
+@pytest.mark.parametrize("bulk", [False, True], ids=["writes", "bulk_load"])
+def test_story_clusters_and_band_listings_are_the_same_on_both_backends(tmp_path, monkeypatch, bulk):
     """Written in batches of different sizes (copies of a story within one batch, across batches,
     before and after a refresh, and past the writer's own refresh of what it remembers),
     Elasticsearch clusters every article as SQLite does and lists it under the same bands: each
     band lists its first dedup.BAND_CANDIDATES articles only (here 12 copies of the wire story
-    fill theirs)."""
+    fill theirs). In a bulk load the writer searches no band it knows, even past a refresh."""
     from tests.conftest import ES_URL, require_es
     from index import dedup
     from index.elastic import clusters
@@ -150,12 +152,13 @@ def test_story_clusters_and_band_listings_are_the_same_on_both_backends(tmp_path
     es = open_index(f"{ES_URL.rstrip('/')}/pw-test-{uuid.uuid4().hex[:10]}", spool_dir=tmp_path)
     try:
         start = 0
-        for size in (1, 6, 23, 2, 40, 60):
-            for ix in (sqlite, es):
-                assert ix.write(articles[start:start + size]).new == size
-            if size == 23:
-                es.refresh()
-            start += size
+        with es.bulk_load() if bulk else contextlib.nullcontext():
+            for size in (1, 6, 23, 2, 40, 60):
+                for ix in (sqlite, es):
+                    assert ix.write(articles[start:start + size]).new == size
+                if size == 23:
+                    es.refresh()
+                start += size
         es.refresh()
         assert start == len(articles)
         got = {ix: {a.id: a.cluster for a in ix.export(parse(""))} for ix in (sqlite, es)}

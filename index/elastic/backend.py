@@ -137,13 +137,16 @@ class ElasticIndex(Schema, Writes, Search, State):
         """For a big load (copy, benchmarks): no periodic refresh until it is done, then one
         refresh. Searches meanwhile see the collection as it was before the load, or as the
         writer last refreshed it (every clusters.RECENT_LIMIT new articles, to bound what it
-        remembers of the story clusters)."""
+        remembers of the story clusters). The writer is taken to be the collection's only one:
+        story clusters see no other process's articles written meanwhile."""
         def settings(refresh):
             self.client.indices.put_settings(index=self.name, settings={"index": {"refresh_interval": refresh}})
         self.run(settings, "-1")
+        self.clusters.sole_writer = True
         try:
             yield self
         finally:
+            self.clusters.sole_writer = False
             self.run(settings, load_template()["template"]["settings"]["index"]["refresh_interval"])
             self.refresh()
 
