@@ -127,7 +127,7 @@ def main() -> int:
             elapsed = warm_import(archive, tmp / "warm" / "index.db", sources, nlp)
             n_crawled, n_imported = articles(crawled), articles(imported)
             pages = archived_pages(archive)
-            extract_rate, nlp_rate = single_process_rates(pages, nlp)
+            extract_rate, nlp_rate, _ = single_process_rates(pages, nlp)
             cores = parallelism()
             size = summary(archive)
     finally:
