@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -158,25 +159,38 @@ def bare_rates(db: Path, nlp: bool) -> tuple[float, float | None, float, int]:
     return extract_rate, nlp_rate, cpu_per_article, len(pages)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(doc: str) -> argparse.ArgumentParser:
+    """The flags this bench and bench/import_rate.py share."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--articles", type=int, default=600, help="at least this many articles (default 600)")
     parser.add_argument("--no-nlp", action="store_true")
-    parser.add_argument("--profile", type=Path, help="write a CPU-time cProfile of the crawler process here and print its top")
-    args = parser.parse_args()
-    nlp = not args.no_nlp
-    # Two outlets carry the hand-written articles; synthetic ones top them up to the target.
-    newsroom = start(scale=max(0, args.articles // 2))
+    return parser
+
+
+@contextlib.contextmanager
+def local_newsroom(articles: int):
+    """The sample newsroom serving at least `articles` articles (two outlets carry the
+    hand-written ones; synthetic ones top them up), with a sources file for it in a temporary
+    folder: yields (outlets to crawl, the folder, the sources file)."""
+    newsroom = start(scale=max(0, articles // 2))
     try:
-        outlets = [o for o in newsroom.urls if o != "faults"]
         with tempfile.TemporaryDirectory() as tmp:
             sources = Path(tmp) / "sources.yaml"
             sources.write_text(sources_yaml(newsroom.urls))
-            db = Path(tmp) / "bench.db"
-            elapsed, n, cpu = crawl(sources, db, outlets, nlp, args.profile)
-            extract_rate, nlp_rate, ref_cpu, pages = bare_rates(db, nlp)
+            yield [o for o in newsroom.urls if o != "faults"], Path(tmp), sources
     finally:
         newsroom.stop()
+
+
+def main() -> int:
+    parser = arguments(__doc__)
+    parser.add_argument("--profile", type=Path, help="write a CPU-time cProfile of the crawler process here and print its top")
+    args = parser.parse_args()
+    nlp = not args.no_nlp
+    with local_newsroom(args.articles) as (outlets, tmp, sources):
+        db = tmp / "bench.db"
+        elapsed, n, cpu = crawl(sources, db, outlets, nlp, args.profile)
+        extract_rate, nlp_rate, ref_cpu, pages = bare_rates(db, nlp)
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}")
     total = cpu["crawler"] + cpu["workers"]
     print(f"crawl end-to-end ({'extraction + NLP + SQLite' if nlp else 'extraction + SQLite, no NLP'}): "

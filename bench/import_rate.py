@@ -8,13 +8,11 @@ reads them into a fresh SQLite index (timed, a subprocess, worker start-up inclu
 same pages go through the ingest path (extraction + NLP) in this one process (timed)."""
 from __future__ import annotations
 
-import argparse
 import multiprocessing
 import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -22,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.crawl_rate import FAST, single_process_rates  # noqa: E402
+from bench.crawl_rate import FAST, arguments, local_newsroom, single_process_rates  # noqa: E402
 from bench.machine import cpu_model  # noqa: E402
 
 from crawler import work  # noqa: E402
@@ -31,8 +29,6 @@ from crawler.ingest import Page  # noqa: E402
 from crawler.sources import load_sources  # noqa: E402
 from crawler.warc_import import ImportOptions, import_warcs, warc_paths  # noqa: E402
 from index import open_index  # noqa: E402
-from newsroom import sources_yaml  # noqa: E402
-from newsroom.server import start  # noqa: E402
 
 
 def cli(*args: str) -> float:
@@ -106,32 +102,21 @@ def archived_pages(archive: Path) -> list[Page]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=600, help="at least this many articles (default 600)")
-    parser.add_argument("--no-nlp", action="store_true")
-    args = parser.parse_args()
+    args = arguments(__doc__).parse_args()
     nlp = not args.no_nlp
-    newsroom = start(scale=max(0, args.articles // 2))
-    try:
-        outlets = [o for o in newsroom.urls if o != "faults"]
-        with tempfile.TemporaryDirectory() as tmp:
-            tmp = Path(tmp)
-            sources = tmp / "sources.yaml"
-            sources.write_text(sources_yaml(newsroom.urls))
-            crawled, imported = tmp / "crawl" / "index.db", tmp / "import" / "index.db"
-            cli("crawl", "--sources", str(sources), "--index", f"sqlite:///{crawled}",
-                *[a for o in outlets for a in ("--source", o)], *FAST, *([] if nlp else ["--no-nlp"]))
-            archive = crawled.parent / "archive"
-            command = cli("import", str(archive), "--index", f"sqlite:///{imported}", "--sources", str(sources),
-                          *([] if nlp else ["--no-nlp"]))
-            elapsed = warm_import(archive, tmp / "warm" / "index.db", sources, nlp)
-            n_crawled, n_imported = articles(crawled), articles(imported)
-            pages = archived_pages(archive)
-            extract_rate, nlp_rate, _ = single_process_rates(pages, nlp)
-            cores = parallelism()
-            size = summary(archive)
-    finally:
-        newsroom.stop()
+    with local_newsroom(args.articles) as (outlets, tmp, sources):
+        crawled, imported = tmp / "crawl" / "index.db", tmp / "import" / "index.db"
+        cli("crawl", "--sources", str(sources), "--index", f"sqlite:///{crawled}",
+            *[a for o in outlets for a in ("--source", o)], *FAST, *([] if nlp else ["--no-nlp"]))
+        archive = crawled.parent / "archive"
+        command = cli("import", str(archive), "--index", f"sqlite:///{imported}", "--sources", str(sources),
+                      *([] if nlp else ["--no-nlp"]))
+        elapsed = warm_import(archive, tmp / "warm" / "index.db", sources, nlp)
+        n_crawled, n_imported = articles(crawled), articles(imported)
+        pages = archived_pages(archive)
+        extract_rate, nlp_rate, _ = single_process_rates(pages, nlp)
+        cores = parallelism()
+        size = summary(archive)
     single = 1 / (1 / extract_rate + 1 / nlp_rate) if nlp_rate else extract_rate
     import_rate = len(pages) / elapsed
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}")

@@ -77,19 +77,20 @@ def attach(article: Article, analysis) -> None:
     article.actions = [ActionRef(a.action, a.sentence) for a in analysis.actions]
 
 
-class Batcher:
-    """Gathers NLP requests so spaCy sees batches (nlp.pipe) instead of single texts."""
+class Gatherer:
+    """Gathers single requests into batches: a batch goes when `size` requests wait or `delay`
+    seconds after the first of them, whichever comes first. A subclass sends a batch of
+    (request, future) pairs and answers every future."""
 
-    def __init__(self, pool: Executor, size: int, delay: float):
-        self.pool, self.size, self.delay = pool, size, delay
-        self.pending: list[tuple[str, str | None, asyncio.Future]] = []
+    def __init__(self, size: int, delay: float):
+        self.size, self.delay = size, delay
+        self.pending: list[tuple[object, asyncio.Future]] = []
         self.timer = None
-        self.running = 0                 # batches sent to the workers and not yet answered
 
-    async def submit(self, text: str, language: str | None = None):
+    async def ask(self, request):
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self.pending.append((text, language, future))
+        self.pending.append((request, future))
         if len(self.pending) >= self.size:
             self.flush()
         elif self.timer is None:
@@ -101,13 +102,30 @@ class Batcher:
             self.timer.cancel()
             self.timer = None
         batch, self.pending = self.pending, []
-        if not batch:
-            return
+        if batch:
+            self.send(batch)
+
+    def send(self, batch: list[tuple[object, asyncio.Future]]) -> None:
+        raise NotImplementedError
+
+
+class Batcher(Gatherer):
+    """Gathers NLP requests so spaCy sees batches (nlp.pipe) instead of single texts."""
+
+    def __init__(self, pool: Executor, size: int, delay: float):
+        super().__init__(size, delay)
+        self.pool = pool
+        self.running = 0                 # batches sent to the workers and not yet answered
+
+    async def submit(self, text: str, language: str | None = None):
+        return await self.ask((text, language))
+
+    def send(self, batch):
         try:
-            done = asyncio.wrap_future(self.pool.submit(work.analyze, [t for t, _, _ in batch],
-                                                        [lang for _, lang, _ in batch]))
+            done = asyncio.wrap_future(self.pool.submit(work.analyze, [t for (t, _), _ in batch],
+                                                        [lang for (_, lang), _ in batch]))
         except BrokenProcessPool as exc:      # a worker died: every waiting article hears of it
-            for _, _, future in batch:
+            for _, future in batch:
                 if not future.done():
                     future.set_exception(exc)
             return
@@ -115,7 +133,7 @@ class Batcher:
 
         def deliver(task):
             self.running -= 1
-            for i, (_, _, future) in enumerate(batch):
+            for i, (_, future) in enumerate(batch):
                 if future.done():
                     continue
                 if task.exception() is not None:
@@ -125,33 +143,19 @@ class Batcher:
         done.add_done_callback(deliver)
 
 
-class HashLookup:
+class HashLookup(Gatherer):
     """Gathers 'what content hash does the index hold for this id?' questions into one
     content_hashes() call per batch: on Elasticsearch one round trip per article was a third of
     the writer's time."""
 
     def __init__(self, index, size: int, delay: float):
-        self.index, self.size, self.delay = index, size, delay
-        self.pending: list[tuple[str, asyncio.Future]] = []
-        self.timer = None
+        super().__init__(size, delay)
+        self.index = index
 
     async def stored(self, article_id: str) -> str | None:
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
-        self.pending.append((article_id, future))
-        if len(self.pending) >= self.size:
-            self.flush()
-        elif self.timer is None:
-            self.timer = loop.call_later(self.delay, self.flush)
-        return await future
+        return await self.ask(article_id)
 
-    def flush(self):
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        batch, self.pending = self.pending, []
-        if not batch:
-            return
+    def send(self, batch):
         try:
             found = self.index.content_hashes(list(dict.fromkeys(aid for aid, _ in batch)))
         except IndexFailure as exc:

@@ -28,7 +28,10 @@ async def drive(jobs: Iterable, run: Callable[[object], Awaitable], done: Callab
     pending: dict[asyncio.Future, object] = {}
     last = time.monotonic()
 
-    def reap(finished) -> None:
+    async def reap_some() -> None:
+        await asyncio.sleep(0)          # the jobs just added start before the workers are looked at
+        waiting()
+        finished, _ = await asyncio.wait(list(pending), return_when=asyncio.FIRST_COMPLETED)
         for task in finished:
             job = pending.pop(task)
             if task.exception() is not None:
@@ -36,24 +39,20 @@ async def drive(jobs: Iterable, run: Callable[[object], Awaitable], done: Callab
             else:
                 done(job, task.result())
 
+    def report() -> None:
+        nonlocal last
+        if progress and time.monotonic() - last >= every:
+            progress()
+            last = time.monotonic()
+
     for job in jobs:
         pending[asyncio.ensure_future(run(job))] = job
         if len(pending) >= in_flight:
-            await asyncio.sleep(0)      # the jobs just added start before the workers are looked at
-            waiting()
-            finished, _ = await asyncio.wait(list(pending), return_when=asyncio.FIRST_COMPLETED)
-            reap(finished)
-        if progress and time.monotonic() - last >= every:
-            progress()
-            last = time.monotonic()
+            await reap_some()
+        report()
     while pending:
-        await asyncio.sleep(0)
-        waiting()
-        finished, _ = await asyncio.wait(list(pending), return_when=asyncio.FIRST_COMPLETED)
-        reap(finished)
-        if progress and time.monotonic() - last >= every:
-            progress()
-            last = time.monotonic()
+        await reap_some()
+        report()
 
 
 def progress_line(stats, started: float, what: str) -> Callable[[], None]:
