@@ -75,13 +75,12 @@ def to_bytes(sig: np.ndarray) -> bytes:
     return sig.astype(">u8").tobytes()
 
 
-def similar(sig: np.ndarray, others: list[str | bytes | None]) -> list[int]:
-    """Indexes of the stored signatures (hex or to_bytes) that make `sig` a copy of the same story."""
+def similar(sig: np.ndarray, others: list[bytes | None]) -> list[int]:
+    """Indexes of the stored signatures (to_bytes) that make `sig` a copy of the same story."""
     usable = [i for i, other in enumerate(others) if other]
     if not usable:
         return []
-    raw = b"".join(others[i] if isinstance(others[i], bytes) else bytes.fromhex(others[i]) for i in usable)
-    # Equal values are equal bytes: the big-endian signatures are compared as read, unconverted.
-    stacked = np.frombuffer(raw, dtype=np.uint64).reshape(-1, PERMUTATIONS)
-    same = np.count_nonzero(stacked == np.frombuffer(to_bytes(sig), dtype=np.uint64)[None, :], axis=1)
+    # Equal values are equal bytes: the big-endian signatures are compared as stored, unconverted.
+    stacked = np.frombuffer(b"".join([others[i] for i in usable]), dtype=np.uint64).reshape(-1, PERMUTATIONS)
+    same = np.count_nonzero(stacked == np.frombuffer(to_bytes(sig), dtype=np.uint64), axis=1)
     return [usable[int(i)] for i in np.flatnonzero(same >= THRESHOLD * PERMUTATIONS)]

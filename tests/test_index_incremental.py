@@ -136,7 +136,7 @@ def test_story_clusters_and_band_listings_are_the_same_on_both_backends(tmp_path
     before and after a refresh, and past the writer's own refresh of what it remembers),
     Elasticsearch clusters every article as SQLite does and lists it under the same bands: each
     band lists its first dedup.BAND_CANDIDATES articles only (here 12 copies of the wire story
-    fill theirs). In a bulk load the writer searches no band it knows, even past a refresh."""
+    fill theirs). In a bulk load the writer reads no band it knows again, even past a refresh."""
     from tests.conftest import ES_URL, require_es
     from index import dedup
     from index.elastic import clusters
@@ -152,7 +152,10 @@ def test_story_clusters_and_band_listings_are_the_same_on_both_backends(tmp_path
     es = open_index(f"{ES_URL.rstrip('/')}/pw-test-{uuid.uuid4().hex[:10]}", spool_dir=tmp_path)
     try:
         start = 0
-        with es.bulk_load() if bulk else contextlib.nullcontext():
+        with contextlib.ExitStack() as loads:
+            if bulk:
+                loads.enter_context(sqlite.bulk_load())
+                loads.enter_context(es.bulk_load())
             for size in (1, 6, 23, 2, 40, 60):
                 for ix in (sqlite, es):
                     assert ix.write(articles[start:start + size]).new == size

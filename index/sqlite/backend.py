@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 import inspect
 import sqlite3
-from contextlib import nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
+from ..bands import Listings
 from ..base import IndexConfigError, IndexUnavailable, ReindexResult, WriteResult
 from . import schema
 from .search import Search
@@ -19,6 +20,7 @@ from .writes import Writes
 class SQLiteIndex(Writes, Search, State):
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self.listings = Listings()
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -47,8 +49,15 @@ class SQLiteIndex(Writes, Search, State):
     def refresh(self) -> None:
         pass                                 # a committed write is searchable at once
 
+    @contextmanager
     def bulk_load(self):
-        return nullcontext(self)
+        """For a big load (copy, benchmarks): the writer is taken to be the file's only one, so
+        story clusters read no band listing it knows again (index/bands.py)."""
+        self.listings.sole_writer = True
+        try:
+            yield self
+        finally:
+            self.listings.sole_writer = False
 
     def reindex(self) -> ReindexResult:
         raise IndexConfigError(f"reindex is for Elasticsearch collections; {self.path} is embedded and "

@@ -2,9 +2,10 @@
 revisions of changed ones, story clusters of near-duplicates.
 
 A write() reads what it needs in bulk, a chunk of articles at a time: the stored rowid and
-content hash of each id, and the near-duplicate candidates of every new article (two queries
-for the chunk, not two per article); articles written from the chunk join the candidates as
-they are written, so a copy later in the same chunk finds its original."""
+content hash of each id, and what the bands of every new article list that this writer must
+read again (index/bands.py; two queries for the chunk, not two per article); articles written
+from the chunk are listed as they are written, so a copy later in the same chunk finds its
+original."""
 from __future__ import annotations
 
 import json
@@ -16,6 +17,7 @@ from common.dates import utc_iso
 from ..base import WriteResult
 from ..document import Article
 from .. import dedup, planner
+from ..bands import Entry
 from .. import korean
 from . import query as fts
 
@@ -29,7 +31,7 @@ _IN_LIMIT = 500       # values per `IN (…)`
 
 
 class Writes:
-    """SQLiteIndex's writing half (self.db: the connection)."""
+    """SQLiteIndex's writing half (self.db: the connection; self.listings: index/bands.py)."""
 
     def content_hashes(self, ids: list[str]) -> dict[str, str]:
         return {id_: content_hash for id_, (_, content_hash) in self._stored(ids).items()}
@@ -42,40 +44,67 @@ class Writes:
     def write(self, articles: Iterable[Article], rewrite: bool = False) -> WriteResult:
         result = WriteResult()
         articles = list(articles)
-        with self.db:
-            for start in range(0, len(articles), CHUNK):
-                chunk = articles[start:start + CHUNK]
-                stored = self._stored([a.id for a in chunk])
-                signed = {a.id: _signed(a) for a in chunk if a.id not in stored}
-                candidates = _Candidates(self.db, {key for _, keys in signed.values() for key in keys})
-                written, unindexed = [], {}
-                for article in chunk:
-                    try:
-                        written.append((article, self._write_one(article, rewrite, stored, signed, candidates,
-                                                                 unindexed)))
-                    except sqlite3.Error as exc:
-                        _failed(result, article, exc)
-                # The new articles' full-text rows, together after the chunk's other writes: FTS5
-                # flushes its pending terms into a new segment whenever a statement opens a
-                # savepoint (REPLACE, triggers, foreign keys), so interleaved they cost ~3x.
-                unsearchable = set()
-                for rowid, article in unindexed.items():
-                    try:
-                        self._index_text(rowid, article)
-                    except sqlite3.Error as exc:
-                        _failed(result, article, exc)
-                        unsearchable.add(id(article))
-                for article, outcome in written:
-                    if id(article) not in unsearchable:
-                        setattr(result, outcome, getattr(result, outcome) + 1)
+        # Foreign keys unchecked while writing: every row written here belongs to an article row
+        # written or read in the same transaction, and checking each of ~40 per article against
+        # `articles` cost ~10% of a write. (A no-op inside a transaction: set before it opens.)
+        self.db.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with self.db:
+                for start in range(0, len(articles), CHUNK):
+                    self._write_chunk(articles[start:start + CHUNK], rewrite, result)
+        except BaseException:
+            self.listings.clear()          # what it listed went with the transaction
+            raise
+        finally:
+            self.db.execute("PRAGMA foreign_keys=ON")
+        self.listings.trim()
         return result
+
+    def _write_chunk(self, chunk: list[Article], rewrite: bool, result: WriteResult) -> None:
+        stored = self._stored([a.id for a in chunk])
+        signed = {a.id: _signed(a) for a in chunk if a.id not in stored}
+        self._learn(self.listings.unknown(key for _, keys in signed.values() for key in keys))
+        written, unindexed = [], {}
+        for article in chunk:
+            try:
+                written.append((article, self._write_one(article, rewrite, stored, signed, unindexed)))
+            except sqlite3.Error as exc:
+                _failed(result, article, exc)
+        # The new articles' full-text rows, together after the chunk's other writes: FTS5
+        # flushes its pending terms into a new segment whenever a statement opens a
+        # savepoint (REPLACE, triggers, foreign keys), so interleaved they cost ~3x.
+        unsearchable = set()
+        for rowid, article in unindexed.items():
+            try:
+                self._index_text(rowid, article)
+            except sqlite3.Error as exc:
+                _failed(result, article, exc)
+                unsearchable.add(id(article))
+        for article, outcome in written:
+            if id(article) not in unsearchable:
+                setattr(result, outcome, getattr(result, outcome) + 1)
+
+    def _learn(self, keys: set[str]) -> None:
+        """What the file lists under these bands, each band's first BAND_CANDIDATES by rowid (a
+        band filled before schema 5 may hold more), for self.listings."""
+        listed: dict[str, list[int]] = {}
+        for band, article in _rows_in(self.db, "SELECT band, article FROM dedup_bands WHERE band IN ({})",
+                                      sorted(keys)):
+            listed.setdefault(band, []).append(article)
+        for rowids in listed.values():
+            rowids.sort()
+            del rowids[dedup.BAND_CANDIDATES:]
+        entries: dict[int, Entry] = {r[0]: r[1:] for r in _rows_in(
+            self.db, f"SELECT s.rowid, s.first_seen, k.id, k.cluster, s.signature FROM signatures s "
+                     f"JOIN {fts.KEYS} k ON k.rowid = s.rowid WHERE s.rowid IN ({{}})",
+            sorted({r for rowids in listed.values() for r in rowids}))}
+        self.listings.learn({band: [entries[r] for r in rowids if r in entries] for band, rowids in listed.items()})
 
     def _index_text(self, rowid: int, a: Article) -> None:
         for table in FTS_TABLES:
             self.db.execute(f"INSERT INTO {table}(rowid, title, body) VALUES (?, ?, ?)", (rowid, a.title, a.text))
 
-    def _write_one(self, a: Article, rewrite: bool, stored: dict, signed: dict, candidates: "_Candidates",
-                   unindexed: dict) -> str:
+    def _write_one(self, a: Article, rewrite: bool, stored: dict, signed: dict, unindexed: dict) -> str:
         """Store what the planner decided for `a` (index/planner.py), but for the full-text rows of
         a new article: it joins `unindexed` (rowid: article). `stored` is kept up to date."""
         rowid, stored_hash = stored.get(a.id, (None, None))
@@ -101,18 +130,16 @@ class Writes:
                 self.db.execute(f"DELETE FROM {table} WHERE article = ?", (rowid,))
         else:
             fingerprint, keys = signed.get(a.id) or _signed(a)
-            found, bands = candidates.of(keys)
-            cluster = planner.cluster_of(a.id, fingerprint, found)
             first_seen = planner.first_seen(a)
+            cluster, entry, bands = self.listings.place(a.id, fingerprint, keys, first_seen)
             rowid = self.db.execute("""INSERT INTO articles (url, source, title, body, published, published_utc,
                 modified, authors, language, section, image, fetched, content_hash, entities, actions, id,
                 cluster, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 values + (a.id, cluster, first_seen)).lastrowid
-            if fingerprint is not None:
-                signature = dedup.to_bytes(fingerprint)
-                self.db.execute("INSERT INTO signatures VALUES (?,?,?)", (rowid, first_seen, signature))
+            if entry is not None:
+                self.db.execute("INSERT INTO signatures VALUES (?,?,?)", (rowid, first_seen, entry[3]))
                 self.db.executemany("INSERT INTO dedup_bands VALUES (?, ?)", [(band, rowid) for band in bands])
-                listed = (bands, (first_seen, a.id, cluster, signature))
+                listed = (entry, bands)
         self.db.executemany("INSERT OR REPLACE INTO entities VALUES (?,?,?,?)",
                             [(rowid, e.name, e.type, e.mentions) for e in a.entities])
         self.db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?)",
@@ -124,41 +151,10 @@ class Writes:
             korean.sqlite_write(self.db, rowid, a.title, a.text, a.language)
         stored[a.id] = (rowid, a.content_hash)
         if listed:
-            candidates.add(rowid, *listed)
+            self.listings.list(*listed)
         if new:
             unindexed[rowid] = a
         return step.outcome
-
-
-class _Candidates:
-    """The near-duplicate candidates of a chunk's new articles: the first dedup.BAND_CANDIDATES
-    articles listed under each of their bands (a bounded number of rows, however big the index),
-    with each one's (first_seen, id, cluster, signature) for the planner."""
-
-    def __init__(self, db: sqlite3.Connection, keys: set[str]):
-        self.listed: dict[str, list[int]] = {}
-        for band, article in _rows_in(db, "SELECT band, article FROM dedup_bands WHERE band IN ({})", sorted(keys)):
-            self.listed.setdefault(band, []).append(article)
-        for rowids in self.listed.values():     # a band filled before schema 5 may hold more
-            rowids.sort()
-            del rowids[dedup.BAND_CANDIDATES:]
-        self.rows: dict[int, tuple] = {r[0]: r[1:] for r in _rows_in(
-            db, f"SELECT s.rowid, s.first_seen, k.id, k.cluster, s.signature FROM signatures s JOIN {fts.KEYS} k "
-                f"ON k.rowid = s.rowid WHERE s.rowid IN ({{}})",
-            sorted({r for rowids in self.listed.values() for r in rowids}))}
-
-    def of(self, keys: list[str]) -> tuple[list[tuple], list[str]]:
-        """The candidates of an article with these band keys, and the bands it is to be listed
-        under: those not yet full (a full band's later entries would never be read)."""
-        listed = [self.listed.get(key, ()) for key in keys]
-        found = [self.rows[r] for r in {r for rowids in listed for r in rowids} if r in self.rows]
-        return found, [key for key, rowids in zip(keys, listed) if len(rowids) < dedup.BAND_CANDIDATES]
-
-    def add(self, rowid: int, bands: list[str], row: tuple) -> None:
-        """An article just written, listed under `bands`: later articles of the chunk find it."""
-        for band in bands:
-            self.listed.setdefault(band, []).append(rowid)
-        self.rows[rowid] = row
 
 
 def _failed(result: WriteResult, article: Article, exc: sqlite3.Error) -> None:
