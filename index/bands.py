@@ -83,7 +83,11 @@ class Listings:
         """Forget every band (what this writer listed was not stored after all)."""
         self.bands = {}
 
+    def crowded(self) -> bool:
+        """More bands known than are kept: forget() would drop some."""
+        return len(self.bands) > LIMIT
+
     def trim(self) -> None:
         """Bound the memory: past LIMIT bands by a quarter, forget the least recently used."""
-        if len(self.bands) > LIMIT * 5 // 4:
+        if len(self.bands) > LIMIT * 5 // 4:        # a quarter over: the cost of forgetting shared out
             self.forget(open_bands=False)
