@@ -17,15 +17,18 @@ def parse_iso(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"      # sortable: comparing the strings compares the instants
+def utc_text(moment: datetime) -> str:
+    """An aware datetime in the sortable UTC form (`2024-08-26T05:05:00Z`): comparing the strings
+    compares the instants."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def utc_iso(value: str | None) -> str | None:
-    """A sortable UTC form of an ISO date-time (`2024-08-26T05:05:00Z`); None when absent or unreadable."""
+    """The sortable UTC form of an ISO date-time; None when absent or unreadable."""
     moment = parse_iso(value)
-    return moment.astimezone(timezone.utc).strftime(UTC_FORMAT) if moment else None
+    return utc_text(moment) if moment else None
 
 
 def now_iso() -> str:
     """Now, in the same sortable UTC form."""
-    return datetime.now(timezone.utc).strftime(UTC_FORMAT)
+    return utc_text(datetime.now(timezone.utc))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from common.dates import UTC_FORMAT, parse_iso
+from common.dates import parse_iso, utc_text
 from .base import INTERVALS, IndexConfigError, TimelineRow
 
 
@@ -47,17 +47,13 @@ class Periods:
         if self.low <= published_utc < self.high:
             return self.start
         self.start = period_start(parse_utc(published_utc), self.interval, self.tz)
-        self.low = _utc_text(_local_midnight(self.start, self.tz))
-        self.high = _utc_text(_local_midnight(next_period(self.start, self.interval), self.tz))
+        self.low = utc_text(_local_midnight(self.start, self.tz))
+        self.high = utc_text(_local_midnight(next_period(self.start, self.interval), self.tz))
         return self.start
 
 
 def _local_midnight(day: date, tz) -> datetime:
     return datetime.combine(day, time(), tzinfo=tz)
-
-
-def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime(UTC_FORMAT)
 
 
 def next_period(start: date, interval: str) -> date:
