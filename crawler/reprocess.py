@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from dataclasses import dataclass, field, replace
 
 from index import Article
@@ -144,7 +143,7 @@ def reprocess(index, query: Node, nlp_only: bool = False, nlp: bool = True, sour
               gazetteers: list[str] | None = None, workers: int = 0) -> ReprocessResult:
     """Reprocess every article matching `query`; blocks until done."""
     with work.pool(workers, nlp, gazetteers or []) as pool:
-        workers = workers or os.cpu_count() or 1
+        workers = work.pool_size(workers)
         job = _Reprocess(index, pool, workers, nlp_only, nlp, sources or [])
         in_flight = IN_FLIGHT_PER_WORKER * workers
 

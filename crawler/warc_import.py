@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -193,7 +192,7 @@ def import_warcs(files: list[Path], index, options: ImportOptions, pool=None) ->
     started (from work.pool, with the same NLP settings); by default started and stopped here."""
     with (nullcontext(pool) if pool is not None else work.pool(options.workers, options.nlp,
                                                                options.gazetteers)) as pool:
-        workers = options.workers or os.cpu_count() or 1
+        workers = work.pool_size(options.workers)
         job = _Import(index, options, pool, workers)
         in_flight = IN_FLIGHT_PER_WORKER * workers
         started = time.monotonic()

@@ -97,12 +97,17 @@ def analyze(texts: list[str], languages: list[str | None] | None = None):
     return analyzer().analyze_many(texts, languages=languages)
 
 
+def pool_size(workers: int) -> int:
+    """How many worker processes `workers` asks for: 0 means one per core."""
+    return workers or multiprocessing.cpu_count()
+
+
 def pool(workers: int, nlp_enabled: bool, gazetteers: list[str]) -> ProcessPoolExecutor:
     """The worker processes of a crawl, import or reprocess (workers=0: one per core), started
     at once: each loads spaCy (a second or two of CPU) while the crawl is still fetching its
     feeds and listings, not when the first articles are waiting for it.
     'spawn': forking a process that runs Twisted's reactor and threads is unsafe."""
-    size = workers or multiprocessing.cpu_count()
+    size = pool_size(workers)
     executor = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker,
                                    initargs=(nlp_enabled, gazetteers, os.getpid(), True))
     for _ in range(size):           # with 'spawn' the pool starts one process per call submitted
