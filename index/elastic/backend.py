@@ -138,8 +138,8 @@ class ElasticIndex(Schema, Writes, Search, State):
     def bulk_load(self):
         """For a big load (copy, benchmarks): no periodic refresh until it is done, then one
         refresh. Searches meanwhile see the collection as it was before the load, or as the
-        writer last refreshed it (every clusters.RECENT_LIMIT new articles, to bound what it
-        remembers of the story clusters). The writer is taken to be the collection's only one:
+        writer last refreshed it (when what it remembers of the story clusters outgrows
+        bands.LIMIT: clusters.py). The writer is taken to be the collection's only one:
         story clusters see no other process's articles written meanwhile. The node syncs its
         translog every 5 s instead of at each bulk request (15% less node CPU per article): if
         it crashes mid-load, the last seconds of the load are lost, and the load is run again."""
