@@ -18,14 +18,13 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.index_bench import synthesise  # noqa: E402
-from index import dedup, open_index  # noqa: E402
+from bench.index_bench import clustering_off, synthesise  # noqa: E402
+from index import open_index  # noqa: E402
 
 
 def counted(ix) -> Counter:
@@ -91,13 +90,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="pw-trips-") as spool:
         base = f"{args.es.rstrip('/')}/pw-trips-{uuid.uuid4().hex[:8]}"
         runs = {"clustering on": run(base, articles, args.batch, spool)}
-        signature = dedup.signature
-        dedup.signature = lambda text: None          # as bench/index_bench.py: no signature, no clustering
-        try:
-            runs["clustering off"] = run(base + "-bare", [replace(a, fingerprint=None) for a in articles],
-                                         args.batch, spool)
-        finally:
-            dedup.signature = signature
+        with clustering_off(articles) as unsigned:
+            runs["clustering off"] = run(base + "-bare", unsigned, args.batch, spool)
     print(f"{n:,} articles in write() calls of {args.batch:,}; load average {os.getloadavg()[0]:.2f}")
     for label, r in runs.items():
         total = sum(r["trips"].values())

@@ -23,6 +23,7 @@ mention streams; its rate is reported, and whether it too fits 200 ms)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import random
@@ -148,6 +149,18 @@ def synthesise(n: int) -> list[Article]:
     return out
 
 
+@contextlib.contextmanager
+def clustering_off(articles: list[Article]):
+    """The articles without signatures, and none computed while the block runs: a load without
+    story clustering (near-duplicate detection in both backends' write path), to show its cost."""
+    signature = dedup.signature
+    dedup.signature = lambda text: None
+    try:
+        yield [replace(a, fingerprint=None) for a in articles]
+    finally:
+        dedup.signature = signature
+
+
 def load(ix, articles: list[Article], batch: int) -> tuple[float, float, float]:
     """Articles per second through write(), as `policywatch copy` loads (ES: refresh paused):
     overall, over the first tenth and over the last tenth of the articles."""
@@ -240,13 +253,9 @@ def main() -> int:
                 "elasticsearch": f"{args.es.rstrip('/')}/pw-bench-{uuid.uuid4().hex[:8]}"}
     results = {}
     try:
-        # What story clustering (near-duplicate detection in both backends' write path) costs:
-        # the same load without signatures (none given, none computed), into throwaway targets.
-        unsigned = [replace(a, fingerprint=None) for a in articles]
-        signature = dedup.signature
-        dedup.signature = lambda text: None
-        try:
-            bare = {name: float("nan") for name in backends}
+        # What story clustering costs: the same load without it, into throwaway targets.
+        bare = {name: float("nan") for name in backends}
+        with clustering_off(articles) as unsigned:
             for name, url in ({} if args.no_bare else backends).items():
                 ix = open_index(url + "-bare" if name == "elasticsearch" else url.replace("bench.db", "bare.db"),
                                 **({"spool_dir": tmp.name} if name == "elasticsearch" else {}))
@@ -257,9 +266,6 @@ def main() -> int:
                     if name == "elasticsearch":
                         ix.drop()
                     ix.close()
-        finally:
-            dedup.signature = signature
-        del unsigned
         for name, url in backends.items():
             ix = open_index(url, **({"spool_dir": tmp.name} if name == "elasticsearch" else {}))
             try:

@@ -16,29 +16,26 @@ import platform
 import statistics
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.index_bench import QUERIES, load, percentile, synthesise  # noqa: E402
+from bench.index_bench import QUERIES, clustering_off, load, percentile, synthesise  # noqa: E402
 from bench.machine import cpu_model  # noqa: E402
 
-from index import SearchRequest, dedup, parse  # noqa: E402
+from index import SearchRequest, parse  # noqa: E402
 from index.sqlite import SQLiteIndex  # noqa: E402
 
 
 def build(path: Path, articles: int) -> None:
-    unsigned = [replace(a, fingerprint=None) for a in synthesise(articles)]
-    signature, dedup.signature = dedup.signature, lambda text: None       # no clustering: see above
-    ix = SQLiteIndex(path)
-    try:
-        rate = load(ix, unsigned, 2000)[0]
-        ix.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        dedup.signature = signature
-        ix.close()
+    with clustering_off(synthesise(articles)) as unsigned:          # no clustering: see above
+        ix = SQLiteIndex(path)
+        try:
+            rate = load(ix, unsigned, 2000)[0]
+            ix.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            ix.close()
     print(f"built {path} with {articles:,} articles at {rate:,.0f}/s", flush=True)
 
 
