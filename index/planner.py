@@ -67,12 +67,14 @@ def signature(article: Article):
 
 def cluster_of(article_id: str, sig, candidates: Iterable[tuple]) -> str:
     """The story cluster: that of the earliest-seen near-duplicate among `candidates`
-    ((first_seen, id, cluster, signature) each), else the article's own id."""
+    ((first_seen, id, cluster, signature) each; the article itself, if listed, and repeats do
+    not count), else the article's own id."""
     if sig is None:
         return article_id
     candidates = list(candidates)
     # the near-duplicates first (one vectorised comparison), then the earliest-seen of those few
-    found = [candidates[i] for i in dedup.similar(sig, [c[3] for c in candidates])]
+    found = [c for c in (candidates[i] for i in dedup.similar(sig, [c[3] for c in candidates]))
+             if c[1] != article_id]
     if not found:
         return article_id
     return min(found, key=lambda c: (c[0] or "", c[1]))[2] or article_id

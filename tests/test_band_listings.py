@@ -25,6 +25,44 @@ def test_a_full_band_is_never_read_again_an_open_one_is_unless_the_writer_is_the
     assert listings.unknown(["full", "open", "new"]) == {"new"}
 
 
+def test_a_bulk_load_into_a_store_that_lists_nothing_reads_no_band_until_one_is_forgotten(monkeypatch):
+    import index.bands as bands
+    monkeypatch.setattr(bands, "LIMIT", 2)
+    listings = Listings()
+    with listings.sole(store_lists_nothing=True):
+        assert listings.unknown(["new", "other"]) == set()     # whatever the store will list is listed here
+        for i in range(3):
+            listings.list(entry(f"a{i}"), [f"b{i}"])
+        listings.forget(open_bands=False)                      # b0 forgotten: the store may list it
+        assert listings.unknown(["b0", "b2"]) == {"b0"}
+    assert not listings.sole_writer and not listings.complete
+    with listings.sole(store_lists_nothing=True):
+        listings.clear()                                       # a write rolled back: what it listed went too
+        assert listings.unknown(["b1"]) == {"b1"}
+    with listings.sole(store_lists_nothing=False):
+        assert listings.unknown(["b1", "new"]) == {"b1", "new"}
+
+
+def test_a_bulk_load_finds_copies_of_what_another_writer_stored_before_and_of_what_it_loads(index_url):
+    """Only a store that lists nothing yet lets a bulk load skip reading bands: into one that
+    does, a copy must still find its original, written before by another writer."""
+    def copy(i: int):
+        return make(f"c{i}", "wire", f"Copy {i}", WIRE, None, f"2024-09-02T00:00:{i:02d}Z")
+    first, second = open_index(index_url), open_index(index_url)
+    try:
+        with first.bulk_load():
+            assert first.listings.complete
+            first.write([copy(0)])
+            first.write([copy(1)])
+        with second.bulk_load():
+            assert not second.listings.complete
+            second.write([copy(2)])
+        assert {a.id: a.cluster for a in second.export(parse(""))} == {"c0": "c0", "c1": "c0", "c2": "c0"}
+    finally:
+        first.close()
+        second.close()
+
+
 def test_learning_keeps_what_the_writer_listed_and_caps_an_old_band_at_its_earliest():
     listings = Listings()
     listings.list(entry("mine", "2024-09-05"), ["band"])

@@ -61,6 +61,11 @@ def test_a_new_copy_joins_the_cluster_of_its_earliest_seen_near_duplicate():
     assert planner.cluster_of("new", sig, candidates) == "early-cluster"
     assert planner.cluster_of("new", sig, candidates[1:2]) == "new"          # no near-duplicate: its own
     assert planner.cluster_of("new", None, candidates) == "new"              # too short to tell
+    # listed under several bands (repeats), listed before signatures were kept, or the article itself
+    itself = ("2024-08-01T00:00:00Z", "new", "new", same)
+    unsigned = ("2024-08-01T00:00:00Z", "unsigned", "unsigned", None)
+    assert planner.cluster_of("new", sig, [itself, unsigned] + candidates + candidates) == "early-cluster"
+    assert planner.cluster_of("new", sig, [itself, unsigned, itself]) == "new"
     assert planner.signature(article(text="Too short to tell.")) is None
 
 

@@ -77,6 +77,7 @@ class ElasticIndex(Schema, Writes, Search, State):
         self.chunk_size = chunk_size            # documents per bulk request
         self.bulk_streams = bulk_streams        # concurrent bulk requests in one big write
         self.clusters = Clusters(client, name)
+        self.listings = self.clusters.listings  # what this writer knows of the band listings, as SQLiteIndex's
         self.state = CrawlState(client, name, self._scan)
         self.leases = Leases(client, name, run=self.run)
         self._ready = False
@@ -147,13 +148,18 @@ class ElasticIndex(Schema, Writes, Search, State):
             self.client.indices.put_settings(index=self.name, settings={
                 "index": {"refresh_interval": refresh, "translog": {"durability": durability}}})
         self.run(settings, "-1", "async")
-        self.clusters.listings.sole_writer = True
         try:
-            yield self
+            with self.listings.sole(self.run(self._lists_nothing)):
+                yield self
         finally:
-            self.clusters.listings.sole_writer = False
             self.run(settings, load_template()["template"]["settings"]["index"]["refresh_interval"], "request")
             self.refresh()
+
+    def _lists_nothing(self) -> bool:
+        """No article in the collection is listed under a near-duplicate band (after a refresh,
+        so this process's own latest writes count)."""
+        self.client.indices.refresh(index=self.name)
+        return self.client.count(index=self.name, query={"exists": {"field": "dedup_bands"}})["count"] == 0
 
     def reindex(self) -> ReindexResult:
         """Rebuild the collection into its next versioned index, with no search downtime:

@@ -3,6 +3,7 @@ aggregations over it — kept apart from the backend's I/O in backend.py and its
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from .. import korean
 from ..document import Article
@@ -46,6 +47,7 @@ def to_doc(a: Article, *, cluster: str, first_seen: str, fingerprint: str | None
     }
 
 
+@lru_cache(maxsize=65_536)      # names recur from article to article: hashed once each (~7 an article)
 def mention_key(name: str, type_: str) -> str:
     """Where an entity's sentences sit in detail.mentions: a timeline's mention rows are read
     with source filtering on these few keys instead of every entity's sentences (1.2 s for one

@@ -52,12 +52,11 @@ class SQLiteIndex(Writes, Search, State):
     @contextmanager
     def bulk_load(self):
         """For a big load (copy, benchmarks): the writer is taken to be the file's only one, so
-        story clusters read no band listing it knows again (index/bands.py)."""
-        self.listings.sole_writer = True
-        try:
+        story clusters read no band listing it knows again, and none at all into a file that
+        lists none yet (index/bands.py)."""
+        empty = self.db.execute("SELECT 1 FROM dedup_bands LIMIT 1").fetchone() is None
+        with self.listings.sole(empty):
             yield self
-        finally:
-            self.listings.sole_writer = False
 
     def reindex(self) -> ReindexResult:
         raise IndexConfigError(f"reindex is for Elasticsearch collections; {self.path} is embedded and "
