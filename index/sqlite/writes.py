@@ -65,12 +65,16 @@ class Writes:
         stored = self._stored([a.id for a in chunk])
         signed = {a.id: _signed(a) for a in chunk if a.id not in stored}
         self._learn(self.listings.unknown(key for _, keys in signed.values() for key in keys))
-        written, unindexed = [], {}
+        written, unindexed, banded = [], {}, []
         for article in chunk:
             try:
-                written.append((article, self._write_one(article, rewrite, stored, signed, unindexed)))
+                written.append((article, self._write_one(article, rewrite, stored, signed, unindexed, banded)))
             except sqlite3.Error as exc:
                 _failed(result, article, exc)
+        # The chunk's band rows in key order, after its articles: one at a time they landed on
+        # random pages of a table of ~16 rows per article; sorted, neighbours share pages
+        # (70-80 µs less CPU an article at 60,000 articles, most of it system time: page reads).
+        self.db.executemany("INSERT INTO dedup_bands VALUES (?, ?)", sorted(banded))
         # The new articles' full-text rows, together after the chunk's other writes: FTS5
         # flushes its pending terms into a new segment whenever a statement opens a
         # savepoint (REPLACE, triggers, foreign keys), so interleaved they cost ~3x.
@@ -105,9 +109,10 @@ class Writes:
         for table in FTS_TABLES:
             self.db.execute(f"INSERT INTO {table}(rowid, title, body) VALUES (?, ?, ?)", (rowid, a.title, a.text))
 
-    def _write_one(self, a: Article, rewrite: bool, stored: dict, signed: dict, unindexed: dict) -> str:
+    def _write_one(self, a: Article, rewrite: bool, stored: dict, signed: dict, unindexed: dict, banded: list) -> str:
         """Store what the planner decided for `a` (index/planner.py), but for the full-text rows of
-        a new article: it joins `unindexed` (rowid: article). `stored` is kept up to date."""
+        a new article, which join `unindexed` (rowid: article), and its band rows, which join
+        `banded` (band, rowid). `stored` is kept up to date."""
         rowid, stored_hash = stored.get(a.id, (None, None))
         step = planner.plan(stored_hash, a, rewrite)
         if step.touch_only:
@@ -139,7 +144,7 @@ class Writes:
                 values + (a.id, cluster, first_seen)).lastrowid
             if entry is not None:
                 self.db.execute("INSERT INTO signatures VALUES (?,?,?)", (rowid, first_seen, entry[3]))
-                self.db.executemany("INSERT INTO dedup_bands VALUES (?, ?)", [(band, rowid) for band in bands])
+                banded += [(band, rowid) for band in bands]
                 listed = (entry, bands)
         self.db.executemany("INSERT OR REPLACE INTO entities VALUES (?,?,?,?)",
                             [(rowid, e.name, e.type, e.mentions) for e in a.entities])
