@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import platform
 import random
@@ -248,6 +249,10 @@ def main() -> int:
           f"{sum(len(a.entities) for a in articles) / len(articles):.1f} entities each; "
           f"{Counter(a.published[:4] for a in articles)})", flush=True)
 
+    # The synthesised collection stays in this process's memory all run (a copy streams its
+    # articles): frozen, so the writers' full garbage collections do not walk its ~3 million
+    # objects (one took 2.3 s of a 54 s Elasticsearch load of 100,000).
+    gc.freeze()
     tmp = tempfile.TemporaryDirectory(prefix="pw-bench-")
     backends = {"sqlite": f"sqlite:///{tmp.name}/bench.db",
                 "elasticsearch": f"{args.es.rstrip('/')}/pw-bench-{uuid.uuid4().hex[:8]}"}
