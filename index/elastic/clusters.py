@@ -40,6 +40,10 @@ class Clusters:
             # the load ~2 s (segments for 20,000 documents), 15% of a 100,000-article load.
             self.client.indices.refresh(index=self.alias)
             self.forget_recent()
+        if self.listings.complete:
+            # nothing to look up (bands.py): each signature is read as its article is placed,
+            # while the chunks before it are on the node, not all of them before the first is sent
+            return Placer(self, None, None)
         signatures = {a.id: planner.signature(a) for a in articles}
         keys = {aid: dedup.band_keys(sig) for aid, sig in signatures.items() if sig is not None}
         self._look_up(self.listings.unknown(key for bands in keys.values() for key in bands))
@@ -86,13 +90,19 @@ class Placer:
     """One batch's new articles, placed one at a time as their documents are built (the bulk
     requests of the first are on their way while the next are placed)."""
 
-    def __init__(self, clusters: Clusters, signatures: dict, keys: dict[str, list[str]]):
+    def __init__(self, clusters: Clusters, signatures: dict | None, keys: dict[str, list[str]] | None):
+        """`signatures` and `keys` (band keys) by id, or None: read each as it is placed."""
         self.clusters, self.signatures, self.keys = clusters, signatures, keys
 
     def place(self, a: Article) -> tuple[str, str, str | None, list[str]]:
         """(cluster, first_seen, fingerprint hex, the bands it is listed under)."""
-        sig, seen = self.signatures[a.id], planner.first_seen(a)
-        cluster, entry, bands = self.clusters.listings.place(a.id, sig, self.keys.get(a.id, []), seen)
+        seen = planner.first_seen(a)
+        if self.signatures is None:
+            sig = planner.signature(a)
+            keys = [] if sig is None else dedup.band_keys(sig)
+        else:
+            sig, keys = self.signatures[a.id], self.keys.get(a.id, [])
+        cluster, entry, bands = self.clusters.listings.place(a.id, sig, keys, seen)
         if entry is None:
             return cluster, seen, None, []
         self.clusters.listings.list(entry, bands)
