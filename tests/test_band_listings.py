@@ -122,23 +122,6 @@ def test_a_sqlite_write_that_is_rolled_back_leaves_nothing_listed(tmp_path):
         ix.close()
 
 
-def test_a_sqlite_bulk_load_caches_more_pages_and_restores_the_cache_even_when_it_fails(tmp_path):
-    from index.sqlite.backend import BULK_CACHE_MIB
-    ix = open_index(f"sqlite:///{tmp_path}/index.db")
-    try:
-        cache = lambda: ix.db.execute("PRAGMA cache_size").fetchone()[0]
-        before = cache()
-        with pytest.raises(RuntimeError):
-            with ix.bulk_load():
-                assert cache() == -BULK_CACHE_MIB * 1024
-                ix.write([make("a", "wire", "A", WIRE, None, "2024-09-02T00:00:00Z")])
-                raise RuntimeError("the load stops")
-        assert cache() == before
-        assert {a.id for a in ix.export(parse(""))} == {"a"}          # what it wrote stays
-    finally:
-        ix.close()
-
-
 @pytest.mark.es
 def test_an_elasticsearch_bulk_load_relaxes_refresh_and_translog_syncs_and_restores_them(tmp_path):
     from tests.conftest import ES_URL, require_es

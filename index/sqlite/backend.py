@@ -17,9 +17,6 @@ from .state import State
 from .writes import Writes
 
 
-BULK_CACHE_MIB = 256     # page cache of a connection in a bulk load (the default is 2 MiB)
-
-
 class SQLiteIndex(Writes, Search, State):
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -56,18 +53,10 @@ class SQLiteIndex(Writes, Search, State):
     def bulk_load(self):
         """For a big load (copy, benchmarks): the writer is taken to be the file's only one, so
         story clusters read no band listing it knows again, and none at all into a file that
-        lists none yet (index/bands.py). The connection caches BULK_CACHE_MIB of pages meanwhile:
-        a load inserts at random places in a dozen B-trees (dates, names, bands), and with
-        SQLite's default 2 MiB nearly every insert read its page back from the OS (~70 µs less
-        system time an article at 60,000 articles)."""
+        lists none yet (index/bands.py)."""
         empty = self.db.execute("SELECT 1 FROM dedup_bands LIMIT 1").fetchone() is None
-        cache = self.db.execute("PRAGMA cache_size").fetchone()[0]
-        self.db.execute(f"PRAGMA cache_size=-{BULK_CACHE_MIB * 1024}")
-        try:
-            with self.listings.sole(empty):
-                yield self
-        finally:
-            self.db.execute(f"PRAGMA cache_size={cache}")
+        with self.listings.sole(empty):
+            yield self
 
     def reindex(self) -> ReindexResult:
         raise IndexConfigError(f"reindex is for Elasticsearch collections; {self.path} is embedded and "
