@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.machine import cpu_model  # noqa: E402
+from bench.machine import cpu_model, speed_probe  # noqa: E402
 
 from index import Article, SearchRequest, content_hash, open_index, parse  # noqa: E402
 from index import dedup  # noqa: E402
@@ -271,9 +271,11 @@ def main() -> int:
                     if name == "elasticsearch":
                         ix.drop()
                     ix.close()
+        probes = []
         for name, url in backends.items():
             ix = open_index(url, **({"spool_dir": tmp.name} if name == "elasticsearch" else {}))
             try:
+                probes.append(speed_probe())
                 rate, first, last = load(ix, articles, args.batch)
                 print(f"{name}: loaded at {rate:,.0f} articles/s (first tenth {first:,.0f}/s, last tenth {last:,.0f}/s)",
                       flush=True)
@@ -300,7 +302,9 @@ def main() -> int:
     row = lambda label, a, b: print(f"{label:40}{a:>14}{b:>16}")
     print()
     print(f"machine: {os.cpu_count()} CPUs ({cpu_model()}), Python {platform.python_version()}, "
-          f"{args.articles:,} articles, {args.repeat} timed runs per query")
+          f"{args.articles:,} articles, {args.repeat} timed runs per query; speed probe (bench/machine.py, "
+          f"lower is faster) before the SQLite load {probes[0]:.2f} s, before the Elasticsearch load {probes[1]:.2f} s, "
+          f"at the end {speed_probe():.2f} s")
     row("", "SQLite FTS5", "Elasticsearch")
     row("bulk indexing, clustering on (art./s)", f"{sq['rate']:,.0f}", f"{es['rate']:,.0f}")
     row(f"  first {tenth} / last {tenth}", f"{sq['first']:,.0f} / {sq['last']:,.0f}", f"{es['first']:,.0f} / {es['last']:,.0f}")

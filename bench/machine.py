@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import platform
+import time
 from pathlib import Path
 
 
@@ -13,3 +14,14 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown CPU"
+
+
+def speed_probe() -> float:
+    """Seconds a fixed single-threaded Python loop takes (lower is faster). Printed beside figures
+    measured on a shared VM, whose speed moved by ~40% within one session: which runs, or which
+    parts of one run, had the same machine."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i * i
+    return time.perf_counter() - started
