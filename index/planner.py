@@ -65,6 +65,12 @@ def signature(article: Article):
     return dedup.signature_of(article.fingerprint, article.text)
 
 
+def signed(article: Article) -> tuple:
+    """(MinHash signature, band keys) of an article; (None, []) for a text too short to tell."""
+    sig = signature(article)
+    return sig, ([] if sig is None else dedup.band_keys(sig))
+
+
 def cluster_of(article_id: str, sig, candidates: Iterable[tuple]) -> str:
     """The story cluster: that of the earliest-seen near-duplicate among `candidates`
     ((first_seen, id, cluster, signature) each; the article itself, if listed, and repeats do

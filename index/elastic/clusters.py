@@ -43,11 +43,10 @@ class Clusters:
         if self.listings.complete:
             # nothing to look up (bands.py): each signature is read as its article is placed,
             # while the chunks before it are on the node, not all of them before the first is sent
-            return Placer(self, None, None)
-        signatures = {a.id: planner.signature(a) for a in articles}
-        keys = {aid: dedup.band_keys(sig) for aid, sig in signatures.items() if sig is not None}
-        self._look_up(self.listings.unknown(key for bands in keys.values() for key in bands))
-        return Placer(self, signatures, keys)
+            return Placer(self, None)
+        signed = {a.id: planner.signed(a) for a in articles}
+        self._look_up(self.listings.unknown(key for _, keys in signed.values() for key in keys))
+        return Placer(self, signed)
 
     def _look_up(self, keys: set[str]) -> None:
         """Learn what the searchable articles list under `keys`. The searches stop after as many
@@ -90,18 +89,14 @@ class Placer:
     """One batch's new articles, placed one at a time as their documents are built (the bulk
     requests of the first are on their way while the next are placed)."""
 
-    def __init__(self, clusters: Clusters, signatures: dict | None, keys: dict[str, list[str]] | None):
-        """`signatures` and `keys` (band keys) by id, or None: read each as it is placed."""
-        self.clusters, self.signatures, self.keys = clusters, signatures, keys
+    def __init__(self, clusters: Clusters, signed: dict[str, tuple] | None):
+        """`signed`: planner.signed() of each article by id, or None: read each as it is placed."""
+        self.clusters, self.signed = clusters, signed
 
     def place(self, a: Article) -> tuple[str, str, str | None, list[str]]:
         """(cluster, first_seen, fingerprint hex, the bands it is listed under)."""
+        sig, keys = planner.signed(a) if self.signed is None else self.signed[a.id]
         seen = planner.first_seen(a)
-        if self.signatures is None:
-            sig = planner.signature(a)
-            keys = [] if sig is None else dedup.band_keys(sig)
-        else:
-            sig, keys = self.signatures[a.id], self.keys.get(a.id, [])
         cluster, entry, bands = self.clusters.listings.place(a.id, sig, keys, seen)
         if entry is None:
             return cluster, seen, None, []

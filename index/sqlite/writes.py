@@ -63,7 +63,7 @@ class Writes:
 
     def _write_chunk(self, chunk: list[Article], rewrite: bool, result: WriteResult) -> None:
         stored = self._stored([a.id for a in chunk])
-        signed = {a.id: _signed(a) for a in chunk if a.id not in stored}
+        signed = {a.id: planner.signed(a) for a in chunk if a.id not in stored}
         self._learn(self.listings.unknown(key for _, keys in signed.values() for key in keys))
         written, unindexed, banded = [], {}, []
         for article in chunk:
@@ -135,7 +135,7 @@ class Writes:
             for table in ("entities", "mentions", "actions"):
                 self.db.execute(f"DELETE FROM {table} WHERE article = ?", (rowid,))
         else:
-            fingerprint, keys = signed.get(a.id) or _signed(a)
+            fingerprint, keys = signed.get(a.id) or planner.signed(a)
             first_seen = planner.first_seen(a)
             cluster, entry, bands = self.listings.place(a.id, fingerprint, keys, first_seen)
             rowid = self.db.execute("""INSERT INTO articles (url, source, title, body, published, published_utc,
@@ -171,12 +171,6 @@ def _json(value) -> str:
 def _failed(result: WriteResult, article: Article, exc: sqlite3.Error) -> None:
     result.failed.append((article.url, str(exc)))
     logger.error("could not index %s: %s", article.url, exc)
-
-
-def _signed(a: Article) -> tuple:
-    """(MinHash signature, band keys) of an article; (None, []) for a text too short to tell."""
-    fingerprint = planner.signature(a)
-    return fingerprint, ([] if fingerprint is None else dedup.band_keys(fingerprint))
 
 
 def _rows_in(db: sqlite3.Connection, sql: str, values: list) -> list[tuple]:
