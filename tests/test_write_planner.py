@@ -5,7 +5,7 @@ import pytest
 from index import dedup, planner
 from index.sqlite import SQLiteIndex
 from index.sqlite import writes
-from index.document import Article
+from index.document import Article, EntityRef
 
 STORY = ("Police in Seoul opened an investigation into the spread of sexually explicit deepfakes on "
          "Telegram, after reports that chat rooms shared manipulated images of students and teachers "
@@ -81,4 +81,28 @@ def test_sqlite_finds_a_copy_of_an_article_written_earlier_in_the_same_write(tmp
     assert (result.new, result.updated, result.failed) == (3, 1, [])
     assert [ix.get(i).cluster for i in ("orig", "other", "copy")] == ["orig", "other", "orig"]
     assert [r.content_hash for r in ix.history("orig")] == ["h1", "h4"]
+    ix.close()
+
+
+@pytest.mark.parametrize("chunk", [1, 1000])
+def test_sqlite_keeps_the_mention_sentences_of_the_last_version_written_in_one_write(tmp_path, monkeypatch, chunk):
+    """A chunk's mention rows go in after its articles, in index order (writes.py): an article
+    written and then edited in the same write must leave only its edited sentences, in either
+    chunk, and the rows of every name must come back in date order."""
+    monkeypatch.setattr(writes, "CHUNK", chunk)
+    ix = SQLiteIndex(tmp_path / "x.db")
+    police = lambda *sentences: EntityRef("Korea National Police Agency", "AGENCY", len(sentences),
+                                          sentences=list(sentences))
+    telegram = EntityRef("Telegram", "PLATFORM", 1, sentences=["Telegram said nothing."])
+    result = ix.write([
+        article("b", OTHER, "h1", published="2024-09-03T00:00:00Z", entities=[police("Later one.")]),
+        article("a", published="2024-09-02T00:00:00Z", entities=[police("First draft."), telegram]),
+        article("c", OTHER + " More.", "h3", published="2024-09-01T00:00:00Z", entities=[police("Earliest.")]),
+        article("a", STORY + " Edited.", "h2", published="2024-09-02T00:00:00Z",
+                entities=[police("Edited one.", "Edited two.")]),
+    ])
+    assert (result.new, result.updated, result.failed) == (3, 1, [])
+    assert [m[4] for m in ix.mentions("korea national police agency")] == \
+        ["Earliest.", "Edited one.", "Edited two.", "Later one."]
+    assert list(ix.mentions("Telegram")) == []
     ix.close()
