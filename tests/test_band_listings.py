@@ -122,6 +122,30 @@ def test_a_sqlite_write_that_is_rolled_back_leaves_nothing_listed(tmp_path):
         ix.close()
 
 
+def test_a_sqlite_bulk_load_into_a_new_file_syncs_only_when_it_ends_even_when_it_fails(tmp_path):
+    """Into a file with no article yet, a bulk load syncs nothing until it ends (backend.py); then
+    every page is checkpointed into the file. Into a file that holds articles, it syncs as always."""
+    ix = open_index(f"sqlite:///{tmp_path}/index.db")
+    synchronous = lambda: ix.db.execute("PRAGMA synchronous").fetchone()[0]
+    wal = tmp_path / "index.db-wal"
+    try:
+        assert synchronous() == 1                                          # NORMAL
+        with pytest.raises(RuntimeError):
+            with ix.bulk_load():
+                assert synchronous() == 0                                  # OFF
+                ix.write([make("a", "wire", "A", WIRE, None, "2024-09-02T00:00:00Z")])
+                assert wal.stat().st_size > 0
+                raise RuntimeError("the load stops")
+        assert synchronous() == 1 and wal.stat().st_size == 0              # all of it in the file
+        assert {a.id for a in ix.export(parse(""))} == {"a"}               # what it wrote stays
+        with ix.bulk_load():
+            assert synchronous() == 1                                      # the file holds an article
+            ix.write([make("b", "wire", "B", WIRE, None, "2024-09-02T00:00:01Z")])
+        assert synchronous() == 1 and wal.stat().st_size > 0
+    finally:
+        ix.close()
+
+
 @pytest.mark.es
 def test_an_elasticsearch_bulk_load_relaxes_refresh_and_translog_syncs_and_restores_them(tmp_path):
     from tests.conftest import ES_URL, require_es
