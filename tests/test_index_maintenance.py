@@ -12,6 +12,7 @@ from index.maintenance import copy, flush, reindex
 
 from conftest import ES_URL, require_es, run_cli
 from test_index_contract import CORPUS
+from test_index_incremental import WIRE, make
 
 
 def es_url() -> str:
@@ -74,6 +75,41 @@ def test_reindex_keeps_search_working(es_collection):
     assert ix.write(filler(3001)[-1:]).new == 1
     assert reindex(es_collection).new_index == f"{name}-v3"
     ix.close()
+
+
+@pytest.mark.es
+def test_a_collection_of_the_previous_schema_warns_works_and_reindexes_into_the_current_one(es_collection, caplog):
+    """Schema 4 keeps no doc values for dedup_bands and url (index/elastic/schema.py). A schema-3
+    collection (made here from the current template with them put back) is written and clustered
+    as before, with one warning to reindex; reindex moves it to the current mapping."""
+    from elasticsearch import Elasticsearch
+    from index.elastic.schema import SCHEMA_VERSION, load_template
+    name = es_collection.rsplit("/", 1)[1]
+    old = load_template()["template"]
+    old["mappings"]["_meta"]["policywatch_schema"] = 3
+    for field in ("dedup_bands", "url"):
+        del old["mappings"]["properties"][field]["doc_values"]
+    client = Elasticsearch(ES_URL)
+    client.indices.create(index=f"{name}-v1", settings=old["settings"], mappings=old["mappings"], aliases={name: {}})
+    wire = lambda id_, hour: make(id_, id_, "Police probe Telegram", WIRE, None, f"2024-09-02T0{hour}:00:00Z")
+    ix = open_index(es_collection)
+    with caplog.at_level("WARNING"):
+        assert ix.write(CORPUS + [wire("orig", 1)]).new == len(CORPUS) + 1
+    assert f"{name}-v1 has schema version 3" in caplog.text and "policywatch reindex" in caplog.text
+    assert ix.write([wire("copy1", 2)]).new == 1
+    assert ix.get("copy1").cluster == "orig"
+    assert reindex(es_collection).new_index == f"{name}-v2"
+    mapping = client.indices.get_mapping(index=f"{name}-v2")[f"{name}-v2"]["mappings"]
+    assert mapping["_meta"]["policywatch_schema"] == SCHEMA_VERSION == 4
+    assert [mapping["properties"][f].get("doc_values") for f in ("dedup_bands", "url")] == [False, False]
+    again = open_index(es_collection)                               # a new writer: bands found by term
+    assert again.write([wire("copy2", 3)]).new == 1
+    assert again.get("copy2").cluster == "orig"
+    again.refresh()
+    assert {a.id for a in again.export(parse("telegram"))} >= {"orig", "copy1", "copy2"}
+    again.close()
+    ix.close()
+    client.close()
 
 
 def test_reindex_is_for_elasticsearch_only(tmp_path):
