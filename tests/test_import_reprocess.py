@@ -125,6 +125,7 @@ def test_reprocess_restores_text_from_the_archive_and_leaves_unarchived_articles
     ix.write([replace(good, body=worse, content_hash=content_hash(good.title, worse))])
     orphan = replace(good, id="orphan-1", url="https://news.example.org/2024/09/orphan")
     ix.write([orphan])
+    ix.refresh()              # Elasticsearch: searchable before reprocess reads them (a flake under load)
     ix.close()
     result = run_cli("reprocess", "--index", index_url)
     assert f"{good.id}  {good.url}: body" in result.stdout and "orphan-1" not in result.stdout
