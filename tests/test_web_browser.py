@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-import socket
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -14,6 +13,7 @@ import pytest
 
 from core.config import Config
 
+from conftest import free_port
 from web_corpus import XSS_TITLE, write_index
 
 pytestmark = pytest.mark.browser
@@ -33,12 +33,6 @@ def require_chromium() -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
