@@ -52,11 +52,15 @@ es-cluster:
 es-cluster-stop:
 	bash scripts/es-cluster stop
 
-# Debian's chromium for the browser tests (Playwright's own browser download cannot work here).
+# Debian's chromium for the browser tests (Playwright's own browser download cannot work here),
+# and a Korean font: without one Hangul renders as boxes (tests/test_web_browser.py looks).
 chromium:
 	@test -x /usr/bin/chromium || { echo "installing Debian's chromium…"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || { echo "could not install chromium: run 'sudo apt-get install chromium'"; exit 1; }; }
+	@test -n "$$(fc-list :lang=ko 2>/dev/null)" || { echo "installing a Korean font (fonts-noto-cjk)…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null) \
+	  || { echo "could not install a Korean font: run 'sudo apt-get install fonts-noto-cjk'"; exit 1; }; }
 
 # Every figure in the README's "Figures" section (Elasticsearch must be up: make es-start).
 bench: install

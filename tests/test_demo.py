@@ -143,7 +143,7 @@ def test_the_web_collection_menu_lists_the_demo_collections(demo_run):
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/search", timeout=5) as r:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
                     page = r.read().decode()
                 break
             except OSError:
