@@ -62,7 +62,7 @@ chromium:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null) \
 	  || { echo "could not install a Korean font: run 'sudo apt-get install fonts-noto-cjk'"; exit 1; }; }
 
-# Every figure in the README's "Figures" section (Elasticsearch must be up: make es-start).
+# Every figure in docs/figures.md (Elasticsearch must be up: make es-start).
 bench: install
 	$(BIN)/python bench/extraction_eval.py
 	$(BIN)/python bench/nlp_eval.py
