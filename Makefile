@@ -21,17 +21,20 @@ $(STAMP): requirements.txt pyproject.toml
 # The demo's newsroom listens on 127.0.0.1:$(DEMO_PORT) and the next port: fixed, so a second
 # `make demo` finds the same articles. `make serve` starts it too, for the "original" links.
 DEMO_PORT ?= 8765
+# `make serve PORT=8080`: where the web UI listens.
+PORT ?= 8000
 
 demo: install
 	$(BIN)/python -m policywatch.demo --port $(DEMO_PORT)
 
 serve: install
-	$(BIN)/python -m policywatch.demo --port $(DEMO_PORT) serve
+	$(BIN)/python -m policywatch.demo --port $(DEMO_PORT) serve --port $(PORT)
 
-# Every test, Elasticsearch and browser ones included: the node, the three-node cluster (node-loss
-# and replica tests) and chromium are set up first.
-test: install es-start es-cluster chromium
-	POLICYWATCH_ES_URL=$${POLICYWATCH_ES_URL:-http://127.0.0.1:9200} $(BIN)/python -m pytest -q
+# Every test, Elasticsearch and browser ones included: scripts/test-run starts the node and the
+# three-node cluster (node-loss and replica tests), runs pytest, and stops the nodes it started
+# (a node you had started before is left running).
+test: install chromium
+	POLICYWATCH_ES_URL=$${POLICYWATCH_ES_URL:-http://127.0.0.1:9200} bash scripts/test-run $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not es and not browser"
@@ -49,13 +52,17 @@ es-cluster:
 es-cluster-stop:
 	bash scripts/es-cluster stop
 
-# Debian's chromium for the browser tests (Playwright's own browser download cannot work here).
+# Debian's chromium for the browser tests (Playwright's own browser download cannot work here),
+# and a Korean font: without one Hangul renders as boxes (tests/test_web_browser.py looks).
 chromium:
 	@test -x /usr/bin/chromium || { echo "installing Debian's chromium…"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || { echo "could not install chromium: run 'sudo apt-get install chromium'"; exit 1; }; }
+	@test -n "$$(fc-list :lang=ko 2>/dev/null)" || { echo "installing a Korean font (fonts-noto-cjk)…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null) \
+	  || { echo "could not install a Korean font: run 'sudo apt-get install fonts-noto-cjk'"; exit 1; }; }
 
-# Every figure in the README's "Figures" section (Elasticsearch must be up: make es-start).
+# Every figure in docs/figures.md (Elasticsearch must be up: make es-start).
 bench: install
 	$(BIN)/python bench/extraction_eval.py
 	$(BIN)/python bench/nlp_eval.py

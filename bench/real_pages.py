@@ -122,7 +122,7 @@ def sample(seed: int, per_dataset: dict[str, int], labels: dict | None = None,
 
 
 # The quality gate tests/test_extraction_real.py runs (``make test``): a fixed sample and the
-# figures it must keep. The README's "quality gate" line states these same numbers.
+# figures it must keep. The "quality gate" line of docs/figures.md states these same numbers.
 GATE_SEED = 9
 GATE_PER_DATASET = 30          # x 6 datasets
 GATE_DATED = 120               # labelled pages for the date figure

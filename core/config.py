@@ -43,6 +43,7 @@ class Config:
     token: str | None = None
     archive_dir: str = "data/archive"        # the crawl's WARC files (--archive; derived from the index)
     sources: str | None = None          # the sources file collections come from (None: the shipped one)
+    sources_text: str | None = None     # its contents as the index's last crawl recorded them (adopt_sources)
 
 
 def user_file(environ=os.environ) -> Path:

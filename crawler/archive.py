@@ -6,10 +6,12 @@ Writing appends one request + response pair with a single write() call, so a kil
 leaves whole records behind; reading stops, with a count, at a torn or damaged last record."""
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import logging
 import os
+import re
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -39,6 +41,30 @@ _DAMAGED = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFE
 
 class NotAWarc(BadUsage):
     """A file given to import that is not a WARC (bad input: exit 2)."""
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+# An ARC file opens with its 'filedesc://' record; a bare ARC record header line is
+# "URL IP-ADDRESS YYYYMMDDhhmmss CONTENT-TYPE LENGTH".
+_ARC_HEADER = re.compile(rb"^(filedesc://|\S+://\S* \S+ \d{14} \S+ \d+\r?\n)")
+
+
+def sniff(path: str | Path) -> None:
+    """Raise NotAWarc unless the file starts like a WARC or ARC file (plain or gzip): warcio
+    would read any text as an ARC record, with warnings of its own, and import nothing."""
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+        if head.startswith(GZIP_MAGIC):
+            fh.seek(0)
+            try:
+                with gzip.GzipFile(fileobj=fh) as unzipped:
+                    head = unzipped.read(512)
+            except (OSError, EOFError, zlib.error):
+                raise NotAWarc(f"{path} is a damaged gzip file, not a WARC or ARC file") from None
+    if not head.strip():
+        raise NotAWarc(f"{path} is empty, not a WARC or ARC file")
+    if not (head.startswith(b"WARC/") or _ARC_HEADER.match(head)):
+        raise NotAWarc(f"{path} is not a WARC or ARC file (it does not begin with 'WARC/' or an ARC header)")
 
 
 def default_dir(index_url: str) -> Path:

@@ -62,7 +62,7 @@ def check_settings(settings: Settings) -> None:
     """Raise SettingsError for the first unusable setting."""
     for name in sorted(settings.attributes):
         if name.startswith("POLICYWATCH_") and name not in KNOWN:
-            raise SettingsError(f"unknown setting {name} (see the README's crawl settings)")
+            raise SettingsError(f"unknown setting {name} (see the crawl settings in docs/sources.md)")
     for name, (kind, minimum) in _RULES.items():
         if settings.get(name) is None:        # not set at all (Scrapy without our settings module)
             continue

@@ -21,6 +21,7 @@ from .encoding import decode_html
 
 logger = logging.getLogger(__name__)
 
+
 MIN_WORDS = 60            # fewer words than this is a caption, a teaser or a video page
 STORY_WORDS = 150         # a body this long is a story even without a title or with a media og:type
 MAX_CHARS = 5_000_000     # a page larger than this (decoded) is not an article

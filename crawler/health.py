@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .stats import degraded
+
 RECENT = 3               # runs that must all come back empty to flag a dead source
 JUMP = 0.25              # a rate this much above the earlier runs' average is a jump
 MIN_RATE = 0.3           # ... and only when it is at least this high
@@ -36,6 +38,9 @@ def assess(source: str, runs: list) -> Health:
         health.flags.append(f"last run failed: {latest.cause}")
     elif latest.outcome == "partial" and latest.failed_requests >= PARTLY_FAILED * max(latest.requests, 1):
         health.flags.append(f"last run partly failed: {latest.cause}")
+    if n := degraded(latest.reasons or {}):
+        health.flags.append(f"degraded: {n} article(s) indexed without entities (NLP failed); "
+                            "fix the cause, then run `policywatch reprocess --nlp-only`")
     recent = runs[:RECENT]
     if all(r.new + r.updated + r.unchanged == 0 for r in recent):
         health.flags.append(f"no articles in the last {len(recent)} run(s)")

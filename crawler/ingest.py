@@ -21,7 +21,7 @@ from . import work
 from .extract import Extracted
 from .stats import count
 from .text import cleaned
-from .urls import article_id, normalize_url, same_site
+from .urls import article_id, same_site, stored_url
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ class Outcome:
     skipped: str | None = None           # why it is not an article
     duplicate: bool = False              # its canonical id came earlier in this run
     analysed: bool = False               # entities and actions were computed
+    degraded: str | None = None          # why NLP failed: the article is kept without entities
 
     def archive_ref(self) -> ArchiveRef | None:
         if self.article is None or self.page.archived is None:
@@ -60,7 +61,7 @@ def build_article(extracted: Extracted, page: Page) -> Article:
     """The index record of an extracted article (no entities yet). The canonical link decides the
     id, unless it points off-site (a syndication partner)."""
     canonical = extracted.canonical_url if same_site(extracted.canonical_url, page.url) else page.url
-    return Article(id=article_id(canonical), url=normalize_url(canonical), source=page.source,
+    return Article(id=article_id(canonical), url=stored_url(canonical), source=page.source,
                    title=extracted.title, body=extracted.body, published=extracted.published,
                    modified=extracted.modified, authors=extracted.authors, language=extracted.language,
                    section=extracted.section, image=extracted.image, fetched=page.fetched,
@@ -166,6 +167,7 @@ class HashLookup(Gatherer):
             future.set_result(found.get(aid))
 
 
+DEGRADED_REASON = "NLP failed, indexed without entities"
 OFFLINE_BACKSTOP = 1.0      # seconds a part batch may wait offline if no worker's idleness sent it
 
 
@@ -244,7 +246,16 @@ class Ingest:
         stored = await self._batched(self.lookup.stored(article.id)) if self.lookup is not None else None
         outcome = Outcome(page, extracted, article)
         if self.nlp and stored != article.content_hash:
-            outcome.analysed = await self.analyse(article)
+            try:
+                outcome.analysed = await self.analyse(article)
+            except BrokenProcessPool:
+                raise                    # the pool is gone for every page: the caller stops the run
+            except Exception as exc:     # noqa: BLE001 — whatever NLP raises, the article is not lost:
+                # it is indexed without entities, counted as degraded (summary, `status`), and
+                # `reprocess --nlp-only` tags it once the cause is fixed.
+                outcome.degraded = f"{type(exc).__name__}: {exc}".splitlines()[0]
+                count(self.stats, source, "degraded", DEGRADED_REASON)
+                logger.warning("NLP failed on %s, indexed without entities: %s", page.url, outcome.degraded)
         return outcome
 
     async def analyse(self, article: Article) -> bool:

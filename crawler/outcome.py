@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 from index.base import SourceRun
 
+from .sources import snapshot
 from .stats import PREFIX, parse_key
 
 OK, PARTIAL, FAILED = "ok", "partial", "failed"
@@ -83,8 +84,10 @@ _RUN_COUNTS = ("pages_fetched", "new", "updated", "unchanged", "skipped", "error
                "no_date", "no_author")
 
 
-def source_runs(stats: dict, sources: list[str]) -> list[SourceRun]:
-    """This crawl, per source, as recorded for `policywatch status` and source health."""
+def source_runs(stats: dict, sources: list[str], sources_file: str | None = None) -> list[SourceRun]:
+    """This crawl, per source, as recorded for `policywatch status` and source health, with the
+    sources file it read (later commands on this index use the same outlets and collections)."""
+    file, text = snapshot(sources_file)
     started = stats.get("start_time") or datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%S.%fZ")
     finished = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -97,5 +100,5 @@ def source_runs(stats: dict, sources: list[str]) -> list[SourceRun]:
         runs.append(SourceRun(run_id, source, started.strftime("%Y-%m-%dT%H:%M:%SZ"), finished,
                               **{k: int(stats.get(prefix + k, 0)) for k in _RUN_COUNTS}, reasons=reasons,
                               outcome=verdict.outcome, cause=verdict.cause, requests=verdict.requests,
-                              failed_requests=verdict.failed_requests))
+                              failed_requests=verdict.failed_requests, sources_file=file, sources_text=text))
     return runs

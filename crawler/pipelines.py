@@ -85,7 +85,9 @@ class ArticlePipeline:
         self._flush()
         self.pool.shutdown(wait=True, cancel_futures=True)
         try:
-            self.index.record_runs(source_runs(self.stats.get_stats(), [s.name for s in self.crawler.spider.sources]))
+            spider = self.crawler.spider
+            self.index.record_runs(source_runs(self.stats.get_stats(), [s.name for s in spider.sources],
+                                               spider.sources_file or self.crawler.settings.get("POLICYWATCH_SOURCES")))
             self.stats.set_value(RUNS_RECORDED_KEY, True)
         except IndexFailure as exc:
             logger.warning("could not record this crawl run: %s", exc)

@@ -8,6 +8,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field, replace
 
+from common.errors import WorkFailed
 from index import Article
 from index.query import Node
 
@@ -109,6 +110,8 @@ class _Reprocess:
         outcome = await self.ingest.page(page)
         if outcome.article is None:
             return None
+        if outcome.degraded:             # the stored entities stay: better than none
+            raise WorkFailed(f"NLP failed ({outcome.degraded}); left alone")
         # The article keeps its identity even if its canonical link now reads differently.
         return replace(outcome.article, id=stored.id, url=stored.url, source=stored.source)
 

@@ -103,7 +103,7 @@ def _record_failed(settings: Settings, stats: dict, names: list[str]) -> None:
     try:
         index = open_index(settings.get("POLICYWATCH_INDEX"), **settings.getdict("POLICYWATCH_INDEX_OPTIONS"))
         try:
-            index.record_runs(source_runs(stats, names))
+            index.record_runs(source_runs(stats, names, settings.get("POLICYWATCH_SOURCES")))
         finally:
             index.close()
     except IndexFailure as exc:

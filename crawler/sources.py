@@ -56,10 +56,21 @@ class Source:
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
 
-def load_sources(path: str | Path | None = None) -> list[Source]:
+def snapshot(path: str | Path | None) -> tuple[str, str]:
+    """(absolute path, contents) of the sources file a crawl read, as its runs record it;
+    ("", "") when it cannot be read (the crawl has already read it: nothing to report)."""
+    path = Path(path or DEFAULT_SOURCES).resolve()
+    try:
+        return str(path), path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "", ""
+
+
+def load_sources(path: str | Path | None = None, text: str | None = None) -> list[Source]:
+    """The outlets of a sources file; `text`: its contents as recorded (`path` then only names it)."""
     path = Path(path or DEFAULT_SOURCES)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(text if text is not None else path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SourcesError(f"cannot read sources file {path}: {exc.strerror}") from exc
     except UnicodeDecodeError:

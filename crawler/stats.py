@@ -39,9 +39,20 @@ class SourceSummary:
     requests: int = 0            # requests that got an answer or failed for good
     failed_requests: int = 0
 
+    @property
+    def degraded(self) -> int:
+        """Articles indexed without entities because NLP failed on them."""
+        return degraded(self.reasons)
+
     def record(self) -> dict:
-        return ({k: getattr(self, k) for k in ("source",) + OUTCOMES} | {"reasons": self.reasons}
+        return ({k: getattr(self, k) for k in ("source",) + OUTCOMES} | {"degraded": self.degraded}
+                | {"reasons": self.reasons}
                 | {k: getattr(self, k) for k in VERDICT})
+
+
+def degraded(reasons: dict[str, int]) -> int:
+    """How many articles the reasons ('outcome/reason' → n) count as degraded."""
+    return sum(n for key, n in reasons.items() if key.startswith("degraded/"))
 
 
 def summarize(stats: dict, sources: list[str]) -> list[SourceSummary]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit, urlunsplit
 
-# Parameters that say how a reader arrived, never which page they read.
+# Parameters that say how a reader arrived, never which page they read. Generic names a site may
+# use for its articles stay: `cid` is the Jerusalem Post's article id (Satellite?cid=…), `ref`
+# and `share` name documents elsewhere; stripping them would merge two articles into one id.
 TRACKING_PARAMS = re.compile(
     r"^(utm_[a-z]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|yclid|_hsenc|_hsmi|"
-    r"ref|ref_src|ref_url|cmpid|ncid|ocid|sr_share|share|smid|s_cid|cid|__twitter_impression|amp)$",
+    r"ref_src|ref_url|cmpid|ncid|ocid|sr_share|smid|s_cid|__twitter_impression|amp)$",
     re.IGNORECASE)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -19,7 +21,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 # states, the article's id): a pure function of a string, so remembered.
 @functools.lru_cache(maxsize=1 << 15)
 def normalize_url(url: str) -> str:
-    """Lower-case scheme and host, drop default ports, fragments, tracking parameters and a
+    """The key for ids and duplicate detection, never the URL stored or shown. Lower-case scheme and host, drop default ports, fragments, tracking parameters and a
     trailing 'index.html'; keep the other parameters in their order (some sites need it)."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
@@ -39,6 +41,12 @@ def normalize_url(url: str) -> str:
 def article_id(url: str) -> str:
     """The article's id: a hash of its normalised canonical URL (stable across re-crawls)."""
     return hashlib.sha256(normalize_url(url).encode()).hexdigest()[:20]
+
+
+def stored_url(url: str) -> str:
+    """The URL an article is stored and shown under: as the page declared it (or was served
+    under), only without its #fragment."""
+    return urldefrag(url.strip()).url
 
 
 def same_site(url: str, other: str) -> bool:

@@ -20,7 +20,7 @@ from index import Article, IndexFailure
 from index.base import ArchiveRef, UrlState
 
 from . import work
-from .archive import SUFFIXES, NotAWarc, ReadReport, Record, read_records, responses
+from .archive import SUFFIXES, NotAWarc, ReadReport, sniff, Record, read_records, responses
 from .ingest import Counter, Ingest, Page, Writer, article_state
 from .offline import IN_FLIGHT_PER_WORKER, drive, progress_line
 from .sources import Source
@@ -74,6 +74,7 @@ def warc_paths(paths: list[str]) -> list[Path]:
             raise NotAWarc(f"{raw}: no such file or directory")
     for path in found:
         try:
+            sniff(path)
             first = next(read_records(path, limit=1), None)
         except OSError as exc:
             raise NotAWarc(f"cannot read {path}: {exc.strerror}") from None
@@ -176,7 +177,7 @@ class _Import:
         kept = [(a, p) for a, p in batch if a.id in stored]
         refs = [ArchiveRef(a.id, p.archived[0], p.archived[1], p.url, p.fetched) for a, p in kept]
         self.writer.save_archive_refs(refs)
-        states = [article_state(a, u, p) for a, p in kept for u in dict.fromkeys((a.url, normalize_url(p.url)))]
+        states = [article_state(a, u, p) for a, p in kept for u in dict.fromkeys((normalize_url(a.url), normalize_url(p.url)))]
         self._save_states(states)
 
     def _save_states(self, states: list[UrlState]) -> None:

@@ -15,6 +15,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from index import dedup
 from nlp.errors import NLPError
 
+from common.logs import quiet_libraries
+
 from .extract import Extracted, Hints, extract
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,7 @@ WATCH_SECONDS = 1.0           # how often a worker checks that its crawl is stil
 def init_worker(nlp_enabled: bool, gazetteers: list[str], crawl_pid: int | None = None, warm: bool = False) -> None:
     """`warm`: load the spaCy pipeline now rather than on the first text."""
     _config.update(nlp_enabled=nlp_enabled, gazetteers=gazetteers)
+    quiet_libraries()            # a worker has no -v: its libraries' per-page errors are counted skips
     if crawl_pid is not None:
         die_with(crawl_pid)
     if warm and nlp_enabled:

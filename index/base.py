@@ -138,6 +138,9 @@ class SourceRun:
     cause: str = ""             # why not ok, in one line
     requests: int = 0
     failed_requests: int = 0
+    # the sources file the crawl read, so later commands use the same outlets and collections
+    sources_file: str = ""      # its absolute path
+    sources_text: str = ""      # its contents (the file may move or change after)
 
 
 @dataclass

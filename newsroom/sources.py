@@ -32,6 +32,7 @@ _ENTRIES = {
         "language": "ko",
         "timezone": "Asia/Seoul",
         "schedule": "30m",
+        "collections": ["korea"],
     },
     "faults": {
         "title": "The Sample Ledger (faulty pages, for fault-tolerance tests)",

@@ -179,6 +179,10 @@ def _read_file(path: Path) -> tuple[list[GazetteerEntry], list[str], list[str]]:
             data = yamlfile.load(fh) or {}
     except yaml.YAMLError as exc:
         raise GazetteerError(path, "file", f"not valid YAML: {exc}") from exc
+    except FileNotFoundError:
+        raise GazetteerError(path, "file", "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GazetteerError(path, "file", f"cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
     if not isinstance(data, dict):
         raise GazetteerError(path, "file", "expected a mapping with 'entries' (and optionally 'ignore')")
     entries: list[GazetteerEntry] = []

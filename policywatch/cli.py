@@ -15,6 +15,7 @@ from pathlib import Path
 
 from common.dates import parse_iso
 from common.errors import BadUsage, PolicyWatchError
+from common.logs import quiet_libraries
 from nlp.model import ENTITY_TYPES
 from index import IndexMissing, SearchRequest, open_index, parse
 from index.base import INTERVALS, SORTS
@@ -23,9 +24,12 @@ from index.base import INTERVALS, SORTS
 from . import __version__
 from core.config import DEFAULT_STATE, Config, from_args, parse_range
 from core import notes, output
+from core.sources import adopt_sources, outlets
 
 logger = logging.getLogger("policywatch")
 
+EXPORT_FORMATS = ("jsonl", "csv")          # the first is the default
+CHART_FORMATS = ("csv", "json")            # trend and timeline
 SEARCH_COLUMNS = ["id", "url", "title", "source", "published", "score", "snippet", "copies", "revisions"]
 
 
@@ -95,6 +99,13 @@ def _canonical(cfg: Config, name: str) -> str:
     return found[0] if found else name
 
 
+def _unused_sources_note(args, texts: list[str]) -> None:
+    """--sources on a query command only says what collection: names; given without one, say so."""
+    if getattr(args, "sources", None) and not any(re.search(r"(?i)\bcollection:", t or "") for t in texts):
+        _note([f"--sources {args.sources} changes nothing here: it only says which outlets a "
+               "collection: filter names, and the query has none"])
+
+
 def _query(cfg: Config, text: str | None):
     gazetteer = None
     groups = None
@@ -108,9 +119,9 @@ def _query(cfg: Config, text: str | None):
     def collection(name):             # the sources file is read only when a query names a collection
         nonlocal groups
         if groups is None:
-            from crawler.sources import collections, load_sources
-            groups = collections(load_sources(cfg.sources))
-        return groups.get(name, [])
+            from crawler.sources import collections
+            groups = collections(outlets(cfg))
+        return notes.members(groups, name)
     return parse(text or "", resolve_entity=resolve, resolve_collection=collection)
 
 
@@ -119,11 +130,33 @@ def _sources_flag(p: argparse.ArgumentParser) -> None:
                    "(default crawler/sources.yaml)")
 
 
+def _to_file(path: str | None) -> bool:
+    return bool(path) and path != "-"
+
+
 def _out(path: str | None):
-    if not path or path == "-":
+    if not _to_file(path):
         return open(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", newline="", closefd=True)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return open(path, "w", encoding="utf-8", newline="")
+    folder = Path(path).parent
+    if not folder.is_dir():         # a typo'd folder is a mistake to show, not one to create
+        raise BadUsage(f"--output {path}: there is no folder {folder}")
+    try:
+        return open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise BadUsage(f"--output {path}: {exc.strerror}") from None
+
+
+def _output_format(args, choices: tuple[str, ...]) -> str:
+    """--format if given, else the --output file's extension (tl.json → json), else the first choice."""
+    if args.format:
+        return args.format
+    suffix = Path(args.output).suffix.lower().lstrip(".") if _to_file(args.output) else ""
+    return suffix if suffix in choices else choices[0]
+
+
+def _wrote(path: str | None, what: str) -> None:
+    if _to_file(path):
+        print(f"wrote {what} to {path}", file=sys.stderr)
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -161,8 +194,8 @@ def cmd_crawl(args, cfg: Config) -> int:
     from crawler.locks import leased, source_locks
     from crawler.run import run_crawl
     from crawler.schedule import due_sources
-    from crawler.sources import load_sources, select
-    chosen = select(load_sources(cfg.sources), args.source)  # fail early, with the file's message
+    from crawler.sources import select
+    chosen = select(outlets(cfg), args.source)  # fail early, with the file's message
     overrides = {"POLICYWATCH_INDEX_OPTIONS": cfg.index_options, "POLICYWATCH_PROGRESS_SECONDS": 10.0,
                  "LOG_LEVEL": ("WARNING", "INFO", "DEBUG")[min(args.verbose, 2)], "STATS_DUMP": args.verbose > 0,
                  "LOG_INSTALL_ROOT_HANDLER": False}    # logging is configured in main()
@@ -211,6 +244,7 @@ def cmd_crawl(args, cfg: Config) -> int:
     if result.crash:
         print(f"policywatch: the crawl crashed: {result.crash}; what it had collected is kept", file=sys.stderr)
         return 1
+    _degraded_note(result.summaries)
     for s in result.summaries:
         if s.outcome == "failed":
             print(f"policywatch: {s.source} failed: {s.cause}", file=sys.stderr)
@@ -223,12 +257,20 @@ def cmd_crawl(args, cfg: Config) -> int:
     return 1 if result.failed else 0
 
 
+def _degraded_note(summaries) -> None:
+    if n := sum(s.degraded for s in summaries):
+        print(f"policywatch: {n} article(s) indexed without entities: NLP failed on them (see the log); "
+              "fix the cause, then run `policywatch reprocess --nlp-only`", file=sys.stderr)
+
+
 def _note(lines) -> None:
     for line in lines:
         print(f"policywatch: note: {line}", file=sys.stderr)
 
 
 def cmd_search(args, cfg: Config) -> int:
+    args.query = " ".join(args.query)        # `search telegram deepfake`: both words, as a search box
+    _unused_sources_note(args, [args.query])
     date_from, date_to = parse_range(args.date_from, args.date_to)
     request = SearchRequest(query=_query(cfg, args.query), date_from=date_from, date_to=date_to, sort=args.sort,
                             limit=args.limit, offset=args.offset, collapse=args.collapse)
@@ -249,16 +291,18 @@ def cmd_search(args, cfg: Config) -> int:
 
 
 def cmd_export(args, cfg: Config) -> int:
+    _unused_sources_note(args, [args.query])
     query = _query(cfg, args.query)
     date_from, date_to = parse_range(args.date_from, args.date_to)
+    fmt = _output_format(args, EXPORT_FORMATS)
     with _opened(cfg) as index, _out(args.output) as out:
         records = (a.export_record() for a in index.export(query, date_from, date_to))
-        if args.format == "csv":
+        if fmt == "csv":
             n = output.write_csv(records, output.EXPORT_COLUMNS, out)
         else:
             n = output.write_jsonl(records, out)
-    if args.output and args.output != "-":
-        print(f"exported {n} articles to {args.output}", file=sys.stderr)
+    if _to_file(args.output):
+        print(f"exported {n} articles to {args.output} ({fmt})", file=sys.stderr)
     return 0
 
 
@@ -284,6 +328,8 @@ def cmd_extract(args, cfg: Config) -> int:
                 failed += 1
                 continue
         outcome = asyncio.run(ingest.page(Page(source="-", url=url, body=page, fetched="", header_charset=charset)))
+        if outcome.degraded:
+            print(f"policywatch: {target}: NLP failed ({outcome.degraded}); no entities", file=sys.stderr)
         result = outcome.extracted.to_dict()
         article = outcome.article
         result["entities"] = [{"name": e.name, "type": e.type, "mentions": e.mentions}
@@ -305,10 +351,12 @@ def cmd_extract(args, cfg: Config) -> int:
 
 
 def _print_extracted(result: dict) -> None:
-    if not result["is_article"]:
+    keys = ("title", "canonical_url", "published", "published_from", "modified", "authors", "language",
+            "section", "image", "encoding")
+    if not result["is_article"]:         # a date read off a listing or an error page means nothing
         print(f"not an article: {result['reason']}")
-    for key in ("title", "canonical_url", "published", "published_from", "modified", "authors", "language",
-                "section", "image", "encoding"):
+        keys = ("title", "canonical_url", "language", "encoding")
+    for key in keys:
         print(f"{key + ':':16}{result[key]}")
     print(f"{'entities:':16}" + ", ".join(f"{e['name']} ({e['type']}, {e['mentions']})" for e in result["entities"]))
     print(f"{'actions:':16}" + ", ".join(sorted({a['action'] for a in result['actions']})))
@@ -350,6 +398,7 @@ def _extract_targets(targets: list[str], url: str | None, url_map: str | None) -
 def cmd_timeline(args, cfg: Config) -> int:
     entity = _canonical(cfg, args.entity)
     date_from, date_to = parse_range(args.date_from, args.date_to)
+    fmt = _output_format(args, CHART_FORMATS)
     with _opened(cfg) as index, _out(args.output) as out:
         unknown = notes.entity_note(index, entity)
         if unknown:
@@ -365,14 +414,18 @@ def cmd_timeline(args, cfg: Config) -> int:
             rows = index.timeline(entity, args.interval, args.tz, date_from, date_to)
             records = (vars(r) for r in rows)
             columns = output.TIMELINE_COLUMNS
-        if args.format == "json":
-            output.write_json(list(records), out)
+        if fmt == "json":
+            records = list(records)
+            output.write_json(records, out)
+            n = len(records)
         else:
-            output.write_csv(records, columns, out)
+            n = output.write_csv(records, columns, out)      # streamed: --detail may be long
+    _wrote(args.output, f"{n} rows ({fmt})")
     return 0
 
 
 def cmd_entities(args, cfg: Config) -> int:
+    _unused_sources_note(args, [args.query])
     query = _query(cfg, args.query)
     with _opened(cfg) as index:
         rows = [vars(r) for r in index.entity_counts(query, args.type.upper() if args.type else None, args.limit)]
@@ -388,15 +441,18 @@ def cmd_entities(args, cfg: Config) -> int:
 
 def cmd_trend(args, cfg: Config) -> int:
     from index.trend import COLUMNS, trend
+    _unused_sources_note(args, args.queries)
     queries = [(text, _query(cfg, text)) for text in args.queries]     # a bad query fails before any output
     date_from, date_to = parse_range(args.date_from, args.date_to)
-    with _opened(cfg) as index:
-        rows = trend(index, queries, args.interval, args.tz, date_from, date_to)
-    with _out(args.output) as out:
-        if args.format == "json":
+    fmt = _output_format(args, CHART_FORMATS)
+    with _out(args.output) as out:       # a bad --output fails before the counting
+        with _opened(cfg) as index:
+            rows = trend(index, queries, args.interval, args.tz, date_from, date_to)
+        if fmt == "json":
             output.write_json([vars(r) for r in rows], out)
         else:
             output.write_csv((vars(r) for r in rows), COLUMNS, out)
+    _wrote(args.output, f"{len(rows)} rows ({fmt})")
     return 0
 
 
@@ -434,6 +490,7 @@ def cmd_import(args, cfg: Config) -> int:
           f"{result.unlisted} not from a listed outlet", file=sys.stderr)
     for damaged in result.damaged:
         print(f"policywatch: {damaged}; the rest of that file was skipped", file=sys.stderr)
+    _degraded_note(result.summaries)
     return 1 if result.errors else 0
 
 
@@ -522,15 +579,14 @@ def cmd_history(args, cfg: Config) -> int:
 
 def cmd_status(args, cfg: Config) -> int:
     from crawler.health import assess
-    from crawler.sources import load_sources
-    names = [s.name for s in load_sources(cfg.sources) if s.enabled]
+    names = [s.name for s in outlets(cfg) if s.enabled]
     with _opened(cfg) as index:
         known = {r.source for r in index.runs(limit=1000)}
         reports = [assess(name, index.runs(name, args.runs)) for name in dict.fromkeys(names + sorted(known))]
         stats = index.stats()
         archived = stats["archived_articles"]      # the catalogue's count: no archive file is read
     if args.format == "json":
-        output.write_json([{"source": h.source, "ok": h.ok, "flags": h.flags, "runs": [vars(r) for r in h.runs]}
+        output.write_json([{"source": h.source, "ok": h.ok, "flags": h.flags, "runs": [{k: v for k, v in vars(r).items() if k != "sources_text"} for r in h.runs]}
                            for h in reports], sys.stdout)
         return 0
     rows = []
@@ -569,9 +625,8 @@ def _last_started(cfg: Config):
 
 def cmd_schedule(args, cfg: Config) -> int:
     from crawler.schedule import Scheduler
-    from crawler.sources import load_sources
     _checked_settings(args, cfg, _set_overrides(args.set))     # a bad --set: exit 2 now, not in every crawl
-    sources = [s for s in load_sources(cfg.sources) if s.enabled and s.schedule]
+    sources = [s for s in outlets(cfg) if s.enabled and s.schedule]
     if not sources:
         print("policywatch: no source in the sources file has a schedule", file=sys.stderr)
         return 2
@@ -581,6 +636,22 @@ def cmd_schedule(args, cfg: Config) -> int:
     crawl_args += [a for item in args.set or [] for a in ("--set", item)]
     print(f"scheduling {len(sources)} source(s); Ctrl-C or SIGTERM stops after the running crawls", file=sys.stderr)
     return Scheduler(sources, _last_started(cfg), crawl_args, tick=args.tick).run()
+
+
+# Commands that, without --sources, use the sources file the index's last crawl read (core/sources.py).
+SOURCES_FROM_INDEX = ("crawl", "status", "schedule", "search", "export", "trend", "entities", "serve")
+
+
+def check_files(args, cfg: Config) -> None:
+    """Every data file the user named (gazetteers, sources; the config file is read by
+    from_args) is read once, before any work: a typo is one line and exit 2, never a crawl
+    that loses every article."""
+    if cfg.gazetteers and hasattr(args, "gazetteer"):
+        from nlp.gazetteer import Gazetteer
+        Gazetteer.load(cfg.gazetteers)            # GazetteerError: BadUsage naming file and entry
+    if cfg.sources and hasattr(args, "sources"):
+        from crawler.sources import load_sources
+        load_sources(cfg.sources)                 # SourcesError: BadUsage naming file and entry
 
 
 # -- the parser -------------------------------------------------------------------------------
@@ -625,7 +696,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_reprocess)
 
     p = sub.add_parser("search", help="full-text search with the query language")
-    p.add_argument("query", metavar="QUERY")
+    p.add_argument("query", nargs="+", metavar="QUERY",
+                   help="words and operators; several arguments are one query (`search telegram deepfake`)")
     _index_flags(p)
     _date_flags(p)
     p.add_argument("--sort", choices=SORTS, default="relevance")
@@ -641,8 +713,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="?", default="", metavar="QUERY")
     _index_flags(p)
     _date_flags(p)
-    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    p.add_argument("--output", metavar="FILE", help="write here instead of standard output")
+    p.add_argument("--format", choices=EXPORT_FORMATS, help="default: the --output file's extension, else jsonl")
+    p.add_argument("--output", metavar="FILE", help="write here instead of standard output (the folder must exist)")
     _gazetteer_flag(p)
     _sources_flag(p)
     p.set_defaults(func=cmd_export)
@@ -653,8 +725,8 @@ def build_parser() -> argparse.ArgumentParser:
     _date_flags(p)
     p.add_argument("--interval", choices=INTERVALS, default="month")
     p.add_argument("--tz", metavar="ZONE", help="IANA time zone for periods (default UTC)")
-    p.add_argument("--format", choices=("csv", "json"), default="csv")
-    p.add_argument("--output", metavar="FILE")
+    p.add_argument("--format", choices=CHART_FORMATS, help="default: the --output file's extension, else csv")
+    p.add_argument("--output", metavar="FILE", help="write here instead of standard output (the folder must exist)")
     _gazetteer_flag(p)
     _sources_flag(p)
     p.set_defaults(func=cmd_trend)
@@ -675,11 +747,11 @@ def build_parser() -> argparse.ArgumentParser:
     _date_flags(p)
     p.add_argument("--interval", choices=INTERVALS, default="month")
     p.add_argument("--tz", metavar="ZONE", help="IANA time zone for periods (default UTC)")
-    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--format", choices=CHART_FORMATS, help="default: the --output file's extension, else csv")
     p.add_argument("--detail", action="store_true", help="one row per mention, with its sentence")
     p.add_argument("--newest", type=_bounded(1, MAX_LIMIT), metavar="N",
                    help="only the N newest mentions, newest first (implies --detail)")
-    p.add_argument("--output", metavar="FILE")
+    p.add_argument("--output", metavar="FILE", help="write here instead of standard output (the folder must exist)")
     _gazetteer_flag(p)
     p.set_defaults(func=cmd_timeline)
 
@@ -755,8 +827,15 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, handlers=[handler])
     # the Elasticsearch client warns on every failed connection; the index logs one clear warning instead
     logging.getLogger("elastic_transport").setLevel(logging.ERROR if args.verbose < 2 else logging.DEBUG)
+    quiet_libraries(args.verbose)
     try:
-        return args.func(args, from_args(args))
+        cfg = from_args(args)
+        check_files(args, cfg)
+        if args.command in SOURCES_FROM_INDEX:
+            adopted = adopt_sources(cfg, need_file=args.command in ("crawl", "schedule"))
+            if adopted and args.command in ("crawl", "schedule", "status"):
+                _note([f"the sources this index was built from: {adopted} (--sources FILE for others)"])
+        return args.func(args, cfg)
     except PolicyWatchError as exc:   # the one place errors become exit codes: 2 bad usage, 1 work failed
         print(f"policywatch: {exc.user_message()}", file=sys.stderr)
         return exc.exit_code

@@ -9,6 +9,7 @@ only for tests (a <script> in a headline) are left out."""
 from __future__ import annotations
 
 import argparse
+import shlex
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -25,7 +26,7 @@ FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false"]   # 
 
 
 def run(*args: str) -> None:
-    print(f"\n$ policywatch {' '.join(args)}", flush=True)
+    print(f"\n$ {shlex.join(['policywatch', *args])}", flush=True)     # quoted: it pastes into a shell
     subprocess.run([sys.executable, "-m", "policywatch.cli", *args], check=True)
 
 
@@ -74,8 +75,8 @@ def demo(index: str, port: int) -> int:
     print(f"\nThe demo index is {index}. Next:\n"
           "  .venv/bin/policywatch search 'deepfake NOT durov' --sort date\n"
           "  .venv/bin/policywatch export --format jsonl --output data/export.jsonl\n"
-          "  make serve        # the web UI at http://127.0.0.1:8000, with the sample newsroom behind\n"
-          "                    # the articles' \"original ↗\" links")
+          "  make serve        # the web UI at http://127.0.0.1:8000 (make serve PORT=N for another port),\n"
+          "                    # with the sample newsroom behind the articles' \"original ↗\" links")
     return 0
 
 

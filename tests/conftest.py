@@ -67,6 +67,14 @@ def run_cli(*args: str, check: bool = True, env: dict | None = None, timeout: fl
     return result
 
 
+def free_port() -> int:
+    """A local TCP port nothing listens on now."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 FAST_CRAWL = ("--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false", "--set", "RETRY_BACKOFF_BASE=0.1")
 
 

@@ -3,6 +3,7 @@ skipped and why, a torn last record, a page in a legacy charset, a file that is 
 from __future__ import annotations
 
 import io
+import gzip
 import json
 import os
 
@@ -163,7 +164,13 @@ def test_import_source_flag_dates_and_listed_outlets(tmp_path):
     assert [(s["source"], s["new"]) for s in out["sources"]] == [("wire", 3)]
 
 
-@pytest.mark.parametrize("content", [b"# notes\nnot a warc\n", b"", b"\x1f\x8b\x08\x00garbage"])
+@pytest.mark.parametrize("content", [
+    b"# notes\nnot a warc\n", b"", b"\x1f\x8b\x08\x00garbage",
+    # text warcio would read as an ARC record (five fields a line) and import nothing, exit 0
+    b"meeting notes on the policy 2024 draft 12\nsecond line with five words\n",
+    gzip.compress(b"meeting notes on the policy 2024 draft 12\nsecond line\n"),
+    gzip.compress(b"<html><body>a saved page</body></html>\n"),
+])
 def test_a_file_that_is_not_a_warc_is_bad_input(tmp_path, content):
     path = tmp_path / "notes.warc.gz"
     path.write_bytes(content)

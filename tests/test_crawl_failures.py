@@ -104,7 +104,7 @@ def test_a_crawl_with_a_few_failures_is_ok_but_says_so_and_a_badly_failing_one_i
     ("DOWNLOAD_TIMEOUT=-1", "bad setting DOWNLOAD_TIMEOUT='-1': it takes a number, more than 0"),
     ("CONCURRENT_REQUESTS=0", "bad setting CONCURRENT_REQUESTS='0': it takes a whole number, at least 1"),
     ("POLICYWATCH_MAX_PAGES=1.5", "bad setting POLICYWATCH_MAX_PAGES='1.5': it takes a whole number"),
-    ("POLICYWATCH_WROKERS=2", "unknown setting POLICYWATCH_WROKERS (see the README's crawl settings)"),
+    ("POLICYWATCH_WROKERS=2", "unknown setting POLICYWATCH_WROKERS (see the crawl settings in docs/sources.md)"),
 ])
 def test_bad_settings_are_refused_before_the_crawl_starts(tmp_path, setting, message):
     sources = tmp_path / "sources.yaml"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-import socket
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -14,6 +13,7 @@ import pytest
 
 from core.config import Config
 
+from conftest import free_port
 from web_corpus import XSS_TITLE, write_index
 
 pytestmark = pytest.mark.browser
@@ -33,12 +33,6 @@ def require_chromium() -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -205,3 +199,41 @@ def test_save_a_search_and_read_its_feed(page):
     page.click("a.button:text('Open')")
     page.wait_for_url("**/?q=durov&sort=date")
     assert page.locator(".hit").count() == 3
+
+
+# A Hangul syllable against a code point no font has (plane 16, private use): where no Korean font
+# is installed both are drawn as the same missing-glyph box, so their widths agree.
+MEASURE_GLYPHS = """() => {
+  const ctx = document.createElement("canvas").getContext("2d");
+  ctx.font = "32px " + getComputedStyle(document.body).fontFamily;
+  const width = text => ctx.measureText(text).width;
+  return {hangul: width("한국어 텔레그램"), box: width("\\u{10FFFD}\\u{10FFFD}\\u{10FFFD} \\u{10FFFD}\\u{10FFFD}\\u{10FFFD}\\u{10FFFD}")};
+}"""
+
+
+def test_korean_renders_as_glyphs_not_boxes(page):
+    page.goto("/search?q=" + "텔레그램")
+    widths = page.evaluate(MEASURE_GLYPHS)
+    shot(page, "korean-glyphs")
+    assert abs(widths["hangul"] - widths["box"]) > 1, f"Hangul draws as missing-glyph boxes ({widths}): make chromium"
+
+
+
+
+def test_form_labels_and_placeholders_are_not_cut(page):
+    fits = """([selector, kind]) => {
+      const el = document.querySelector(selector);
+      const text = kind === "placeholder" ? el.placeholder : el.options[el.selectedIndex].text;
+      const style = getComputedStyle(el);
+      const ctx = document.createElement("canvas").getContext("2d");
+      ctx.font = `${style.fontSize} ${style.fontFamily}`;
+      const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return {text, need: ctx.measureText(text).width, room};
+    }"""
+    page.goto("/")
+    entity = page.evaluate(fits, ["#f-entity", "placeholder"])
+    assert entity["need"] <= entity["room"], entity
+    page.goto("/trend?q=deepfake&measure=share")
+    measure = page.evaluate(fits, ["#t-measure", "option"])
+    # a select's arrow takes about 20px of its room
+    assert measure["text"] == "share of all articles" and measure["need"] <= measure["room"] - 16, measure

@@ -2,7 +2,9 @@
 errors become a page or a JSON body in one place (`_install_error_handlers`)."""
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Literal
@@ -19,7 +21,7 @@ from index.trend import COLUMNS as TREND_COLUMNS
 from core import __version__
 from core.config import DEFAULT_STATE, Config
 
-from . import coverage, entities, exports, feeds, saved as saved_searches, templating
+from . import api_docs, coverage, entities, exports, feeds, saved as saved_searches, templating
 from .urls import article_url, entity_url
 from .articles import article_record, article_view
 from .errors import BadRequest, Forbidden
@@ -128,6 +130,13 @@ def entity_page(request: Request, services: Svc, name: str, options: Timeline, c
         query = request.url.query
         return RedirectResponse(entity_url(canonical) + (f"?{query}" if query else ""), 307)
     return render(request, "entity.html", {"page": entities.entity_page(services, name, compare, options)})
+
+
+@pages.get("/api-docs")
+def api_page(request: Request):
+    """The API, readable and offline (FastAPI's /docs needs a CDN): web/api_docs.py."""
+    schema = request.app.openapi()
+    return render(request, "api.html", {"info": schema["info"], "endpoints": api_docs.endpoints(schema), "nav": "api"})
 
 
 @pages.get("/saved")
@@ -309,8 +318,29 @@ def serve(cfg: Config, host: str = "127.0.0.1", port: int = 8000, token: str | N
     """`policywatch serve`: open the index (failing early on a bad setting), then run uvicorn."""
     import uvicorn
 
+    sock = listening_socket(host, port)           # a busy port: one line before any other work
     app = create_app(cfg, token, state)
     app.state.services.warm()
     if host not in ("127.0.0.1", "localhost", "::1") and not token:
         logger.warning("serving on %s without a token: anyone who can reach it can save and delete searches", host)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    config = uvicorn.Config(app, log_level="info")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The server's socket, bound here so a busy port is one line naming it and the way out
+    (uvicorn would log a raw [Errno 98] and exit 3)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise BadUsage(f"port {port} on {host} is already in use (another `policywatch serve`?): choose "
+                           "another with --port N (make serve PORT=N)") from None
+        raise BadUsage(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock

@@ -143,8 +143,9 @@ def coverage_chart(named_rows: list[tuple[str, list]], interval: str, metric: st
         series.append(Series(names[i], PALETTE[i % len(PALETTE)], values))
     if not keys or not any(v for s in series for v in s.values):
         return Chart(title, "Nothing matches in this period.", metric, [], series, [], [])
+    everything = all(not name for name, _ in named_rows)      # no query: "12 articles", not "… matching all articles"
     chart = _draw(Chart(title, "", metric, keys, series, [], [], unit="%" if metric == "share" else ""),
-                  interval, what)
+                  interval, word if everything else what, named=not everything)
     if link:
         for (name, _), s in zip(named_rows, chart.series):
             for i, mark in enumerate(s.bars or s.points):
@@ -152,7 +153,7 @@ def coverage_chart(named_rows: list[tuple[str, list]], interval: str, metric: st
     return chart
 
 
-def _draw(chart: Chart, interval: str, what: str) -> Chart:
+def _draw(chart: Chart, interval: str, what: str, named: bool = True) -> Chart:
     """Lay out the chart's series: bars for one, lines for several; axes, ticks, a description."""
     keys, series, unit = chart.periods, chart.series, chart.unit
     top_value, step = nice_max(math.ceil(max(max(s.values) for s in series)))
@@ -185,6 +186,6 @@ def _draw(chart: Chart, interval: str, what: str) -> Chart:
         what = what.replace("articles", "article").replace("mentions", "mention").replace("stories", "story")
     when = {"day": "on", "week": "in the week of", "month": "in"}[interval]
     chart.description = (f"{len(keys)} {interval}{'' if len(keys) == 1 else 's'} from {labels[0]} to "
-                         f"{period_label(keys[-1], interval)}; the highest is {peak[2]}{unit} {what} {peak[0]} "
+                         f"{period_label(keys[-1], interval)}; the highest is {peak[2]}{unit} {what}{' ' + peak[0] if named else ''} "
                          f"{when} {peak[1]}.")
     return chart

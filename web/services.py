@@ -8,6 +8,7 @@ import threading
 
 from index import Index, open_index, parse
 from index.query import Node
+from core import notes
 from core.config import DEFAULT_STATE, Config
 
 from .errors import Forbidden
@@ -59,8 +60,9 @@ class Services:
     def collections(self) -> dict[str, list[str]]:
         """{collection: [outlets]} from the sources file (`serve --sources`), read once."""
         if self._collections is None:
-            from crawler.sources import collections, load_sources
-            self._collections = collections(load_sources(self.cfg.sources))
+            from core.sources import outlets
+            from crawler.sources import collections
+            self._collections = collections(outlets(self.cfg))
         return self._collections
 
     def warm(self) -> None:
@@ -97,7 +99,7 @@ class Services:
             found = self.resolve(name)
             return found[0] if found else None
         return parse(text or "", resolve_entity=resolve,
-                     resolve_collection=lambda name: self.collections().get(name, []))
+                     resolve_collection=lambda name: notes.members(self.collections(), name))
 
     # -- the token ---------------------------------------------------------------------------------
     @property
