@@ -528,6 +528,8 @@ def cmd_status(args, cfg: Config) -> int:
         known = {r.source for r in index.runs(limit=1000)}
         reports = [assess(name, index.runs(name, args.runs)) for name in dict.fromkeys(names + sorted(known))]
         archived = index.stats()["archived_articles"]      # the catalogue's count: no archive file is read
+        from .alert_cmd import status_lines
+        failing_alerts = status_lines(index)
     if args.format == "json":
         output.write_json([{"source": h.source, "ok": h.ok, "flags": h.flags, "runs": [vars(r) for r in h.runs]}
                            for h in reports], sys.stdout)
@@ -546,6 +548,8 @@ def cmd_status(args, cfg: Config) -> int:
     archive = summary(cfg.archive_dir)
     print(f"archive {archive['dir']}: {archived} archived articles in {archive['files']} file(s), "
           f"{archive['bytes'] / 1e6:.1f} MB", file=sys.stderr)     # stdout stays one table
+    for line in failing_alerts:
+        print(line, file=sys.stderr)
     return 0
 
 
@@ -740,6 +744,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--es-api-key", metavar="KEY", help="Elasticsearch API key; env POLICYWATCH_ES_API_KEY")
     p.add_argument("--es-ca-certs", metavar="FILE", help="CA bundle for Elasticsearch TLS; env POLICYWATCH_ES_CA_CERTS")
     p.set_defaults(func=cmd_copy)
+    from .alert_cmd import add_parser as add_alert_parser        # the `alert` group, in its own module
+    add_alert_parser(sub)
     return parser
 
 

@@ -100,7 +100,7 @@ def test_a_collection_of_the_previous_schema_warns_works_and_reindexes_into_the_
     assert ix.get("copy1").cluster == "orig"
     assert reindex(es_collection).new_index == f"{name}-v2"
     mapping = client.indices.get_mapping(index=f"{name}-v2")[f"{name}-v2"]["mappings"]
-    assert mapping["_meta"]["policywatch_schema"] == SCHEMA_VERSION == 4
+    assert mapping["_meta"]["policywatch_schema"] == SCHEMA_VERSION == 5
     assert [mapping["properties"][f].get("doc_values") for f in ("dedup_bands", "url")] == [False, False]
     again = open_index(es_collection)                               # a new writer: bands found by term
     assert again.write([wire("copy2", 3)]).new == 1

@@ -76,7 +76,7 @@ def test_a_schema_2_index_opens_migrated_and_keeps_clustering(tmp_path):
     as_schema_2(path)
 
     ix = open_index(f"sqlite:///{path}")
-    assert ix.stats()["schema_version"] == SCHEMA_VERSION == 5
+    assert ix.stats()["schema_version"] == SCHEMA_VERSION == 6
     assert {h.id for h in ix.search(SearchRequest(parse("telegram OR kakao"))).hits} == {"w1", "k1"}
     assert [h.id for h in ix.search(SearchRequest(parse(""), sort="date")).hits] == ["w1", "k1"]
     assert [h.id for h in ix.search(SearchRequest(parse("source:DMR"))).hits] == ["k1"]

@@ -22,7 +22,10 @@ logger = logging.getLogger(__name__)
 # those of dedup_bands: 5% less node CPU, 5% faster bulk loads at 100,000 articles, two
 # interleaved pairs). A schema-3 collection works as before until `policywatch reindex` (a
 # warning says so).
-SCHEMA_VERSION = 4
+# 5: `indexed`, when the article was first written to the collection (what alerts call new);
+# setup adds the field to an older collection's mapping, so it takes new articles at once.
+SCHEMA_VERSION = 5
+INDEXED_SINCE = 5
 MAPPINGS = Path(__file__).parent
 
 
@@ -99,6 +102,8 @@ class Schema:
             if schema > SCHEMA_VERSION:
                 raise IndexConfigError(f"{index} has schema version {schema}; this PolicyWatch knows up to "
                                        f"{SCHEMA_VERSION} — upgrade PolicyWatch")
+            if schema < INDEXED_SINCE:       # an added field: older documents simply lack it
+                self.client.indices.put_mapping(index=index, properties={"indexed": {"type": "keyword"}})
             if schema < SCHEMA_VERSION:
                 logger.warning("%s has schema version %s, this PolicyWatch writes %s: run `policywatch reindex "
                                "--index %s`", index, schema, SCHEMA_VERSION, self.location)
