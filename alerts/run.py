@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from common.dates import parse_iso, utc_text
+from common.errors import BadUsage
 from index.query import Node
 
 from . import channels, render
@@ -130,6 +131,31 @@ def preview(index, ctx: Context, alert: Alert, since: str | None = None) -> Dige
     now = datetime.now(timezone.utc)
     index.refresh()
     return digest_for(index, ctx, alert, since, utc_text(now + timedelta(seconds=1)), now)
+
+
+def create(index, secrets: Secrets, name: str, channel_urls: list[str], *, query: str = "",
+           entity: str | None = None, every: str = "instant", at: str = "08:00", tz: str = "UTC",
+           since: datetime | None = None, empty_digest: bool = True, saved: str | None = None) -> Alert:
+    """Check and store a new alert (the CLI's `alert add`, the web UI's "Alert me"). BadUsage for a
+    bad name, time, zone, frequency or channel: nothing is stored then. The query is the caller's
+    to check (it resolves aliases and collections)."""
+    from .model import FREQUENCIES, Channel, add, check_name, check_time
+    from .timing import zone
+    check_name(name)
+    if every not in FREQUENCIES:
+        raise BadUsage(f"unknown frequency '{every}': use one of {', '.join(FREQUENCIES)}")
+    at = check_time(at)
+    zone(tz)
+    if not channel_urls:
+        raise BadUsage("give at least one channel (an Apprise URL)")
+    for url in channel_urls:
+        channels.check(url, secrets)
+    made = utc_text(datetime.now(timezone.utc))
+    mark = utc_text(since) if since else made
+    alert = Alert(name, query=query, entity=entity, every=every, at=at, tz=tz, empty_digest=empty_digest,
+                  created=made, saved=saved, channels=[Channel(url, mark) for url in dict.fromkeys(channel_urls)])
+    add(index, alert)
+    return alert
 
 
 def summary(alert: Alert, secrets: Secrets, now: datetime) -> dict:

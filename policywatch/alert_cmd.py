@@ -8,7 +8,6 @@ import os
 import sys
 from datetime import datetime, timezone
 
-from common.dates import utc_text
 from common.errors import BadUsage
 from core import output
 from core.config import DEFAULT_STATE, Config
@@ -57,28 +56,17 @@ def _definition(args, cfg: Config):
 
 
 def cmd_add(args, cfg: Config) -> int:
-    from alerts import model
-    from alerts.channels import check
-    from alerts.timing import zone
-    model.check_name(args.name)
-    at = model.check_time(args.at)
-    zone(args.tz)
+    from alerts.run import create
+    from common.dates import parse_iso
     query, entity, saved = _definition(args, cfg)
     _query(cfg, query or ('entity:"' + entity + '"'))        # a malformed query: exit 2 now, not at send time
-    ctx = _context(args, cfg)
-    for url in args.to:
-        check(url, ctx.secrets)
-    now = utc_text(datetime.now(timezone.utc))
-    from common.dates import parse_iso
     since = parse_iso(args.since) if args.since else None
     if args.since and since is None:
         raise BadUsage(f"bad --since '{args.since}': use YYYY-MM-DD or an ISO 8601 date-time")
-    mark = utc_text(since) if since else now
-    alert = model.Alert(args.name, query=query, entity=entity, every=args.every, at=at, tz=args.tz,
-                        empty_digest=not args.no_empty_digest, created=now, saved=saved,
-                        channels=[model.Channel(url, mark) for url in dict.fromkeys(args.to)])
     with _opened(cfg) as index:
-        model.add(index, alert)
+        alert = create(index, _context(args, cfg).secrets, args.name, args.to, query=query, entity=entity,
+                       every=args.every, at=args.at, tz=args.tz, since=since,
+                       empty_digest=not args.no_empty_digest, saved=saved)
     print(f"alert {args.name}: {alert.query_text()} ({args.every}) to {len(alert.channels)} channel(s)",
           file=sys.stderr)
     return 0

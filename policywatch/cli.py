@@ -582,7 +582,8 @@ def cmd_schedule(args, cfg: Config) -> int:
     crawl_args = ["--due", "--index", cfg.index_url] + (["--sources", cfg.sources] if cfg.sources else [])
     crawl_args += [a for item in args.set or [] for a in ("--set", item)]
     print(f"scheduling {len(sources)} source(s); Ctrl-C or SIGTERM stops after the running crawls", file=sys.stderr)
-    return Scheduler(sources, _last_started(cfg), crawl_args, tick=args.tick).run()
+    alert_args = ["--index", cfg.index_url] + (["--sources", cfg.sources] if cfg.sources else [])
+    return Scheduler(sources, _last_started(cfg), crawl_args, tick=args.tick, alert_args=alert_args).run()
 
 
 # -- the parser -------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Every command, option, environment variable and crawl setting of our own is documented in
-the README (as datasette checks its settings)."""
+the README or a page under docs/ (as datasette checks its settings)."""
 from __future__ import annotations
 
 import argparse
@@ -10,13 +10,19 @@ import pytest
 
 from policywatch.cli import build_parser
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parent.parent
+README = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
 
 
-def subcommands():
-    parser = build_parser()
-    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return sorted(action.choices.items())
+def subcommands(parser=None, prefix=""):
+    """(name, parser) of every command, a group's commands as 'group command'."""
+    parser = parser or build_parser()
+    action = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    found = []
+    for name, sub in sorted(action.choices.items()) if action else []:
+        found.append((prefix + name, sub))
+        found += subcommands(sub, f"{prefix}{name} ")
+    return found
 
 
 @pytest.mark.parametrize("name, sub", subcommands(), ids=[n for n, _ in subcommands()])
