@@ -136,7 +136,7 @@ def cmd_run(args, cfg: Config) -> int:
     from crawler.locks import leased, source_locks
     from alerts.run import run_alerts
     with _opened(cfg) as index, source_locks(cfg.lock_dir, [RUN_LOCK]) as (mine, _), \
-            leased(index.crawl_leases(), mine) as (locked, _):
+            leased(index.crawl_leases(), mine, ttl=RUN_LEASE, renew_every=RUN_LEASE / 3) as (locked, _):
         if not locked:             # another `alert run` is sending: it would send the same messages
             print("policywatch: alerts are being run by another process; skipped", file=sys.stderr)
             return 0
@@ -162,6 +162,7 @@ def cmd_preview(args, cfg: Config) -> int:
 
 
 RUN_LOCK = "alerts.run"       # beside the sources' crawl locks and leases: one `alert run` at a time
+RUN_LEASE = 30.0              # seconds: a run killed mid-way holds the Elasticsearch lease this long at most
 
 
 def status_lines(index) -> list[str]:
