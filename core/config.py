@@ -23,12 +23,17 @@ ENV_GAZETTEER = "POLICYWATCH_GAZETTEER"      # extra gazetteer files, separated 
 ENV_LOCK_DIR = "POLICYWATCH_LOCK_DIR"        # where per-source crawl locks live (default data/locks)
 ENV_TOKEN = "POLICYWATCH_TOKEN"              # protects saving and deleting searches in the web UI
 ENV_CONFIG = "POLICYWATCH_CONFIG"            # the user's config file (default below)
+ENV_BASE_URL = "POLICYWATCH_BASE_URL"        # the web UI's address, for links in alert messages
 
 # what the user file may set: its key → (type, what it holds)
 FILE_KEYS = {"index": (str, "index URL"), "es_api_key": (str, "Elasticsearch API key"),
              "es_ca_certs": (str, "CA certificate file"), "gazetteers": (list, "extra gazetteer files"),
              "lock_dir": (str, "crawl lock folder"), "token": (str, "web UI write token"),
-             "archive": (str, "WARC archive folder"), "sources": (str, "sources file")}
+             "archive": (str, "WARC archive folder"), "sources": (str, "sources file"),
+             "channels": (dict, "named alert channels (NAME: Apprise URL)"),
+             "base_url": (str, "web UI address for alert links"),
+             "alert_settle": ((int, float), "seconds alerts leave to writes in flight")}
+_KIND_TEXT = {list: "a list of paths", dict: "a mapping of names to texts", (int, float): "a number of seconds"}
 
 DEFAULT_STATE = "data/web.db"                # the web UI's saved searches (serve --state)
 DEFAULT_LOCK_DIR = "data/locks"
@@ -44,6 +49,9 @@ class Config:
     archive_dir: str = "data/archive"        # the crawl's WARC files (--archive; derived from the index)
     sources: str | None = None          # the sources file collections come from (None: the shipped one)
     sources_text: str | None = None     # its contents as the index's last crawl recorded them (adopt_sources)
+    channels: dict = field(default_factory=dict)    # named alert channels: NAME -> Apprise URL (may hold secrets)
+    base_url: str | None = None         # the web UI's address, for links in alert messages
+    alert_settle: float | None = None   # alerts/run.py's SETTLE, when the user file sets it
 
 
 def user_file(environ=os.environ) -> Path:
@@ -72,9 +80,12 @@ def read_user_file(path: Path, required: bool = False) -> dict:
         if key not in FILE_KEYS:
             raise BadUsage(f"config file {path}: unknown key '{key}' (known: {', '.join(FILE_KEYS)})")
         kind, what = FILE_KEYS[key]
-        if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) for v in value)):
-            raise BadUsage(f"config file {path}: '{key}' is the {what}: "
-                           f"{'a list of paths' if kind is list else 'a text'}, not {value!r}")
+        if not isinstance(value, kind) or isinstance(value, bool) \
+                or (kind is list and not all(isinstance(v, str) for v in value)) \
+                or (kind is dict and not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())):
+            shown = "…" if key == "channels" else repr(value)       # channel URLs may hold passwords
+            raise BadUsage(f"config file {path}: '{key}' is the {what}: {_KIND_TEXT.get(kind, 'a text')}, "
+                           f"not {shown}")
     return data
 
 
@@ -98,7 +109,10 @@ def from_args(args, environ=os.environ) -> Config:
                   token=getattr(args, "token", None) or environ.get(ENV_TOKEN) or user.get("token"),
                   archive_dir=(getattr(args, "archive", None) or user.get("archive")
                                or str(default_dir(index_url))),
-                  sources=getattr(args, "sources", None) or user.get("sources"))
+                  sources=getattr(args, "sources", None) or user.get("sources"),
+                  channels=dict(user.get("channels") or {}),
+                  base_url=getattr(args, "base_url", None) or environ.get(ENV_BASE_URL) or user.get("base_url"),
+                  alert_settle=user.get("alert_settle"))
 
 
 # Dates a search may ask for: wide enough for any news archive, narrow enough that a day added to

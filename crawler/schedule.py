@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 _INTERVAL = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$", re.IGNORECASE)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Alerts (`policywatch alert run --due`, a child process like the crawls) run after each crawl
+# ends, and this often without one, so a daily digest goes out on time on a quiet day.
+ALERT_EVERY = 300.0
 
 
 class ScheduleError(BadUsage):
@@ -63,11 +66,14 @@ class Scheduler:
     finishes its in-flight requests and writes what it has), then the scheduler exits."""
 
     def __init__(self, sources: list[Source], last_started, crawl_args: list[str], tick: float = 30.0,
-                 clock=lambda: datetime.now(timezone.utc)):
+                 clock=lambda: datetime.now(timezone.utc), alert_args: list[str] | None = None):
         self.sources, self.last_started, self.crawl_args = sources, last_started, crawl_args
         self.tick, self.clock = tick, clock
         self.running: dict[subprocess.Popen, list[str]] = {}
         self.stopping = False
+        self.alert_args = alert_args          # None: alerts are not this scheduler's job
+        self.alerting: subprocess.Popen | None = None
+        self.alerts_ran = float("-inf")        # time.monotonic() of the last alert run's start
 
     def _stop(self, signum, frame):
         logger.warning("received %s: finishing running crawls, starting no new ones", signal.Signals(signum).name)
@@ -79,9 +85,24 @@ class Scheduler:
         return {name for names in self.running.values() for name in names}
 
     def reap(self) -> None:
+        crawled = False
         for child in [c for c in self.running if c.poll() is not None]:
             names = self.running.pop(child)
+            crawled = True
             logger.info("crawl of %s ended with exit code %s", ", ".join(names), child.returncode)
+        if self.alerting is not None and self.alerting.poll() is not None:
+            logger.info("alert run ended with exit code %s", self.alerting.returncode)
+            self.alerting = None
+        if crawled or time.monotonic() - self.alerts_ran >= ALERT_EVERY:
+            self.run_alerts()
+
+    def run_alerts(self) -> None:
+        """Start `policywatch alert run --due` unless one is running (it sends what it finds)."""
+        if self.alert_args is None or self.alerting is not None or self.stopping:
+            return
+        self.alerts_ran = time.monotonic()
+        self.alerting = subprocess.Popen([sys.executable, "-m", "policywatch.cli", "alert", "run", "--due",
+                                          *self.alert_args])
 
     def launch_due(self) -> list[str]:
         now = self.clock()
@@ -115,6 +136,8 @@ class Scheduler:
             for child in list(self.running):
                 child.wait()
             self.reap()
+            if self.alerting is not None:
+                self.alerting.wait()
             return 0
         finally:
             for sig, handler in previous.items():

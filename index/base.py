@@ -144,6 +144,15 @@ class SourceRun:
 
 
 @dataclass
+class StoredAlert:
+    """An alert as the index keeps it, beside the articles (issue 24): its name, and its definition
+    and delivery state as one JSON-able record that alerts/ (alerts/model.py) reads and writes
+    whole: the index stores it and gives it back, nothing more."""
+    name: str
+    record: dict
+
+
+@dataclass
 class Revision:
     fetched: str | None
     title: str
@@ -228,6 +237,16 @@ class Index(Protocol):
     # the page archive's catalogue (issue: WARC archive, import, reprocess)
     def save_archive_refs(self, refs: list[ArchiveRef]) -> None: ...
     def archive_refs(self, ids: list[str]) -> dict[str, ArchiveRef]: ...
+    # alerts (issue 24): kept with the index, so every machine that serves or crawls it sees them
+    def alerts(self) -> list[StoredAlert]:
+        """Every alert, by name."""
+        ...
+    def save_alert(self, alert: StoredAlert) -> None:
+        """Insert or replace; searchable (listed) before this returns."""
+        ...
+    def remove_alert(self, name: str) -> bool:
+        """False when there was no such alert."""
+        ...
     def crawl_leases(self) -> "LeaseStore | None":
         """Per-source crawl leases shared by every machine that writes to this index, or None where
         the crawling machine's own locks (crawler/locks.py) are all there is (an SQLite file)."""

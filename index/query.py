@@ -76,8 +76,16 @@ class Not:
 class MatchAll:
     pass
 
+@dataclass(frozen=True)
+class Indexed:
+    """Articles first written to the index from `start` (inclusive; None: any time) to `end`
+    (exclusive), ISO 8601 UTC in the sortable form (common.dates.utc_text). Not part of the
+    language: alerts AND it with a query to find what is new to them (alerts/run.py)."""
+    start: str | None
+    end: str
 
-Node = Union[Text, Filter, And, Or, Not, MatchAll]
+
+Node = Union[Text, Filter, And, Or, Not, MatchAll, Indexed]
 
 _TOKEN_RE = re.compile(r'''\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<field>[A-Za-z]+):(?P<fq>"[^"]*"|[^\s()"]*)|(?P<phrase>"[^"]*")|(?P<word>[^\s()"]+)|(?P<bad>"))''')
 

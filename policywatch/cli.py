@@ -585,6 +585,9 @@ def cmd_status(args, cfg: Config) -> int:
         reports = [assess(name, index.runs(name, args.runs)) for name in dict.fromkeys(names + sorted(known))]
         stats = index.stats()
         archived = stats["archived_articles"]      # the catalogue's count: no archive file is read
+        archived = index.stats()["archived_articles"]      # the catalogue's count: no archive file is read
+        from .alert_cmd import status_lines
+        failing_alerts = status_lines(index)
     if args.format == "json":
         output.write_json([{"source": h.source, "ok": h.ok, "flags": h.flags, "runs": [{k: v for k, v in vars(r).items() if k != "sources_text"} for r in h.runs]}
                            for h in reports], sys.stdout)
@@ -604,6 +607,8 @@ def cmd_status(args, cfg: Config) -> int:
     print(f"archive {archive['dir']}: {archived} archived articles in {archive['files']} file(s), "
           f"{archive['bytes'] / 1e6:.1f} MB", file=sys.stderr)     # stdout stays one table
     print(f"korean analysis: {stats['korean_analysis']}", file=sys.stderr)
+    for line in failing_alerts:
+        print(line, file=sys.stderr)
     return 0
 
 
@@ -635,7 +640,8 @@ def cmd_schedule(args, cfg: Config) -> int:
     crawl_args = ["--due", "--index", cfg.index_url] + (["--sources", cfg.sources] if cfg.sources else [])
     crawl_args += [a for item in args.set or [] for a in ("--set", item)]
     print(f"scheduling {len(sources)} source(s); Ctrl-C or SIGTERM stops after the running crawls", file=sys.stderr)
-    return Scheduler(sources, _last_started(cfg), crawl_args, tick=args.tick).run()
+    alert_args = ["--index", cfg.index_url] + (["--sources", cfg.sources] if cfg.sources else [])
+    return Scheduler(sources, _last_started(cfg), crawl_args, tick=args.tick, alert_args=alert_args).run()
 
 
 # Commands that, without --sources, use the sources file the index's last crawl read (core/sources.py).
@@ -814,6 +820,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--es-api-key", metavar="KEY", help="Elasticsearch API key; env POLICYWATCH_ES_API_KEY")
     p.add_argument("--es-ca-certs", metavar="FILE", help="CA bundle for Elasticsearch TLS; env POLICYWATCH_ES_CA_CERTS")
     p.set_defaults(func=cmd_copy)
+    from .alert_cmd import add_parser as add_alert_parser        # the `alert` group, in its own module
+    add_alert_parser(sub)
     return parser
 
 

@@ -70,11 +70,15 @@ def demo(index: str, port: int) -> int:
         run("search", "entity:Telegram lang:ko", "--index", index, "--limit", "3")
         run("search", "딥페이크 텔레그램", "--index", index, "--limit", "3")
         run("entities", "--type", "AGENCY", "--limit", "8", "--index", index)
+        # what an alert on Telegram would send for this newsroom (docs/alerts.md): rendered, not sent
+        run("alert", "preview", "--entity", "Telegram", "--index", index, "--sources", str(sources),
+            "--base-url", "http://127.0.0.1:8000")
     finally:
         newsroom.stop()
     print(f"\nThe demo index is {index}. Next:\n"
           "  .venv/bin/policywatch search 'deepfake NOT durov' --sort date\n"
           "  .venv/bin/policywatch export --format jsonl --output data/export.jsonl\n"
+          "  .venv/bin/policywatch alert add telegram --entity Telegram --to 'mailto://…'   # docs/alerts.md\n"
           "  make serve        # the web UI at http://127.0.0.1:8000 (make serve PORT=N for another port),\n"
           "                    # with the sample newsroom behind the articles' \"original ↗\" links")
     return 0

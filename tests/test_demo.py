@@ -58,6 +58,10 @@ def test_the_demo_run_twice_holds_the_same_articles_and_no_test_page(tmp_path):
         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True).stdout.splitlines()]
     assert "__pwned" not in first.stdout and not any("__pwned" in t for t in titles)
     assert "South Korea Makes Possessing Or Watching Sexual Deepfakes A Crime" in titles   # the demo's own title
+    # it ends with the digest an alert on Telegram would send: coverage first, Korean items too
+    digest = first.stdout[first.stdout.index("$ policywatch alert preview"):]
+    assert "Coverage: 3 of 3 source(s) crawled" in digest and "· ko" in digest
+    assert "in PolicyWatch: http://127.0.0.1:8000/articles/" in digest
     second = demo(tmp_path, "--index", index, "--port", str(port))
     assert second.returncode == 0, second.stderr[-2000:]
     assert stats(tmp_path, index)["articles"] == count

@@ -19,10 +19,15 @@ REFERENCE_PAGES = ["cli.md", "query-language.md", "sources.md", "entities.md", "
                    "existing-cluster.md", "alerts.md"]
 
 
-def subcommands():
-    parser = build_parser()
-    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return sorted(action.choices.items())
+def subcommands(parser=None, prefix=""):
+    """(name, parser) of every command, a group's commands as 'group command'."""
+    parser = parser or build_parser()
+    action = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    found = []
+    for name, sub in sorted(action.choices.items()) if action else []:
+        found.append((prefix + name, sub))
+        found += subcommands(sub, f"{prefix}{name} ")
+    return found
 
 
 @pytest.mark.parametrize("name, sub", subcommands(), ids=[n for n, _ in subcommands()])

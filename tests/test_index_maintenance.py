@@ -124,6 +124,7 @@ def test_a_collection_of_the_previous_schema_warns_works_and_reindexes_into_the_
     settings = client.indices.get_settings(index=f"{name}-v2")[f"{name}-v2"]["settings"]["index"]["analysis"]
     assert settings["analyzer"]["pw_stemmed"]["tokenizer"] == "pw_words"
     assert "pw_unicode61" not in repr(settings) and "pw_remove_diacritics" not in repr(settings)
+    assert [mapping["properties"][f].get("doc_values") for f in ("dedup_bands", "url")] == [False, False]
     again = open_index(es_collection)                               # a new writer: bands found by term
     assert again.write([wire("copy2", 3)]).new == 1
     assert again.get("copy2").cluster == "orig"

@@ -76,7 +76,7 @@ def test_a_schema_2_index_opens_migrated_and_keeps_clustering(tmp_path):
     as_schema_2(path)
 
     ix = open_index(f"sqlite:///{path}")
-    assert ix.stats()["schema_version"] == SCHEMA_VERSION == 5
+    assert ix.stats()["schema_version"] == SCHEMA_VERSION == 6
     assert {h.id for h in ix.search(SearchRequest(parse("telegram OR kakao"))).hits} == {"w1", "k1"}
     assert [h.id for h in ix.search(SearchRequest(parse(""), sort="date")).hits] == ["w1", "k1"]
     assert [h.id for h in ix.search(SearchRequest(parse("source:DMR"))).hits] == ["k1"]
@@ -110,7 +110,7 @@ def test_a_schema_4_index_opens_migrated_and_indexes_new_articles_once(tmp_path)
     as_schema_4(path)
 
     ix = open_index(f"sqlite:///{path}")
-    assert ix.stats()["schema_version"] == 5
+    assert ix.stats()["schema_version"] == SCHEMA_VERSION
     schema = dict(ix.db.execute("SELECT name, sql FROM sqlite_master WHERE name IN ('articles_ai', 'dedup_bands')"))
     assert set(schema) == {"dedup_bands"} and "WITHOUT ROWID" in schema["dedup_bands"]
     # the band lists moved: a copy of the wire story joins its cluster; the trigger is gone and
@@ -155,9 +155,34 @@ def test_a_schema_3_index_keeps_its_mention_sentences_in_order(tmp_path):
     db.close()
 
     ix = open_index(f"sqlite:///{path}")
-    assert ix.stats()["schema_version"] == 5
+    assert ix.stats()["schema_version"] == SCHEMA_VERSION
     assert list(ix.mentions("Telegram")) == before
     assert [e.sentences for e in ix.get("a").entities][:2] == [["a one.", "a two.", "a three."], ["a police."]]
     ix.write([make("a", "yonhap", "Telegram probe", WIRE + " More.", "2024-09-02T01:00:00Z", "2024-09-04T00:00:00Z")])
     assert [s for *_, s in ix.mentions("Telegram")] == ["c one.", "c two.", "c three.", "b one.", "b two.", "b three."]
     ix.close()
+
+
+def test_a_schema_5_index_gains_the_indexed_stamp_and_an_alerts_table(tmp_path):
+    path = tmp_path / "old.db"
+    ix = open_index(f"sqlite:///{path}")
+    ix.write([make("w1", "yonhap", "Police open probe into Telegram", WIRE, "2024-09-02T10:00:00+09:00",
+                   "2024-09-02T01:00:00Z")])
+    ix.close()
+    db = sqlite3.connect(path)
+    with db:                              # schema 5: no indexed column, no alerts table
+        db.execute("DROP INDEX articles_indexed")
+        db.execute("ALTER TABLE articles DROP COLUMN indexed")
+        db.execute("DROP TABLE alerts")
+        db.execute("PRAGMA user_version=5")
+    db.close()
+    ix = open_index(f"sqlite:///{path}")
+    try:
+        assert ix.stats()["schema_version"] == SCHEMA_VERSION
+        ix.write([make("w2", "yonhap", "Telegram answers the police", WIRE, "2024-09-03T10:00:00+09:00",
+                       "2024-09-03T01:00:00Z")])
+        stamps = dict(ix.db.execute("SELECT id, indexed FROM articles"))
+        assert stamps["w1"] is None and stamps["w2"]          # only what is written from now on is stamped
+        assert ix.alerts() == []
+    finally:
+        ix.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import socket
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,7 +22,7 @@ from index.trend import COLUMNS as TREND_COLUMNS
 from core import __version__
 from core.config import DEFAULT_STATE, Config
 
-from . import api_docs, coverage, entities, exports, feeds, saved as saved_searches, templating
+from . import alerts as web_alerts, api_docs, coverage, entities, exports, feeds, saved as saved_searches, templating
 from .urls import article_url, entity_url
 from .articles import article_record, article_view
 from .errors import BadRequest, Forbidden
@@ -183,6 +184,29 @@ def delete_saved(request: Request, services: Svc, slug: str, token: Annotated[st
     return RedirectResponse("/saved", 303)
 
 
+@pages.get("/alerts")
+def alerts_page(request: Request, services: Svc):
+    return render(request, "alerts.html", {"alerts": web_alerts.listed(services)})
+
+
+@pages.post("/alerts")
+def add_alert(request: Request, services: Svc, name: Annotated[str, Form()], to: Annotated[str, Form()],
+              every: Annotated[str, Form()] = "instant", q: Annotated[str, Form()] = "",
+              entity: Annotated[str, Form()] = "", token: Annotated[str | None, Form()] = None,
+              header_token: TokenHeader = None):
+    check_write(request, services, header_token or token)
+    web_alerts.add(services, name, to, every, query=q, entity=entity)
+    return RedirectResponse("/alerts", 303)
+
+
+@pages.post("/alerts/{name}/delete")
+def delete_alert(request: Request, services: Svc, name: str, token: Annotated[str | None, Form()] = None,
+                 header_token: TokenHeader = None):
+    check_write(request, services, header_token or token)
+    web_alerts.delete(services, name)
+    return RedirectResponse("/alerts", 303)
+
+
 @pages.get("/feeds/{slug}.atom")
 def saved_feed(request: Request, services: Svc, slug: str):
     saved, form, hits = saved_searches.newest(services, slug, feeds.FEED_SIZE)
@@ -286,7 +310,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 # -- the app ---------------------------------------------------------------------------------------------
 def create_app(cfg: Config, token: str | None = None, state: str = DEFAULT_STATE) -> FastAPI:
-    services = Services(cfg, token, state)
+    # the environment fills ${VAR} in alert channel URLs: read here, where the app is composed
+    services = Services(cfg, token, state, environ=dict(os.environ))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -86,6 +86,17 @@ class SearchForm:
                       **{f: filters.get(f, []) for f in LIST_FIELDS}, sort=filters.get("sort"),
                       collapse=filters.get("collapse"))
 
+    def query_text(self) -> str:
+        """The search as one query of the language (its filters as source:, entity:… terms), its
+        dates and sort left out: what an alert made from it watches (alerts/)."""
+        def any_of(field_: str, values: list[str]) -> str:
+            terms = [f'{field_}:"{v}"' for v in values]
+            return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+        parts = [f"({self.q})"] if self.q else []
+        parts += [any_of(f, getattr(self, f)) for f in ("source", "lang", "collection") if getattr(self, f)]
+        parts += [f'{f}:"{v}"' for f in ("entity", "type", "action") for v in getattr(self, f)]
+        return " ".join(parts)
+
     # -- back to a URL ---------------------------------------------------------------------------
     def filters(self) -> dict:
         """The state besides the query text and the page: what a saved search keeps."""

@@ -29,8 +29,10 @@ class _NoGazetteer:
 
 
 class Services:
-    def __init__(self, cfg: Config, token: str | None = None, state: str = DEFAULT_STATE):
+    def __init__(self, cfg: Config, token: str | None = None, state: str = DEFAULT_STATE,
+                 environ: dict | None = None):
         self.cfg = cfg
+        self.environ = environ or {}      # for ${VAR} in alert channel URLs (web/alerts.py)
         self.token = token or None
         self.saved = SavedSearches(state)
         self._index: Index | None = None

@@ -27,6 +27,7 @@ from .schema import Schema, load_template
 from .search import Search
 from .clusters import Clusters
 from .state import CrawlState, State
+from .alerts import Alerts
 from .errors import describe
 from .writes import Writes
 
@@ -68,7 +69,7 @@ def _parse_nodes(url: str) -> tuple[list[str], str, tuple[str, str] | None]:
 
 
 
-class ElasticIndex(Schema, Writes, Search, State):
+class ElasticIndex(Schema, Writes, Search, State, Alerts):
     def __init__(self, client: Elasticsearch, name: str, location: str, spool: Spool,
                  retry_after: float = 30.0, chunk_size: int = 500, bulk_streams: int = 2):
         self.client, self.name, self.location = client, name, location

@@ -18,7 +18,7 @@ ARTICLE_SOURCE = {"excludes": ["detail.revisions", "fingerprint", "dedup_bands",
 
 
 def to_doc(a: Article, *, cluster: str, first_seen: str, fingerprint: str | None, bands: list[str],
-           revisions: list[dict]) -> dict:
+           revisions: list[dict], indexed: str | None) -> dict:
     """The stored document: searchable fields, keyword fields for filters and facets, nested
     entities (one per name and type, like SQLite's primary key) for timelines and entity counts,
     and `detail` (not indexed): every entity with its sentences, every action with its sentence,
@@ -36,7 +36,7 @@ def to_doc(a: Article, *, cluster: str, first_seen: str, fingerprint: str | None
         "actions": sorted({x.action for x in a.actions}),
         "entities": [{"name": e.name, "type": e.type, "mentions": e.mentions, "key": f"{e.name}|{e.type}",
                       "group": f"{e.name.lower()}\x01{e.type}"} for e in unique.values()],
-        "cluster": cluster, "first_seen": first_seen, "revisions": len(revisions),
+        "cluster": cluster, "first_seen": first_seen, "indexed": indexed, "revisions": len(revisions),
         "fingerprint": fingerprint, "dedup_bands": bands,
         "detail": {"entities": [{"name": e.name, "type": e.type, "mentions": e.mentions} for e in a.entities],
                    "mentions": sentences_by_key(a.entities), "keyed": True,

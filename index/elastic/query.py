@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from ..korean import has_hangul
 from .folding import fold
 from .schema import CJK, NORI
-from ..query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
+from ..query import And, Filter, Indexed, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
 
 TITLE_BOOST = 3.0          # as SQLite's bm25(…, 3.0, 1.0): a title word counts three body words
 MAX_EXPANSIONS = 10_000    # prefix phrases ("data prot*"); a one-word prefix has no limit
@@ -75,6 +75,9 @@ def compile_query(node: Node, korean: str = NORI) -> dict:
         return {"bool": {"filter": [{"match_all": {}}]}}
     if isinstance(node, Text):
         return _text(node, korean)
+    if isinstance(node, Indexed):
+        bounds = {"lt": node.end} | ({"gte": node.start} if node.start else {})
+        return {"bool": {"filter": [{"range": {"indexed": bounds}}]}}
     if isinstance(node, Filter):
         field = FILTER_FIELDS.get(node.field)
         if not field:

@@ -24,8 +24,11 @@ logger = logging.getLogger(__name__)
 # warning says so). 5: stock analysis parts only (template.json's _comment), so any stock
 # Elasticsearch 8/9 or OpenSearch cluster takes the template; a schema-4 index names the legacy
 # pw_unicode61 / pw_remove_diacritics, which only our es/ module has: it still opens there, with
-# the same words, until `policywatch reindex` moves it.
+# the same words, until `policywatch reindex` moves it. Also 5: `indexed`, when the article was
+# first written to the collection (what alerts call new); setup adds the field to an older
+# collection's mapping, so it takes new articles at once.
 SCHEMA_VERSION = 5
+INDEXED_SINCE = 5
 MAPPINGS = Path(__file__).parent
 
 
@@ -157,6 +160,8 @@ class Schema:
             if schema > SCHEMA_VERSION:
                 raise IndexConfigError(f"{index} has schema version {schema}; this PolicyWatch knows up to "
                                        f"{SCHEMA_VERSION} — upgrade PolicyWatch")
+            if schema < INDEXED_SINCE:       # an added field: older documents simply lack it
+                self.client.indices.put_mapping(index=index, properties={"indexed": {"type": "keyword"}})
             if schema < SCHEMA_VERSION:
                 logger.warning("%s has schema version %s, this PolicyWatch writes %s: run `policywatch reindex "
                                "--index %s`", index, schema, SCHEMA_VERSION, self.location)

@@ -23,10 +23,11 @@ class CrawlState:
     def __init__(self, client: Elasticsearch, alias: str, scan: Callable[..., Iterator[dict]]):
         self.client, self.scan = client, scan
         self.urls, self.runs_index, self.archive = f"{alias}.urls", f"{alias}.runs", f"{alias}.archive"
+        self.alerts = f"{alias}.alerts"       # written by alerts.py; here so drop() deletes it too
         self._created: set[str] = set()
 
     def indices(self) -> list[str]:
-        return [self.urls, self.runs_index, self.archive]
+        return [self.urls, self.runs_index, self.archive, self.alerts]
 
     def _ensure(self, index: str, spec: str) -> None:
         if index in self._created:

@@ -14,6 +14,7 @@ from ..base import IndexConfigError, IndexUnavailable, ReindexResult, WriteResul
 from . import schema
 from .search import Search
 from .state import State
+from .alerts import Alerts
 from .writes import Writes
 
 
@@ -22,7 +23,7 @@ from .writes import Writes
 SYNCHRONOUS = "NORMAL"
 
 
-class SQLiteIndex(Writes, Search, State):
+class SQLiteIndex(Writes, Search, State, Alerts):
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.listings = Listings()
@@ -120,5 +121,5 @@ def _guarded(method):
 
 
 for _name in ("search", "get", "export", "mentions", "timeline", "entity_counts", "history", "url_states",
-              "runs", "stats", "content_hashes"):
+              "runs", "stats", "content_hashes", "alerts", "save_alert", "remove_alert"):
     setattr(SQLiteIndex, _name, _guarded(getattr(SQLiteIndex, _name)))

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from ..base import SearchRequest
-from ..query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
+from ..query import And, Filter, Indexed, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
 from .. import korean
 
 ROW_FILTERS = {"entity": ("entities", "name"), "type": ("entities", "type"), "action": ("actions", "action")}
@@ -118,6 +118,10 @@ def where(node: Node, probe: bool = False) -> tuple[str, list]:
     filter is a list of matching rowids, built once."""
     if isinstance(node, MatchAll):
         return "1", []
+    if isinstance(node, Indexed):        # articles_indexed: one range of the index
+        bounds = "indexed >= ? AND indexed < ?" if node.start else "indexed < ?"
+        return (f"a.rowid IN (SELECT rowid FROM articles WHERE {bounds})",
+                [node.start, node.end] if node.start else [node.end])
     match = fts_match(node)
     if match:
         table, expr = match

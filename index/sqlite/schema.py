@@ -10,7 +10,10 @@ from ..base import IndexConfigError
 from .. import korean
 from .writes import mention_rows
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
+# Schema 6: articles.indexed, when the article was first written to this index (set by the
+# writer, kept on update), indexed: what alerts (alerts/) call new; and the alerts table, an
+# alert's definition and delivery state as one JSON record (index.base.AlertRecord).
 # Schema 5: a new article's full-text rows (articles_fts, articles_fts_exact: external content,
 # the text is stored once, in `articles`) are written by the write path (writes.FTS_TABLES), not
 # by an AFTER INSERT trigger: FTS5 flushes its pending terms into a new segment at each trigger
@@ -48,9 +51,11 @@ CREATE TABLE IF NOT EXISTS articles (
     revisions INTEGER NOT NULL DEFAULT 0,
     cluster TEXT,
     first_seen TEXT,
-    fingerprint TEXT
+    fingerprint TEXT,
+    indexed TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published_utc);
+CREATE INDEX IF NOT EXISTS articles_indexed ON articles(indexed);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, body, content='articles', content_rowid='rowid',
@@ -170,6 +175,10 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     PRIMARY KEY (run_id, source)
 );
 CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs(source, started);
+CREATE TABLE IF NOT EXISTS alerts (
+    name TEXT PRIMARY KEY,
+    record TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS archive_refs (
     id TEXT PRIMARY KEY,
     warc TEXT NOT NULL,
@@ -206,6 +215,9 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
                 if column not in have:
                     db.execute(f"ALTER TABLE articles ADD COLUMN {column} {decl}")
             db.execute("UPDATE articles SET cluster = id, first_seen = fetched WHERE cluster IS NULL")
+        if 0 < version < 6 and "indexed" not in {row[1] for row in db.execute("PRAGMA table_info(articles)")}:
+            # articles written before schema 6 stay unstamped: no alert existed to call them new
+            db.execute("ALTER TABLE articles ADD COLUMN indexed TEXT")
         db.executescript(SCHEMA + korean.SQLITE_SCHEMA)
         if 0 < version < 3:      # schema 3: the narrow key table and the signatures, from the articles
             db.execute("INSERT OR REPLACE INTO article_keys SELECT rowid, id, source, language, "

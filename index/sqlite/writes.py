@@ -14,7 +14,7 @@ from typing import Iterable
 
 import orjson
 
-from common.dates import utc_iso
+from common.dates import now_iso, utc_iso
 from ..base import WriteResult
 from ..document import Article
 from .. import dedup, planner
@@ -63,6 +63,7 @@ class Writes:
 
     def _write_chunk(self, chunk: list[Article], rewrite: bool, result: WriteResult) -> None:
         stored = self._stored([a.id for a in chunk])
+        self._stamp = now_iso()       # the chunk's new articles were indexed now (what alerts call new)
         signed = {a.id: planner.signed(a) for a in chunk if a.id not in stored}
         self._learn(self.listings.unknown(key for _, keys in signed.values() for key in keys))
         written, unindexed, banded, mentioned = [], {}, [], {}
@@ -150,8 +151,8 @@ class Writes:
             cluster, entry, bands = self.listings.place(a.id, fingerprint, keys, first_seen)
             rowid = self.db.execute("""INSERT INTO articles (url, source, title, body, published, published_utc,
                 modified, authors, language, section, image, fetched, content_hash, entities, actions, id,
-                cluster, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                values + (a.id, cluster, first_seen)).lastrowid
+                cluster, first_seen, indexed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                values + (a.id, cluster, first_seen, self._stamp)).lastrowid
             if entry is not None:
                 self.db.execute("INSERT INTO signatures VALUES (?,?,?)", (rowid, first_seen, entry[3]))
                 banded += [(band, rowid) for band in bands]
