@@ -19,7 +19,7 @@ def adopt_sources(cfg: Config, need_file: bool = False) -> str | None:
     if cfg.sources:
         return None
     try:
-        index = open_index(cfg.index_url, **cfg.index_options)
+        index = open_index(cfg.index_url, create=False, **cfg.index_options)   # never make one here
     except (IndexMissing, IndexFailure):
         return None                      # no index yet (or down): the command says so itself
     try:

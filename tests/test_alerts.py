@@ -59,6 +59,9 @@ def write(index_url: str, *articles: Article) -> None:
         ix.refresh()
     finally:
         ix.close()
+    # `indexed` and alert marks are whole seconds and a run takes what was indexed before the
+    # current second: wait for the next one, or a fast machine's run finds "nothing new" yet
+    time.sleep(1.05 - time.time() % 1)
 
 
 TELEGRAM = ("Telegram", "PLATFORM", "Police asked Telegram to remove deepfake channels.")
