@@ -36,7 +36,7 @@ Usage, from the repository root::
     python bench/extraction_eval.py --real --per-dataset 30 --extractors policywatch,trafilatura
 
 ``--real`` reads ``../shared/corpora`` (bench/real_pages.py): per dataset and overall, body P/R/F1,
-pages lost, date accuracy at day precision on the hand-made labels in bench/data/dates/, titles,
+pages lost (and, per corpus, which pages PolicyWatch lost and why), date accuracy at day precision on the hand-made labels in bench/data/dates/, titles,
 authors and pages/s, for PolicyWatch, trafilatura, readability-lxml, newspaper4k and htmldate in
 one run. ``--save FILE`` keeps the per-page outcomes; ``--load FILE`` (repeatable) adds saved
 outcomes of other extractors to the report instead of running them again.
@@ -420,6 +420,8 @@ def main_real(args: argparse.Namespace) -> int:
     names = [e for e in real_pages.EXTRACTORS if e in results]
     table = real_pages.summarise(pages, results, labels)
     print(real_pages.format_report(table, names))
+    if "policywatch" in results:
+        print(real_pages.lost_report(pages, results))
     print(f"{len(pages)} pages, {sum(p.key in labels for p in pages)} with a date label; lost = nothing kept where {real_pages.REFERENCE} "
           f"finds >= {real_pages.LOST_REF_WORDS} words; machine: {os.cpu_count()} cores, {cpu_model()}")
     if args.json:

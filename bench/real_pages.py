@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 import time
 import unicodedata
@@ -27,15 +28,18 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Sequence
 
+from crawler import wordcount
+from crawler.bodies import MIN_WORDS     # below this PolicyWatch stores nothing
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CORPORA = REPO_ROOT.parent / "shared" / "corpora"
+# ../shared/corpora next to the checkout; POLICYWATCH_CORPORA names it for a checkout elsewhere (a git worktree)
+CORPORA = Path(os.environ.get("POLICYWATCH_CORPORA") or REPO_ROOT.parent / "shared" / "corpora")
 DATE_LABELS = REPO_ROOT / "bench" / "data" / "dates" / "labels.jsonl"
 DATASETS = ("l3s-gn1", "dragnet", "cleanportaleval", "wcxb-articles", "readability", "cleaneval")
 NEWS_DATASETS = ("l3s-gn1", "dragnet", "cleanportaleval", "wcxb-articles")
 EXTRACTORS = ("policywatch", "trafilatura", "readability-lxml", "newspaper4k", "htmldate")
 REFERENCE = "trafilatura"
 LOST_REF_WORDS = 150
-MIN_WORDS = 60            # crawler.extract.MIN_WORDS: below this PolicyWatch stores nothing
 
 # Which datasets have a gold title that is the headline (cleaneval's is the <title> of the page).
 TITLE_DATASETS = ("l3s-gn1", "readability", "wcxb-articles")
@@ -131,8 +135,15 @@ GATE_MIN = {"f1": 0.93, "date_day": 0.96, "lost": 0}
 
 # --------------------------------------------------------------------------- scoring
 
+# Han, kana and the scripts of Thai and its neighbours have no spaces between words: each of their
+# characters is a token (character-level F1, the usual measure for Chinese), else one extra
+# character would make a whole clause a different token.
+_UNSPACED_CHAR = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+_TOKEN = re.compile(f"[{_UNSPACED_CHAR}]|[^\\W{_UNSPACED_CHAR}]+")
+
+
 def tokens(text: str) -> list[str]:
-    return re.findall(r"\w+", unicodedata.normalize("NFKC", text).translate(_NORM).lower())
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text).translate(_NORM).lower())
 
 
 def norm(value: str | None) -> str:
@@ -163,6 +174,8 @@ class Outcome:
     authors: list[str] = field(default_factory=list)
     cpu: float = 0.0
     error: str | None = None
+    body_from: str | None = None        # PolicyWatch: the cascade step that gave the body
+    reason: str | None = None           # PolicyWatch: why the page was not stored
 
 
 def score(page: Page, result: Any, cpu: float) -> Outcome:
@@ -170,7 +183,8 @@ def score(page: Page, result: Any, cpu: float) -> Outcome:
     text = "\n".join(body)
     pred, gold = Counter(tokens(text)), Counter(tokens(page.text))
     authors = getattr(result, "authors", None) or []
-    return Outcome(words=len(text.split()), overlap=sum((pred & gold).values()), predicted=sum(pred.values()),
+    return Outcome(words=wordcount.words(text), body_from=getattr(result, "body_from", None),
+                   reason=getattr(result, "reason", None), overlap=sum((pred & gold).values()), predicted=sum(pred.values()),
                    truth=sum(gold.values()), stored=getattr(result, "is_article", True) is not False,
                    day=day_of(getattr(result, "published", None)), title=getattr(result, "title", None),
                    authors=list(authors) if isinstance(authors, (list, tuple)) else [authors], cpu=cpu)
@@ -326,7 +340,9 @@ def save(results: dict[str, dict[tuple, Outcome]], path: Path) -> None:
 
 def load_saved(path: Path) -> dict[str, dict[tuple, Outcome]]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return {name: {(row.pop("dataset"), row.pop("id")): Outcome(**row) for row in rows} for name, rows in data.items()}
+    known = set(Outcome.__dataclass_fields__)          # files saved before a field was added still load
+    return {name: {(row.pop("dataset"), row.pop("id")): Outcome(**{k: v for k, v in row.items() if k in known})
+                   for row in rows} for name, rows in data.items()}
 
 
 def gate_pages(labels: dict) -> list[Page]:
@@ -368,4 +384,25 @@ def format_report(table: dict, extractors: Sequence[str]) -> str:
                          f"{_fmt(s['title'] if body else None, '6.3f')} {_fmt(s['authors'] if body and dated else None, '6.3f')} "
                          f"{s['pages_per_s']:8.1f}")
         lines.append("")
+    return "\n".join(lines)
+
+
+def lost_report(pages: Sequence[Page], results: dict[str, dict[tuple, Outcome]], extractor: str = "policywatch",
+                limit: int = 20) -> str:
+    """Per corpus, the pages `extractor` lost (id, words kept, why) and the pages whose body came
+    from the cascade's candidates disagreeing on whether there is a story (crawler.bodies: "longest-…")."""
+    outcomes, ref = results.get(extractor, {}), results.get(REFERENCE, {})
+    lines = []
+    for dataset in DATASETS:
+        members = [p for p in pages if p.dataset == dataset and p.key in outcomes]
+        if not members:
+            continue
+        gone = [p for p in members if lost(outcomes[p.key], ref.get(p.key), extractor)]
+        disagreed = Counter(outcomes[p.key].body_from for p in members
+                            if (outcomes[p.key].body_from or "").startswith("longest-"))
+        lines.append(f"{dataset}: {len(gone)} of {len(members)} pages lost by {extractor}; candidates disagreed "
+                     f"on {sum(disagreed.values())} ({', '.join(f'{k} {v}' for k, v in sorted(disagreed.items())) or '-'})")
+        for p in gone[:limit]:
+            o = outcomes[p.key]
+            lines.append(f"    lost {p.id}: {o.words} words kept of {ref[p.key].words} ({o.reason or o.error or 'too short'})")
     return "\n".join(lines)

@@ -10,6 +10,12 @@ Both trafilatura modes keep tables (trafilatura's own default): legacy pages kee
 layout-table cell, and data stories (rankings, premiums by insurer) carry half their text in
 tables; without them trafilatura can also fall back to the whole page's link lists.
 
+When the candidates disagree on whether the page has a story at all (the chosen one is under
+MIN_WORDS, another reaches it), the longest plausible candidate is kept rather than none, and
+the step is named "longest-<step>" so such pages can be counted and inspected (bench/real_pages.py
+prints them per corpus). Lengths are in crawler.wordcount's words, which count Chinese, Japanese
+and Thai text by its characters.
+
 Two trafilatura calls on a typical page, readability on the few that need it: under twice the
 CPU of one trafilatura extraction with metadata (bench/extraction_eval.py --real prints it).
 Every step's lines go through the same clean-up of in-container boilerplate."""
@@ -22,8 +28,11 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
+from .wordcount import words_in as _words
+
 logger = logging.getLogger(__name__)
 
+MIN_WORDS = 60            # fewer words than this is a caption, a teaser or a video page, not a story
 ENOUGH_WORDS = 150        # a body this long is the story; shorter ones get a second opinion
 # The default mode's body replaces the precise one when it is this much longer (measured on the
 # real corpora: 1.1-1.3 and +0-60 words score the same; precision mode there drops whole stories).
@@ -68,12 +77,26 @@ def body(text: str, url: str, title: str) -> tuple[list[str], str]:
         return best
     paragraphs = clean(_readability(text, url), title)
     if _words(paragraphs) > WIDER_BY * _words(best[0]) + WIDER_PLUS:    # a short story stays short
-        best = (paragraphs, "readability")
+        return paragraphs, "readability"
+    if _words(best[0]) < MIN_WORDS:
+        # the candidates disagree on whether there is a story: keep the longest plausible one
+        longest = max(((c, step) for c, step in ((precise, "precise"), (default, "default"),
+                                                 (paragraphs, "readability")) if plausible(c)),
+                      key=lambda cand: _words(cand[0]), default=None)
+        if longest is not None and _words(longest[0]) > _words(best[0]):
+            return longest[0], f"longest-{longest[1]}"
     return best
 
 
-def _words(paragraphs: list[str]) -> int:
-    return sum(len(p.split()) for p in paragraphs)
+# A story's paragraphs are sentences: a candidate of MIN_WORDS made of short lines is a menu,
+# a link list or a table of figures.
+PLAUSIBLE_WORDS_PER_LINE = 8
+
+
+def plausible(paragraphs: list[str]) -> bool:
+    """Whether a candidate body can be a story: MIN_WORDS or more, in lines of sentence length."""
+    n = _words(paragraphs)
+    return n >= MIN_WORDS and n >= PLAUSIBLE_WORDS_PER_LINE * len(paragraphs)
 
 
 def _trafilatura(text: str, url: str, **options) -> list[str]:

@@ -16,13 +16,13 @@ from lxml import etree
 from . import dates
 from . import korean
 from . import metadata as md
+from .bodies import MIN_WORDS
 from .bodies import body as find_body
+from .wordcount import first_words, words_in
 from .encoding import decode_html
 
 logger = logging.getLogger(__name__)
 
-
-MIN_WORDS = 60            # fewer words than this is a caption, a teaser or a video page
 STORY_WORDS = 150         # a body this long is a story even without a title or with a media og:type
 MAX_CHARS = 5_000_000     # a page larger than this (decoded) is not an article
 # OpenGraph types that are never a story; anything else ("article", "website", "blog", a
@@ -62,7 +62,7 @@ class Extracted:
 
     @property
     def words(self) -> int:
-        return sum(len(p.split()) for p in self.body)
+        return words_in(self.body)       # crawler.wordcount: Chinese, Japanese, Thai by characters
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -108,8 +108,8 @@ def extract(page: bytes | str, url: str, hints: Hints | None = None, header_char
     published, published_from = _field(url, "publication date", dates.published_date, (None, "none"),
                                        tree, ld_objects, meta, url, tz, hints.published, title)
     body, body_from = find_body(text, url, title)
-    if not title and sum(len(p.split()) for p in body) >= STORY_WORDS:
-        title = _first_words(body[0])     # a whole story without any title markup is still a story
+    if not title and words_in(body) >= STORY_WORDS:
+        title = first_words(body[0], 12)     # a whole story without any title markup is still a story
     result = Extracted(
         url=url, canonical_url=canonical, title=title, body=body, published=published,
         published_from=published_from, modified=_field(url, "modification date", dates.modified_date, None,
@@ -167,11 +167,6 @@ def _not_article_reason(result: Extracted, ld: dict | None, meta: dict) -> str |
             and result.words < 3 * MIN_WORDS:
         return "no article markup and no date"
     return None
-
-
-def _first_words(paragraph: str, limit: int = 12) -> str:
-    words = paragraph.split()
-    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
 
 
 def _not_article(url: str, reason: str) -> Extracted:

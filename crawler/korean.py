@@ -28,7 +28,12 @@ _LEAD = re.compile(
 _TITLES = frozenset({"기자", "특파원", "통신원", "선임기자", "객원기자"})
 _COPYRIGHT = re.compile(r"^[<\[(]?\s*(?:저작권자|ⓒ|©|\(c\)|copyright)[^\n]{0,120}$", re.IGNORECASE)
 _NO_REUSE = re.compile(r"무단\s*전재|재배포\s*금지|AI\s*학습")
-_EMAIL_LINE = re.compile(rf"^(?:{_NAME}\s*(?:기자|특파원)?\s*)?[\w.+-]+@[\w-]+\.[\w.-]+$")
+# A closing line of reporters and their addresses, one or several: "홍길동 기자 gildong@yna.co.kr",
+# "김원진 기자 onejin@kyunghyang.com, 이홍근 기자 redroot@kyunghyang.com", "서울=홍길동 기자
+# gildong@donga.com·김철수 기자 cs@donga.com", "gildong@hani.co.kr / cs@hani.co.kr".
+_REPORTER_EMAIL = (rf"(?:(?:[\uac00-\ud7a3]{{1,10}}=)?(?:{_NAME}\s*[·,]?\s*)*(?:기자|특파원|선임기자|객원기자|통신원|인턴기자)?"
+                   r"\s*[:=]?\s*)?[\w.+-]+@[\w-]+\.[\w.-]*\w")
+_EMAIL_LINE = re.compile(rf"^{_REPORTER_EMAIL}(?:\s*[,·/|]?\s*{_REPORTER_EMAIL})*\s*\.?$")
 _BYLINE_ONLY = re.compile(rf"^{_NAME}\s*(?:기자|특파원)$")
 _RELATED = re.compile(r"^(?:\[?\s*관련\s*기사\s*\]?|▶|☞|■\s*관련|※\s*관련|\[관련|제보는|<관련)")
 _PHOTO = re.compile(r"\[[^\[\]]{0,40}(?:자료\s*사진|사진|제공|DB\s*금지)[^\[\]]{0,40}\]\s*$")

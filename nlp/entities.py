@@ -213,6 +213,8 @@ class EntityResolver:
 
     # -- reconciling the gazetteer with the NER -----------------------------------
     def _case_ok(self, span: Span) -> bool:
+        if self.gazetteer.wrong_case(span.text):       # "Eu" (Portuguese "I") is not the EU
+            return False
         return span.text[:1].isupper() or name_key(span.text) in self._lowercase_ok
 
     def _reconcile(self, ents: list[Span], gaz_spans: list[Span]) -> tuple[list[Span], list[Span]]:

@@ -28,6 +28,14 @@ DEFAULT_PATH = Path(__file__).with_name("gazetteer.yaml")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 
 
+_ACRONYM = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Z][A-Z0-9&.]{1,5}")
+
+
+def is_acronym(name: str) -> bool:
+    """A short all-capitals name: EU, KCC, E.U., GDPR (two capitals or more, up to six characters)."""
+    return _ACRONYM.fullmatch(name) is not None
+
+
 def name_key(name: str) -> str:
     """Lookup key for a name: case-folded, single-spaced, straight apostrophes,
     without a leading "the" or a trailing possessive.
@@ -128,6 +136,14 @@ class Gazetteer:
                 self._index[key] = entry
         for entry in self._entries.values():
             self._index[name_key(entry.name)] = entry
+        # Acronyms ("EU", "KCC", "NIS") match only as written: the Portuguese "Eu" (I), the
+        # English "nis" or "Kcc" are other words. A key that some entry also spells otherwise
+        # ("Line", "LINE") keeps the usual case rules.
+        spellings: dict[str, set[str]] = {}
+        for entry in self._entries.values():
+            for text in entry.names:
+                spellings.setdefault(name_key(text), set()).add(text)
+        self._acronyms = {key: names for key, names in spellings.items() if all(map(is_acronym, names))}
 
     # -- queries ---------------------------------------------------------
     @property
@@ -145,6 +161,11 @@ class Gazetteer:
     def aliases(self, canonical: str) -> list[str]:
         entry = self._entries.get(name_key(canonical))
         return list(entry.aliases) if entry else []
+
+    def wrong_case(self, surface: str) -> bool:
+        """Whether `surface` matches only acronyms, and none of them as written ("Eu" for "EU")."""
+        acronyms = self._acronyms.get(name_key(surface))
+        return acronyms is not None and surface not in acronyms
 
     def is_ignored(self, name: str) -> bool:
         return name_key(name) in self.ignore

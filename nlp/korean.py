@@ -14,6 +14,12 @@ this module instead (Analyzer.analyze_many routes it here):
   time) proposes nouns; a run of nouns inside one word is kept only when a rule of
   nlp/korean.yaml types it: an agency suffix (…청, …위원회, …부, …지검) or a person name
   (a surname and two or three syllables) right before a title (본부장, 장관, 대통령, …).
+- **Heads of bodies.** A title compound (경찰청장, 방송통신위원장, 국가수사본부장) links the agency it
+  heads: the gazetteer's (each Hangul agency alias gets its head-title forms, nlp/korean.yaml
+  head_titles) or an unknown one typed by the agency rule (경기남부경찰청장 -> 경기남부경찰청).
+- **Laws.** `…에 관한 법률(…법)` — a long name and its official short form in brackets — is one
+  LAW entity; an unknown noun ending in 법 (성폭력처벌법) is a LAW unless a common word
+  (방법, 수법, 현행법; nlp/korean.yaml not_laws).
 - **Actions** are cue patterns per tag (nlp/korean.yaml) matched on each sentence with entity
   names masked (국가수사본부 is no 수사), unless a negation or "considering" follows closely.
 """
@@ -67,6 +73,22 @@ class Rules:
     not_agencies: frozenset[str]
     person_titles: tuple[str, ...]
     surnames: frozenset[str]
+    head_titles: tuple[tuple[str, str], ...] = ()        # (agency ending, title), longest ending first
+    not_laws: tuple[str, ...] = ()
+
+    def head_title(self, agency: str) -> str | None:
+        """경찰청 -> 경찰청장, 방송통신위원회 -> 방송통신위원장; None when no ending fits."""
+        for ending, title in self.head_titles:
+            if agency.endswith(ending):
+                return agency[:-len(ending)] + title
+        return None
+
+    def headed_agency(self, text: str) -> str | None:
+        """경기남부경찰청장 -> 경기남부경찰청 (the body a title compound heads), or None."""
+        for ending, title in self.head_titles:
+            if text.endswith(title) and len(text) > len(title):
+                return text[:-len(title)] + ending
+        return None
 
     @classmethod
     def load(cls, path: str | Path = RULES_PATH) -> "Rules":
@@ -89,7 +111,10 @@ class Rules:
                    agency_suffixes=tuple(sorted(data.get("agency_suffixes") or (), key=len, reverse=True)),
                    not_agencies=frozenset(data.get("not_agencies") or ()),
                    person_titles=tuple(sorted(data.get("person_titles") or (), key=len, reverse=True)),
-                   surnames=frozenset(str(data.get("surnames") or "")))
+                   surnames=frozenset(str(data.get("surnames") or "")),
+                   head_titles=tuple(sorted((data.get("head_titles") or {}).items(), key=lambda kv: len(kv[0]),
+                                            reverse=True)),
+                   not_laws=tuple(data.get("not_laws") or ()))
 
 
 class KoreanAnalyzer:
@@ -103,6 +128,11 @@ class KoreanAnalyzer:
             for alias in entry.names:
                 if _HANGUL.search(alias) or (alias.isascii() and len(alias) >= 4 and alias[0].isupper()):
                     names.setdefault(alias, entry.name)
+        for entry in gazetteer.entries:          # 경찰청장 names the 경찰청 it heads (a real alias wins)
+            if entry.type == "AGENCY":
+                for alias in entry.names:
+                    if _HANGUL.search(alias) and (title := self.rules.head_title(alias)):
+                        names.setdefault(title, entry.name)
         self._canonical = names
         self._types = {e.name: e.type for e in gazetteer.entries}
         alternation = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True))
@@ -136,18 +166,34 @@ class KoreanAnalyzer:
 
     # -- entities --------------------------------------------------------------------------
     def _mentions(self, sentence: str) -> list[tuple[str, str, int, int]]:
-        found = []
-        taken: list[tuple[int, int]] = []
+        found: list[tuple[str, str, int, int]] = []
+
+        def add(name: str, type_: str, start: int, end: int) -> None:
+            if not any(start < e and s < end for _, _, s, e in found):
+                found.append((name, type_, start, end))
+        for law in self._laws(sentence):         # first: a law's long name holds other names
+            add(*law)
         if self._names:
             for m in self._names.finditer(sentence):
                 canonical = self._canonical[m.group(1)]
-                found.append((canonical, self._types[canonical], m.start(1), m.end(1)))
-                taken.append((m.start(1), m.end(1)))
-        for name, type_, start, end in self._proposals(sentence):
-            if not any(start < e and s < end for s, e in taken):
-                found.append((name, type_, start, end))
-                taken.append((start, end))
+                add(canonical, self._types[canonical], m.start(1), m.end(1))
+        for proposal in self._proposals(sentence):
+            add(*proposal)
         return sorted(found, key=lambda f: f[2])
+
+    def _laws(self, sentence: str) -> list[tuple[str, str, int, int]]:
+        """`…에 관한 법률(…법)`: one LAW from the long name's first word to the closing bracket."""
+        out = []
+        for m in _LAW_LONG.finditer(sentence):
+            start = _law_start(sentence, m.start())
+            long_name = " ".join(sentence[start:m.start("tail")].split())
+            short = (m.group("short") or "").replace(" ", "")
+            known = next((self._canonical[n] for n in (short, long_name) if n in self._canonical), None)
+            if known:
+                out.append((known, self._types[known], start, m.end()))
+            else:
+                out.append((short or long_name, "LAW", start, m.end()))
+        return out
 
     def _proposals(self, sentence: str) -> list[tuple[str, str, int, int]]:
         """Unknown names the analyzer finds and a rule types: (name, type, start, end)."""
@@ -160,6 +206,10 @@ class KoreanAnalyzer:
                 continue
             if self._is_agency(text):
                 out.append((text, "AGENCY", start, end))
+            elif (agency := self.rules.headed_agency(text)) and self._is_agency(agency):
+                out.append((self._canonical.get(agency, agency), "AGENCY", start, end))   # 경기남부경찰청장
+            elif self._is_law(text):
+                out.append((text, "LAW", start, end))
             elif self._is_person(text) and i + 1 < len(runs):
                 title, t_start, _, _ = runs[i + 1]
                 if sentence[end:t_start].strip() == "" and title.endswith(self.rules.person_titles) \
@@ -172,6 +222,10 @@ class KoreanAnalyzer:
         return (len(text) >= 3 and text not in r.not_agencies and text.endswith(r.agency_suffixes)
                 and not text.endswith(r.person_titles) and not any(text.endswith(n) for n in r.not_agencies
                                                                   if len(n) >= 2))
+
+    def _is_law(self, text: str) -> bool:
+        return len(text) >= 4 and text.endswith("법") and all(_HANGUL.match(c) for c in text) \
+            and not text.endswith(self.rules.not_laws)
 
     def _is_person(self, text: str) -> bool:
         return 2 <= len(text) <= 4 and text[0] in self.rules.surnames and all(_HANGUL.match(c) for c in text) \
@@ -204,6 +258,32 @@ def sentences(text: str) -> list[str]:
 
 
 _NON_SPACE = re.compile(r"\S+")
+# "…에 관한 법률" and its short form in brackets: "(정보통신망법)"
+_LAW_LONG = re.compile(r"에\s*관한\s*(?P<tail>특례법|특별법|법률|법)(?:\s*\(\s*(?P<short>[\uac00-\ud7a3·ㆍ ]{1,30}?법)\s*\))?")
+# A word ending like one of these (a particle or a verb ending) is not part of the law's name
+# before it: "경찰은 [정보통신망 이용촉진 및 정보보호 등에 관한 법률]".
+_NOT_IN_LAW_NAME = re.compile(r"(?:은|는|을|를|이|가|도|로|서|고|며|다|면|해|된|한|던|과|와|께|[,.\"'“”‘’)\]])$")
+LAW_NAME_WORDS = 8
+
+
+def _law_start(sentence: str, anchor: int) -> int:
+    """Where a law's long name begins: the words before `anchor` (the 에 of "…에 관한"), back to
+    one that ends a clause or LAW_NAME_WORDS words."""
+    start = anchor
+    while start > 0 and not sentence[start - 1].isspace():     # the word that holds 에 (등에, 성보호에)
+        start -= 1
+    for _ in range(LAW_NAME_WORDS):
+        prev_end = start
+        while prev_end > 0 and sentence[prev_end - 1].isspace():
+            prev_end -= 1
+        prev_start = prev_end
+        while prev_start > 0 and not sentence[prev_start - 1].isspace():
+            prev_start -= 1
+        word = sentence[prev_start:prev_end]
+        if not word or _NOT_IN_LAW_NAME.search(word) or not _HANGUL.search(word[-1]):
+            break
+        start = prev_start
+    return start
 
 
 def _word_end(text: str, start: int) -> int:

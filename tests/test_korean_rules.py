@@ -22,7 +22,13 @@ def test_wire_lead_is_not_body_and_names_the_authors(paragraph, body, reporters)
 
 @pytest.mark.parametrize("line", [
     "<저작권자(c) 연합뉴스, 무단 전재-재배포, AI 학습 및 활용 금지>", "ⓒ 한겨레신문사 : 무단전재 및 재배포 금지",
-    "홍길동 기자 gildong@yna.co.kr", "gildong@hani.co.kr", "▶ 관련 기사: 경찰, 텔레그램 수사", "관련 기사",
+    "홍길동 기자 gildong@yna.co.kr", "gildong@hani.co.kr",
+    # several reporters on the closing line (Hankyoreh, Kyunghyang, Dong-A, Yonhap)
+    "김가윤 기자 gayoon@hani.co.kr 고나린 기자 me@hani.co.kr",
+    "김원진 기자 onejin@kyunghyang.com, 이홍근 기자 redroot@kyunghyang.com",
+    "서울=홍길동 기자 gildong@donga.com·김철수 기자 cs@donga.com",
+    "홍길동 김철수 기자 gildong@yna.co.kr, cs@yna.co.kr",
+    "gildong@hani.co.kr / cs@hani.co.kr", "▶ 관련 기사: 경찰, 텔레그램 수사", "관련 기사",
     "경찰청 전경 [연합뉴스 자료사진]", "(끝)", "송고시간2024-09-02 10:30", "입력 2024.09.02. 오전 10:30 수정 2024.09.02. 오후 1:05",
 ])
 def test_boilerplate_lines(line):
@@ -30,6 +36,7 @@ def test_boilerplate_lines(line):
 
 
 @pytest.mark.parametrize("line", ["경찰은 2일 텔레그램에 대한 수사에 착수했다고 밝혔다.",
+                                  "경찰은 피해 사실을 tips@police.go.kr로 신고해 달라고 당부했다.",
                                   "관련 법 개정안은 2024년 9월 26일 국회를 통과했다."])
 def test_story_lines_are_kept(line):
     assert not korean.is_boilerplate(line)
@@ -68,14 +75,48 @@ def test_hangul_aliases_match_with_particles_attached(analyzer):
 
 
 def test_a_name_inside_a_longer_word_is_not_the_name(analyzer):
-    # 경찰청장 is the police chief, 국회의원 a lawmaker, 한국어 the language
-    assert names(analyzer, "경찰청장은 말했다. 국회의원들은 반대했다. 한국어로 답했다.") == set()
+    # 국회의원 is a lawmaker, 한국어 the language
+    assert names(analyzer, "국회의원들은 반대했다. 한국어로 답했다.") == set()
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Yonhap: the police chief named with his title links the agency he heads, and the person
+    ("윤희근 경찰청장은 2일 정례 기자간담회에서 \"텔레그램 측과 협력하겠다\"고 말했다.",
+     {("윤희근", "PERSON", 1), ("Korean National Police Agency", "AGENCY", 1), ("Telegram", "PLATFORM", 1)}),
+    # Hankyoreh: 방송통신위원회 -> 방송통신위원장, and the short 방통위 -> 방통위원장
+    ("국회는 이진숙 방송통신위원장 탄핵소추안을 가결했다. 방통위원장 직무는 정지됐다.",
+     {("이진숙", "PERSON", 1), ("Korea Communications Commission", "AGENCY", 2), ("National Assembly", "AGENCY", 1)}),
+    # Kyunghyang: the head of the National Office of Investigation
+    ("우종수 국가수사본부장은 \"엄정 대응하겠다\"고 밝혔다.",
+     {("Woo Jong-soo", "PERSON", 1), ("National Office of Investigation", "AGENCY", 1)}),
+    # an agency the gazetteer does not know, named by its head's title
+    ("홍길순 경기남부경찰청장은 브리핑했다.", {("홍길순", "PERSON", 1), ("경기남부경찰청", "AGENCY", 1)}),
+])
+def test_a_head_of_a_body_links_the_body(analyzer, text, expected):
+    assert names(analyzer, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Yonhap: the long name and its official short form in brackets are one law, the gazetteer's
+    ("경찰은 정보통신망 이용촉진 및 정보보호 등에 관한 법률(정보통신망법) 위반 혐의로 A씨를 입건했다.",
+     {("Network Act", "LAW", 1)}),
+    ("아동·청소년의 성보호에 관한 법률(청소년성보호법) 개정안이 국회 본회의를 통과했다.",
+     {("Act on the Protection of Children and Youth Against Sex Offenses", "LAW", 1), ("National Assembly", "AGENCY", 1)}),
+    ("검찰은 성폭력범죄의 처벌 등에 관한 특례법(성폭력처벌법) 위반 혐의로 기소했다.",
+     {("Act on Special Cases Concerning the Punishment of Sexual Crimes", "LAW", 1)}),
+    # Dong-A: a law the gazetteer does not know keeps its short form as its name
+    ("정부는 스토킹범죄의 처벌 등에 관한 법률(스토킹처벌법) 시행령을 고쳤다.", {("스토킹처벌법", "LAW", 1)}),
+    # Kyunghyang: a short form on its own, and common words ending in 법 that are no law
+    ("딥페이크처벌법이 시행됐지만 범행수법은 교묘해졌고 현행법으로는 처벌이 어렵다.", {("딥페이크처벌법", "LAW", 1)}),
+])
+def test_korean_law_names_are_laws(analyzer, text, expected):
+    assert names(analyzer, text) == expected
 
 
 def test_unknown_names_are_kept_only_when_a_rule_types_them(analyzer):
     found = names(analyzer, "경기남부경찰청은 대학생을 체포했다. 홍길순 경기남부경찰청장은 브리핑했다. "
                             "텔레그램은 연락처를 알려왔다. 정부는 요청했다. 피해자가 영상을 시청했다.")
-    assert found == {("경기남부경찰청", "AGENCY", 1), ("홍길순", "PERSON", 1), ("Telegram", "PLATFORM", 1)}
+    assert found == {("경기남부경찰청", "AGENCY", 2), ("홍길순", "PERSON", 1), ("Telegram", "PLATFORM", 1)}
 
 
 def test_actions_with_their_sentences(analyzer):

@@ -35,3 +35,21 @@ def test_unknown_language_is_read_as_english_and_order_is_kept(analyzer):
     results = analyzer.analyze_many([english, GERMAN, english], languages=[None, "de-DE", "en-GB"])
     assert names(results[0]) == names(results[2])
     assert ("Europäischen Kommission", "PERSON") not in names(results[1])
+
+
+def test_an_acronym_alias_matches_only_as_written(analyzer):
+    # folha.uol.com.br's wording: the Portuguese "Eu" (I) is not the European Union (alias EU)
+    portuguese = analyzer.analyze_many(["Eu vou votar\n\nEu disse ao Telegram que a UE deveria agir.",
+                                        "EU fines X\n\nThe EU said on Friday that X broke the Digital Services Act."],
+                                       languages=["pt", "en"])
+    assert "European Union" not in {e.name for e in portuguese[0].entities}
+    assert "Telegram" in {e.name for e in portuguese[0].entities}
+    assert "European Union" in {e.name for e in portuguese[1].entities}
+
+
+def test_acronyms_are_short_capitals():
+    from nlp.gazetteer import Gazetteer, is_acronym
+    assert all(map(is_acronym, ["EU", "E.U.", "KCC", "GDPR"])) and not any(map(is_acronym, ["Eu", "X", "Telegram"]))
+    gazetteer = Gazetteer.load()
+    assert gazetteer.wrong_case("Eu") and not gazetteer.wrong_case("EU")
+    assert not gazetteer.wrong_case("Line")       # "Line" and "LINE" are both names of the app

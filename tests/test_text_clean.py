@@ -37,3 +37,15 @@ def test_tabs_newlines_and_other_scripts_are_kept():
     assert xml_safe("a\tb\nc\r 우종수 \u20ac") == "a\tb\nc\r 우종수 \u20ac"
     assert xml_safe("\ufffe\uffffx\x00") == "x"
 
+
+
+def test_word_count_counts_chinese_japanese_and_thai_by_characters():
+    from crawler.wordcount import first_words, words
+    assert words("The police opened a probe into Telegram.") == 7
+    assert words("今日は晴れ。") == 2                          # 5 characters, 2 a word (the module doc)
+    assert words("警察は テレグラムを 捜査") == 11 // 2          # spaces between phrases do not add words
+    assert words("Telegram 本社を捜索した") == 1 + 7 // 2       # mixed: the Latin word and 7 characters
+    assert words("ตำรวจสอบสวน") == 11 // 4
+    japanese = "警察庁は二日、通信アプリのテレグラムが違法な画像の流通を放置したとして捜査を始めた。" * 10
+    assert words(japanese) >= 60 > len(japanese.split())      # a story, not "too little text"
+    assert first_words(japanese, 12).endswith(" …") and len(first_words(japanese, 12)) < 60
