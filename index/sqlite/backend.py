@@ -119,6 +119,6 @@ def _guarded(method):
 
 
 
-for _name in ("search", "get", "export", "mentions", "timeline", "entity_counts", "history", "url_states",
+for _name in ("search", "get", "export", "mentions", "statements", "timeline", "entity_counts", "history", "url_states",
               "runs", "stats", "content_hashes"):
     setattr(SQLiteIndex, _name, _guarded(getattr(SQLiteIndex, _name)))
