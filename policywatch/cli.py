@@ -20,7 +20,7 @@ from index import IndexMissing, SearchRequest, open_index, parse
 from index.base import INTERVALS, SORTS
 
 
-from . import __version__
+from . import __version__, cases_cmd
 from core.config import DEFAULT_STATE, Config, from_args, parse_range
 from core import notes, output
 
@@ -740,6 +740,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--es-api-key", metavar="KEY", help="Elasticsearch API key; env POLICYWATCH_ES_API_KEY")
     p.add_argument("--es-ca-certs", metavar="FILE", help="CA bundle for Elasticsearch TLS; env POLICYWATCH_ES_CA_CERTS")
     p.set_defaults(func=cmd_copy)
+    cases_cmd.add_commands(sub, _index_flags, _gazetteer_flag)
     return parser
 
 

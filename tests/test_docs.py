@@ -10,7 +10,9 @@ import pytest
 
 from policywatch.cli import build_parser
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parent.parent
+# the README and the pages under docs/ (each feature's own page)
+README = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
 
 
 def subcommands():
