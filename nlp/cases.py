@@ -58,7 +58,7 @@ _SPEECH = frozenset({"said", "says", "told", "added", "noted", "stated", "wrote"
 _VENUE_BEFORE = frozenset({"on", "via", "through", "using", "across", "in", "from", "into"}) - {"into"}
 _VENUE_AFTER = frozenset({"chatroom", "chatrooms", "channel", "channels", "group", "groups", "chats", "chat", "users",
                           "user", "app", "accounts", "account", "messenger", "rooms", "posts", "videos"})
-_KO_VENUE = re.compile(r"\s*(?:대화방|채널|방|단체방|메신저|에서|을 통해|를 통해|등|과 같은|같은|이용자|사용자)")
+_KO_VENUE = re.compile(r"\s*(?:\S+\s+)?(?:대화방|채널|단체방|메신저|이용자|사용자)|\s*(?:방|에서|을 통해|를 통해|등|과 같은|같은)")
 # which roles may take which actions: a regulator does not legislate, a legislature does not arrest
 _ACTION_ROLES = {
     "legislation": {"legislature", "government", "agency"},
@@ -145,13 +145,16 @@ class AuthorityTable:
                 return code
         return None
 
-    def body(self, role: str, country: str | None, word: str) -> tuple[str, str | None]:
-        """The name a role word stands for: the country's body, or '<adjective> <word>'."""
+    def body(self, role: str, country: str | None, word: str, named: dict | None = None) -> tuple[str, str | None]:
+        """The name a role word stands for: the country's body for the role, else the one body of
+        that role and country the article names, else '<adjective> <role>'."""
         if country is None:
             return word.lower(), None
         c = self.countries[country]
         if role in c.bodies:
             return c.bodies[role], country
+        if named and (role, country) in named:
+            return named[(role, country)], country
         return f"{c.adjective} {_ROLE_LABELS.get(role, role)}", country
 
 
@@ -224,13 +227,14 @@ def english_statements(doc, table: AuthorityTable | None = None) -> list[Stateme
     mentions = doc._.pw_mentions or []
     country = article_country(table, [t.text for t in doc if t.is_alpha or "." in t.text or "'" in t.text],
                               [m.name for m in mentions if m.type == "AGENCY"])
+    named = named_authorities(table, [m.name for m in mentions if m.type == "AGENCY"])
     out, seen = [], set()
     for hit, denied in sorted(hits, key=lambda h: h[0].start_char):
         token = _token_at(doc, hit.start_char)
-        if token is None:
-            continue
+        if token is None or any(m.start_char <= hit.start_char < m.end_char for m in mentions):
+            continue        # "the National Office of Investigation" names an agency; it is no investigation
         sent = token.sent if doc.has_annotation("SENT_START") else doc[:]
-        cands = _english_candidates(doc, sent, mentions, table, country)
+        cands = _english_candidates(doc, sent, mentions, table, country, named)
         st = _english_statement(doc, sent, token.i, token.i + max(1, len(hit.trigger.split())), hit.action,
                                 cands, denied, table)
         if st is not None and (key := (st.authority, st.action, st.target, st.sentence)) not in seen:
@@ -246,7 +250,19 @@ def _token_at(doc, char: int):
     return None
 
 
-def _english_candidates(doc, sent, mentions, table: AuthorityTable, article_cc: str | None) -> list[Candidate]:
+def named_authorities(table: AuthorityTable, names: list[str]) -> dict[tuple[str, str], str]:
+    """{(role, country): name} for each role and country the article names exactly one body of:
+    "the regulator" in an article naming the Korea Communications Standards Commission is it."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for name in names:
+        a = table.known.get(name)
+        if a and a.country and a.role != "government":     # "the government" is more than one ministry
+            found.setdefault((a.role, a.country), set()).add(name)
+    return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+
+
+def _english_candidates(doc, sent, mentions, table: AuthorityTable, article_cc: str | None,
+                        named: dict | None = None) -> list[Candidate]:
     cands: list[Candidate] = []
     taken = set()
     for m in mentions:
@@ -263,7 +279,7 @@ def _english_candidates(doc, sent, mentions, table: AuthorityTable, article_cc: 
         taken.update(range(span.start, span.end))
     for t in sent:
         role = table.words.get(t.lower_)
-        if role is None or t.i in taken or (role in ("court", "government") and not _role_word_is_actor(doc, t)):
+        if role is None or t.i in taken or not _role_word_is_actor(doc, t):
             continue
         start, cc = t.i, None
         for j in range(t.i - 1, max(sent.start, t.i - 3) - 1, -1):     # "South Korean police", "French investigating judges"
@@ -280,7 +296,7 @@ def _english_candidates(doc, sent, mentions, table: AuthorityTable, article_cc: 
                     break
         if t.lower_ == "court" and cc is None:
             continue        # "the court" alone: which court is the article's business, not a guess
-        name, country = table.body(role, cc or article_cc, t.text)
+        name, country = table.body(role, cc or article_cc, t.text, named)
         cands.append(Candidate(name, "AGENCY", start, t.i + 1, role=role, country=country))
     for c in cands:
         if c.type == "PERSON":
@@ -293,7 +309,8 @@ def _english_candidates(doc, sent, mentions, table: AuthorityTable, article_cc: 
 _MODIFIED = frozenset({"hearing", "hearings", "ruling", "rulings", "order", "orders", "case", "cases", "documents",
                        "date", "official", "officials", "agencies", "agency", "ministries", "spokesperson", "spokesman",
                        "source", "sources", "data", "records", "proceedings", "filing", "filings", "system", "approval",
-                       "costs", "fees", "building", "decision", "decisions", "papers", "requests", "request", "policy"})
+                       "costs", "fees", "building", "decision", "decisions", "papers", "requests", "request", "policy",
+                       "custody", "station", "chief", "report"})
 
 
 def _role_word_is_actor(doc, t) -> bool:
@@ -322,12 +339,11 @@ def _english_statement(doc, sent, t_start: int, t_end: int, action: str, cands: 
     if not targets:
         return None
     passive = any(doc[i].lower_ in _PASSIVE_AUX for i in range(max(sent.start, t_start - 3), t_start))
-    authority = _agent(doc, authorities)
+    authority = _agent(doc, [c for c in authorities if -12 <= c.start - t_end <= 8])
     if authority is None and passive:
-        # "Durov was charged in France": the country's body for the role; an authority later in
+        # an agentless passive ("Durov was charged in France") names no authority; one later in
         # the sentence belongs to another clause ("..., and as investigators in Korea look into")
-        authority = _implied(doc, t_end, sent, action, table) or next(
-            (c for c in reversed(authorities) if c.end <= t_start), None)
+        authority = next((c for c in reversed(authorities) if c.end <= t_start), None)
         if authority is None:
             return None
     if authority is None:
@@ -337,15 +353,20 @@ def _english_statement(doc, sent, t_start: int, t_end: int, action: str, cands: 
     targets = [c for c in targets if not (c.start < authority.end and authority.start < c.end)]
     if not targets:
         return None
+    if action == "cooperation" and any(c is not authority and 0 <= c.start - t_end <= 4 for c in authorities):
+        return None     # "seek cooperation from French investigators": authorities working together
     if action in PLATFORM_ACTIONS:
         platforms = [c for c in targets if c.type in ("PLATFORM", "ORG")] or targets
         target = min(platforms, key=lambda c: _distance(c, t_start, t_end))
     elif passive:
         before = [c for c in targets if c.end <= t_start]
-        target = before[-1] if before else _first_after(targets, t_end) or targets[0]
+        target = before[-1] if before else _first_after(targets, t_end, doc)
+        if target is None:
+            return None
     else:
-        before = [c for c in targets if c.end <= t_start]
-        target = _first_after(targets, t_end) or (before[-1] if before else targets[0])
+        target = _first_after(targets, t_end, doc)
+        if target is None:
+            return None
     related = [c.name for c in targets if c.type in ("PLATFORM", "ORG")]
     if action not in PLATFORM_ACTIONS and target.type in ("PLATFORM", "ORG"):
         leader = _leader(doc, target, targets, sent)
@@ -355,21 +376,6 @@ def _english_statement(doc, sent, t_start: int, t_end: int, action: str, cands: 
     if denied and status != "denied":
         return None     # cancelled by "threats of", "refused to", ...: not a statement of anything
     return _statement(table, action, " ".join(sent.text.split()), authority, target, status, related, False)
-
-
-_IMPLIED_ROLE = {"investigation": "police", "arrest": "police", "prosecution": "prosecutor", "court": "court",
-                 "penalty": "court", "legislation": "legislature"}
-
-
-def _implied(doc, t_end: int, sent, action: str, table: AuthorityTable) -> Candidate | None:
-    at = next((i for i in range(t_end - 1, min(t_end + 1, sent.end - 1)) if doc[i].lower_ == "in"), None)
-    if at is not None:      # "charged in France" (the trigger may end with the "in")
-        cc = table.country_of_word(doc[at + 1].text)
-        if cc:
-            role = _IMPLIED_ROLE.get(action, "government")
-            name, country = table.body(role, cc, role)
-            return Candidate(name, "AGENCY", at, at + 2, role=role, country=country)
-    return None
 
 
 def _english_venue(doc, c: Candidate, sent) -> bool:
@@ -400,10 +406,15 @@ def _nearest(cands: list[Candidate], t_start: int, t_end: int, before_first: boo
     return min(cands, key=lambda c: _distance(c, t_start, t_end))
 
 
-def _first_after(cands: list[Candidate], t_end: int) -> Candidate | None:
+def _first_after(cands: list[Candidate], t_end: int, doc=None) -> Candidate | None:
+    """The first target after the trigger, within reach: at most 7 tokens on and no clause break
+    between ("the probe, which started last week, came after Kim ..." names no target)."""
     for c in cands:
         if c.start >= t_end:
-            return c
+            between = doc[t_end:c.start] if doc is not None else []
+            if c.start - t_end <= 7 and not any(t.text in (",", ";", ":", "(", "—") for t in between):
+                return c
+            return None
     return None
 
 
@@ -455,6 +466,8 @@ def korean_statements(sentence: str, hits: list[tuple[str, int, int, bool]],
     cands = _korean_candidates(sentence, mentions, table, article_cc)
     out = []
     for action, start, end, negated in hits:
+        if any(c.start <= start < c.end for c in cands):
+            continue            # 수사 in 수사당국: a name, not an action
         st = _korean_statement(sentence, action, start, end, negated, cands, table)
         if st is not None and all((s.authority, s.action, s.target) != (st.authority, st.action, st.target) for s in out):
             out.append(st)
@@ -495,7 +508,7 @@ def _korean_statement(sentence: str, action: str, t_start: int, t_end: int, nega
                       cands: list[Candidate], table: AuthorityTable) -> Statement | None:
     authorities = [c for c in cands if c.type == "AGENCY" and _allowed(c, action)]
     targets = [c for c in cands if c.type in _target_types(action) and not c.speaker
-               and (action in PLATFORM_ACTIONS or c.type != "PLATFORM" or not _KO_VENUE.match(sentence[c.end:c.end + 6]))]
+               and (action in PLATFORM_ACTIONS or c.type != "PLATFORM" or not _KO_VENUE.match(sentence[c.end:c.end + 14]))]
     if not authorities or not targets:
         return None
     # "두로프를 기소한 프랑스 수사당국": the trigger modifies the authority that follows it
@@ -508,6 +521,8 @@ def _korean_statement(sentence: str, action: str, t_start: int, t_end: int, nega
             marked = _KO_AUTHORITY_PARTICLE.match(sentence[c.end:c.end + 4]) is not None
             return (not marked, c.start > t_start, abs(t_start - c.start))
         authority = min(authorities, key=rank)
+    if action == "cooperation" and any(re.match(r"[과와]\s*(?:\S+\s+)?$", sentence[c.end:t_start]) for c in authorities):
+        return None     # "프랑스 수사당국과 공조": authorities working together
     if action in PLATFORM_ACTIONS:
         platforms = [c for c in targets if c.type in ("PLATFORM", "ORG")] or targets
         target = min(platforms, key=lambda c: abs(t_start - c.start))

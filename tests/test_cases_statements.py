@@ -53,9 +53,20 @@ def test_the_founder_of_a_platform_is_the_target_of_a_charge(nlp):
     assert ("Paris Judicial Court", "prosecution", "Pavel Durov", "happened") in triples(a)
 
 
-def test_a_passive_with_a_country_names_that_countrys_body(nlp):
-    a = to_analysis(nlp("Pavel Durov was charged in France over illegal activity."))
-    assert triples(a) == {("Paris prosecutor's office", "prosecution", "Pavel Durov", "happened")}
+def test_an_agentless_passive_names_no_authority(nlp):
+    assert to_analysis(nlp("Pavel Durov was charged in France over illegal activity.")).statements == []
+
+
+def test_a_role_word_is_the_one_body_of_that_role_the_article_names(nlp):
+    a = to_analysis(nlp("The Korea Communications Standards Commission flagged videos.\n\n"
+                        "Telegram removed the videos at the request of the regulator."))
+    assert ("Korea Communications Standards Commission", "takedown", "Telegram", "happened") in triples(a)
+
+
+def test_cooperation_between_authorities_is_no_statement(nlp):
+    a = to_analysis(nlp("South Korean police opened an investigation into Telegram and will seek cooperation from "
+                        "French investigators."))
+    assert triples(a) == {("Korean National Police Agency", "investigation", "Telegram", "happened")}
 
 
 def test_modal_and_negation_set_the_status(nlp):
