@@ -14,3 +14,13 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load(stream: str | bytes | IO) -> Any:
     """yaml.safe_load, faster."""
     return yaml.load(stream, Loader=_LOADER)
+
+
+def read(path, error, what: str) -> Any:
+    """The YAML file at `path` ({} when empty); an unreadable or invalid file raises
+    error(path, "file", "cannot read WHAT: ...") (a DataFileError of the nlp package)."""
+    from pathlib import Path
+    try:
+        return load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise error(path, "file", f"cannot read {what}: {exc}") from exc

@@ -10,12 +10,12 @@ import asyncio
 import logging
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Awaitable
 
 from index import Article, IndexFailure, content_hash
 from index.base import ArchiveRef, UrlState
-from index.document import ActionRef, EntityRef
+from index.document import ActionRef, EntityRef, StatementRef
 
 from . import work
 from .extract import Extracted
@@ -76,6 +76,7 @@ def attach(article: Article, analysis) -> None:
     """Entities and actions from nlp.Analyzer's result onto the record."""
     article.entities = [EntityRef(e.name, e.type, e.mentions, list(e.sentences)) for e in analysis.entities]
     article.actions = [ActionRef(a.action, a.sentence) for a in analysis.actions]
+    article.statements = [StatementRef(**asdict(s)) for s in analysis.statements]
 
 
 class Gatherer:

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from .base import (Index, IndexConfigError, IndexFailure, IndexMissing, IndexUnavailable, SearchRequest,
                    SearchResult, WriteResult)
-from .document import ActionRef, Article, EntityRef, content_hash
+from .document import ActionRef, Article, EntityRef, StatementRef, content_hash
 from .query import QueryError, parse
 
 DEFAULT_INDEX = "sqlite:///data/policywatch.db"
@@ -46,6 +46,6 @@ def _sqlite(path: str, create: bool) -> Index:
     return SQLiteIndex(path)
 
 
-__all__ = ["open_index", "Index", "Article", "EntityRef", "ActionRef", "content_hash", "parse",
+__all__ = ["open_index", "Index", "Article", "EntityRef", "ActionRef", "StatementRef", "content_hash", "parse",
            "QueryError", "SearchRequest", "SearchResult", "WriteResult", "IndexFailure",
            "IndexUnavailable", "IndexConfigError", "IndexMissing", "DEFAULT_INDEX"]

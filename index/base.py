@@ -8,7 +8,7 @@ from typing import ContextManager, Iterable, Iterator, Protocol
 
 from common.errors import BadUsage, WorkFailed
 
-from .document import Article
+from .document import Article, StatementRef
 from .query import Node
 
 INTERVALS = ("day", "week", "month")
@@ -195,6 +195,19 @@ class EntityCount:
     stories: int = 0   # distinct story clusters among the articles
 
 
+@dataclass
+class StatementRow:
+    """A stored statement with what a case needs of its article (index/cases.py)."""
+    article: str             # article id
+    url: str
+    title: str
+    source: str
+    published: str | None    # as the outlet gave it (ISO 8601 with its offset)
+    language: str | None
+    cluster: str             # story cluster: near-duplicate copies share it
+    statement: StatementRef
+
+
 class Index(Protocol):
     """What every backend offers. Entity names passed in are canonical (the CLI resolves aliases)."""
 
@@ -222,6 +235,11 @@ class Index(Protocol):
                       date_from: datetime | None = None, date_to: datetime | None = None) -> PeriodCounts:
         """Matching articles and stories per period, and all articles per period (index/trend.py
         turns these into `policywatch trend` rows); undated articles are in no period."""
+        ...
+    def statements(self, case: str | None = None) -> Iterator[StatementRow]:
+        """Every stored statement (of one case, when given: index/cases.py's case_id), in the order
+        of their articles' publication (undated last, then by id) and, within one, as written.
+        index/cases.py merges them into cases, the same way for every backend."""
         ...
     def stats(self) -> dict: ...
     # incremental crawling, revisions and source health (issue: scheduled incremental crawling)

@@ -21,6 +21,27 @@ class ActionRef:
 
 
 @dataclass
+class StatementRef:
+    """Who acts against whom in one action sentence (nlp/cases.py; index/cases.py merges them
+    into cases)."""
+    authority: str
+    role: str
+    country: str | None
+    track: str
+    action: str
+    stage: str
+    target: str
+    target_type: str
+    status: str                         # happened planned denied
+    when: str | None
+    sentence: str
+    related: list[str] = field(default_factory=list)
+
+    def record(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class Article:
     id: str
     url: str
@@ -37,6 +58,7 @@ class Article:
     content_hash: str = ""
     entities: list[EntityRef] = field(default_factory=list)
     actions: list[ActionRef] = field(default_factory=list)
+    statements: list[StatementRef] = field(default_factory=list)
     # Set by the index on write, not by the pipeline:
     revisions: int = 0                  # earlier versions kept (title or body changed)
     cluster: str | None = None          # story cluster: the id of the first-seen near-duplicate copy
@@ -57,6 +79,7 @@ class Article:
         data = dict(data)
         data["entities"] = [e if isinstance(e, EntityRef) else EntityRef(**e) for e in data.get("entities") or []]
         data["actions"] = [a if isinstance(a, ActionRef) else ActionRef(**a) for a in data.get("actions") or []]
+        data["statements"] = [s if isinstance(s, StatementRef) else StatementRef(**s) for s in data.get("statements") or []]
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in data.items() if k in known})
 

@@ -29,6 +29,10 @@ DEFAULT_PATTERNS_PATH = Path(__file__).with_name("actions.yaml")
 
 if not Doc.has_extension("pw_actions"):
     Doc.set_extension("pw_actions", default=None)
+# Hits a negation word cancelled: no action tag, but nlp/cases.py reports "has not been charged"
+# as a denied statement.
+if not Doc.has_extension("pw_denied"):
+    Doc.set_extension("pw_denied", default=None)
 
 # Token attributes that need pipes besides the tokenizer, and which pipes.
 _ATTR_PIPES = {
@@ -126,15 +130,21 @@ class ActionTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         matches = sorted(self.phrase_matcher(doc) + self.matcher(doc), key=lambda m: (m[1], m[2]))
-        hits = []
+        hits, denied = [], []
         for match_id, start, end in matches:
             tag = doc.vocab.strings[match_id]
             span = doc[start:end]
-            if self._negated(span, self.spec.negations[tag]) or self._vetoed(span, self.spec.vetoes[tag]):
-                logger.debug("cancelled %s trigger %r", tag, span.text)
+            if self._vetoed(span, self.spec.vetoes[tag]):
+                logger.debug("vetoed %s trigger %r", tag, span.text)
                 continue
-            hits.append(ActionHit(tag, sentence_text(span), span.text, span.start_char))
+            hit = ActionHit(tag, sentence_text(span), span.text, span.start_char)
+            if self._negated(span, self.spec.negations[tag]):
+                logger.debug("cancelled %s trigger %r", tag, span.text)
+                denied.append(hit)
+                continue
+            hits.append(hit)
         doc._.pw_actions = hits
+        doc._.pw_denied = denied
         return doc
 
     @staticmethod

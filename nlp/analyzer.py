@@ -4,7 +4,7 @@ The pipeline is built from the installed English model with only the pipes
 this package reads:
 
     policywatch_paragraphs -> sentencizer -> gazetteer_ruler (span_ruler)
-    -> ner -> policywatch_entities -> policywatch_actions
+    -> ner -> policywatch_entities -> policywatch_actions -> policywatch_statements
 
 The model's tok2vec, tagger, parser and lemmatizer are not loaded: the NER of
 the small English model has its own embedding layer, sentence boundaries come
@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 
 # Imported for their Language.factory / Language.component registrations.
 from . import actions as _actions  # noqa: F401
+from . import cases as _cases  # noqa: F401
 from . import entities as _entities  # noqa: F401
 from . import sentences as _sentences  # noqa: F401
 from .actions import ActionPatterns
@@ -66,6 +67,7 @@ def build_pipeline(
     resolver = nlp.add_pipe("policywatch_entities", config={"spans_key": "gazetteer", "rules_path": _str(rules_path)})
     resolver.set_gazetteer(gazetteer)
     nlp.add_pipe("policywatch_actions", config={"patterns_path": _str(actions_path)})
+    nlp.add_pipe("policywatch_statements")
     logger.info("nlp pipeline for %s: %s", model, ", ".join(nlp.pipe_names))
     return nlp
 
@@ -148,4 +150,5 @@ def to_analysis(doc: Doc) -> Analysis:
     actions: OrderedDict[str, Action] = OrderedDict()
     for hit in doc._.pw_actions or []:
         actions.setdefault(hit.action, Action(action=hit.action, sentence=hit.sentence))
-    return Analysis(entities=list(grouped.values()), actions=list(actions.values()))
+    return Analysis(entities=list(grouped.values()), actions=list(actions.values()),
+                    statements=list(doc._.pw_statements or []))

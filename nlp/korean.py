@@ -32,12 +32,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from common import yamlfile
 
 from .errors import PatternError
 from .gazetteer import Gazetteer
+from .cases import korean_statements
 from .model import ACTION_TAGS, Action, Analysis, Entity
 
 RULES_PATH = Path(__file__).with_name("korean.yaml")
@@ -92,10 +92,7 @@ class Rules:
 
     @classmethod
     def load(cls, path: str | Path = RULES_PATH) -> "Rules":
-        try:
-            data = yamlfile.load(Path(path).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise PatternError(path, "file", f"cannot read Korean rules: {exc}") from exc
+        data = yamlfile.read(path, PatternError, "Korean rules")
         actions: dict[str, list[re.Pattern]] = {}
         for tag, patterns in (data.get("actions") or {}).items():
             if tag not in ACTION_TAGS:
@@ -151,18 +148,22 @@ class KoreanAnalyzer:
     def analyze(self, text: str) -> Analysis:
         entities: OrderedDict[str, Entity] = OrderedDict()
         actions: OrderedDict[str, Action] = OrderedDict()
+        statements = []
         for sentence in sentences(text):
             spans = []
-            for name, type_, start, end in self._mentions(sentence):
+            mentions = self._mentions(sentence)
+            for name, type_, start, end in mentions:
                 entity = entities.get(name)
                 if entity is None:
                     entity = entities[name] = Entity(name=name, type=type_, mentions=0, sentences=[])
                 entity.mentions += 1
                 entity.sentences.append(sentence)
                 spans.append((start, end))
-            for tag in self._actions(sentence, spans):
+            hits = self._hits(sentence, spans)
+            for tag in dict.fromkeys(tag for tag, _, _, negated in hits if not negated):
                 actions.setdefault(tag, Action(action=tag, sentence=sentence))
-        return Analysis(entities=list(entities.values()), actions=list(actions.values()))
+            statements.extend(korean_statements(sentence, hits, mentions))
+        return Analysis(entities=list(entities.values()), actions=list(actions.values()), statements=statements)
 
     # -- entities --------------------------------------------------------------------------
     def _mentions(self, sentence: str) -> list[tuple[str, str, int, int]]:
@@ -232,19 +233,20 @@ class KoreanAnalyzer:
             and not text.endswith(self.rules.person_titles)
 
     # -- actions ---------------------------------------------------------------------------
-    def _actions(self, sentence: str, spans: list[tuple[int, int]]) -> list[str]:
+    def _hits(self, sentence: str, spans: list[tuple[int, int]]) -> list[tuple[str, int, int, bool]]:
+        """Every cue match: (tag, start, end, negated), in order of tag. A tag counts for the
+        article when one of its matches is not negated; nlp/cases.py reads the rest as denied."""
         masked = list(sentence)
         for start, end in spans:                 # 국가수사본부 names an agency; it is no 수사
             masked[start:end] = "□" * (end - start)
         text = "".join(masked)
-        tags = []
+        hits = []
         for tag, patterns in self.rules.actions.items():
             for pattern in patterns:
-                if any(not self.rules.negation.search(text[m.end():m.end() + self.rules.negation_window])
-                       for m in pattern.finditer(text)):
-                    tags.append(tag)
-                    break
-        return tags
+                for m in pattern.finditer(text):
+                    negated = self.rules.negation.search(text[m.end():m.end() + self.rules.negation_window]) is not None
+                    hits.append((tag, m.start(), m.end(), negated))
+        return hits
 
 
 def sentences(text: str) -> list[str]:

@@ -45,7 +45,30 @@ class Action:
     sentence: str
 
 
+#: What a statement says of its action (nlp/cases.py).
+STATUSES = ("happened", "planned", "denied")
+
+
+@dataclass
+class Statement:
+    """Who acts against whom in one action sentence (nlp/cases.py)."""
+
+    authority: str          # canonical name, or a role word's body ("Korean National Police Agency")
+    role: str               # police prosecutor court regulator government legislature agency
+    country: str | None     # ISO code of the authority's country (EU for the Union), when known
+    track: str              # criminal regulatory legislative own: the matter a case follows
+    action: str             # one of ACTION_TAGS
+    stage: str              # the action, "charge" for prosecution, bill/passed/in force for legislation
+    target: str             # canonical name of a platform, company, person (or law)
+    target_type: str
+    status: str             # one of STATUSES
+    when: str | None        # the sentence's date phrase ("on Monday", "Sept. 2", "2일"), if any
+    sentence: str
+    related: list[str] = field(default_factory=list)   # other platforms/companies the sentence names
+
+
 @dataclass
 class Analysis:
     entities: list[Entity] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)

@@ -21,7 +21,7 @@ from index import IndexMissing, SearchRequest, open_index, parse
 from index.base import INTERVALS, SORTS
 
 
-from . import __version__
+from . import __version__, cases_cmd
 from core.config import DEFAULT_STATE, Config, from_args, parse_range
 from core import notes, output
 from core.sources import adopt_sources, outlets
@@ -822,6 +822,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_copy)
     from .alert_cmd import add_parser as add_alert_parser        # the `alert` group, in its own module
     add_alert_parser(sub)
+    cases_cmd.add_commands(sub, _index_flags, _gazetteer_flag)
     return parser
 
 

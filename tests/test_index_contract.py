@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from index import Article, EntityRef, ActionRef, SearchRequest, content_hash, open_index, parse, QueryError
+from index import Article, EntityRef, ActionRef, SearchRequest, StatementRef, content_hash, open_index, parse, QueryError
+from index import cases
 
 
 def art(id_, source, title, body, published, entities=(), actions=(), language="en", authors=("Kim Eun-jung",)):
@@ -78,6 +79,24 @@ CORPUS = [
 ]
 
 ALL = {a.id for a in CORPUS}
+
+
+def said(authority, role, country, track, action, stage, target, sentence, when=None, status="happened",
+         target_type="PLATFORM"):
+    return StatementRef(authority, role, country, track, action, stage, target, target_type, status, when, sentence,
+                        ["Telegram"] if target != "Telegram" else [])
+
+
+KNPA = ("Korean National Police Agency", "police", "KR", "criminal")
+CORPUS[0].statements = [said(*KNPA, "investigation", "investigation", "Telegram", CORPUS[0].body[0], "Monday"),
+                        said(*KNPA, "cooperation", "cooperation", "Telegram", CORPUS[0].body[1], status="planned")]
+CORPUS[1].statements = [said("Korea Communications Standards Commission", "regulator", "KR", "regulatory", "takedown",
+                             "takedown", "Telegram", CORPUS[1].body[0])]
+CORPUS[2].statements = [said("Paris prosecutor's office", "prosecutor", "FR", "criminal", "prosecution", "charge",
+                             "Pavel Durov", CORPUS[2].body[0], target_type="PERSON"),
+                        said("French police", "police", "FR", "criminal", "arrest", "arrest", "Pavel Durov",
+                             CORPUS[2].body[1], target_type="PERSON")]
+CORPUS[8].statements = [said(*KNPA, "investigation", "investigation", "Telegram", CORPUS[8].body[0], "2일")]
 
 
 @pytest.fixture
@@ -227,6 +246,25 @@ def test_export_round_trips_every_field(index):
         assert got.export_record() == original.export_record()
     a3 = exported["a3"]
     assert json.loads(json.dumps(a3.export_record()))["entities"][0] == {"name": "Pavel Durov", "type": "PERSON", "mentions": 2}
+
+
+def test_statements_merge_into_the_same_cases_on_both_backends(index):
+    assert index.get("a3").statements == CORPUS[2].statements
+    found = {c.title: c for c in cases.find(index)}
+    assert set(found) == {"South Korea: criminal case against Telegram", "South Korea: regulatory action against Telegram",
+                          "France: criminal case against Pavel Durov"}
+    police = found["South Korea: criminal case against Telegram"]
+    # an English and a Korean report of one investigation, the action dated from "Monday" and "2일"
+    assert [(s.name, s.date, s.sources, s.status) for s in police.stages] == [
+        ("investigation", "2024-09-02", ["koreaherald", "yonhap"], "happened"),
+        ("cooperation", "2024-09-02", ["yonhap"], "planned")]
+    assert police.languages == ["en", "ko"]
+    durov = found["France: criminal case against Pavel Durov"]
+    assert [s.name for s in durov.stages] == ["arrest", "charge"] and durov.related == ["Telegram"]
+    assert cases.get(index, durov.id).record() == durov.record()
+    assert cases.get(index, "000000000000") is None
+    assert {c.target for c in cases.find(index, cases.CaseFilter(entity="Telegram"))} == {"Telegram", "Pavel Durov"}
+    assert [c.target for c in cases.find(index, cases.CaseFilter(authority="French police"))] == ["Pavel Durov"]
 
 
 def test_export_filters_like_search(index):

@@ -22,7 +22,7 @@ from index.trend import COLUMNS as TREND_COLUMNS
 from core import __version__
 from core.config import DEFAULT_STATE, Config
 
-from . import alerts as web_alerts, api_docs, coverage, entities, exports, feeds, saved as saved_searches, templating
+from . import alerts as web_alerts, api_docs, cases as case_views, coverage, entities, exports, feeds, saved as saved_searches, templating
 from .urls import article_url, entity_url
 from .articles import article_record, article_view
 from .errors import BadRequest, Forbidden
@@ -138,6 +138,24 @@ def api_page(request: Request):
     """The API, readable and offline (FastAPI's /docs needs a CDN): web/api_docs.py."""
     schema = request.app.openapi()
     return render(request, "api.html", {"info": schema["info"], "endpoints": api_docs.endpoints(schema), "nav": "api"})
+def case_form(authority: str = "", target: str = "", country: str = "", stage: str = "",
+              since: str = "") -> case_views.CaseForm:
+    """Cases filters: authority and target take any alias; since = a stage first reported on or after (YYYY-MM-DD)."""
+    return case_views.CaseForm(authority.strip(), target.strip(), country.strip(), stage.strip(), since.strip())
+
+
+Cases = Annotated[case_views.CaseForm, Depends(case_form)]
+
+
+@pages.get("/cases")
+def cases_page(request: Request, services: Svc, form: Cases):
+    return render(request, "cases.html", {"found": case_views.case_list(services, form), "form": form,
+                                          "stages": case_views.cases.STAGE_ORDER})
+
+
+@pages.get("/cases/{case_id}")
+def case_page(request: Request, services: Svc, case_id: str):
+    return render(request, "case.html", {"c": case_views.case(services, case_id)})
 
 
 @pages.get("/saved")
@@ -257,6 +275,16 @@ def api_timeline(services: Svc, name: str, options: Timeline, compare: Compare =
 @api.get("/entities/{name:path}", summary="An entity: type, aliases, article count, co-mentioned entities")
 def api_entity(services: Svc, name: str) -> dict:
     return entities.entity_record(services, name)
+
+
+@api.get("/cases", summary="Cases (an authority acting on a target, with stages), newest first")
+def api_cases(services: Svc, form: Cases) -> list[dict]:
+    return [c.record(reports=False) for c in case_views.case_list(services, form)]
+
+
+@api.get("/cases/{case_id}", summary="One case: its stages in time order, each with every report and its evidence")
+def api_case(services: Svc, case_id: str) -> dict:
+    return case_views.case(services, case_id).record()
 
 
 @api.get("/export", summary="Every matching article, streamed as JSON lines or CSV")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterator
 
-from index import SearchRequest
+from index import SearchRequest, cases
 from index.base import INTERVALS, TimelineRow
 from index.query import Filter
 from index.timeline import parse_utc, zone
@@ -83,6 +83,7 @@ class EntityPage:
     co_mentioned: list = field(default_factory=list)     # EntityCount
     latest: list[MentioningArticle] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    cases: dict = field(default_factory=dict)          # {"authority"|"target"|"related": [Case]}
 
     @property
     def compared_names(self) -> list[str]:
@@ -149,7 +150,8 @@ def entity_page(services, name: str, compare: list[str], options: TimelineOption
     named_rows = [(e.name, timeline(services, e.name, options)) for e in [info, *compared]]
     return EntityPage(info=info, options=options, compared=compared,
                       chart=charts.timeline_chart(named_rows, options.interval, options.metric),
-                      co_mentioned=neighbours, latest=latest_mentions(services, info.name), notices=notices)
+                      co_mentioned=neighbours, latest=latest_mentions(services, info.name), notices=notices,
+                      cases=cases.for_entity(services.index, info.name))
 
 
 def timeline(services, name: str, options: TimelineOptions) -> list[TimelineRow]:

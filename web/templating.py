@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 from common.dates import parse_iso
 from nlp.model import ACTION_TAGS as ACTIONS, ENTITY_TYPES
 
-from .urls import article_url, entity_url
+from .urls import article_url, case_url, entity_url
 
 TYPE_LABELS = {"PERSON": "Person", "AGENCY": "Agency", "PLATFORM": "Platform", "ORG": "Organisation",
                "GPE": "Place", "LAW": "Law"}
@@ -53,6 +53,6 @@ def build(directory: Path | None = None) -> Jinja2Templates:
                              undefined=jinja2.StrictUndefined)
     env.filters.update(day=day, utc_day=utc_day, day_time=day_time, type_label=lambda t: TYPE_LABELS.get(t, t or ""),
                        language_label=lambda code: LANGUAGE_LABELS.get((code or "").lower(), code or ""))
-    env.globals.update(entity_url=entity_url, article_url=article_url, ENTITY_TYPES=ENTITY_TYPES,
+    env.globals.update(entity_url=entity_url, article_url=article_url, case_url=case_url, ENTITY_TYPES=ENTITY_TYPES,
                        ACTIONS=ACTIONS, TYPE_LABELS=TYPE_LABELS)
     return Jinja2Templates(env=env)

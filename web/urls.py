@@ -20,3 +20,7 @@ def timeline_url(name: str, **params) -> str:
 
 def article_url(article_id: str) -> str:
     return "/articles/" + quote(article_id, safe="")
+
+
+def case_url(case_id: str) -> str:
+    return "/cases/" + quote(case_id, safe="")

@@ -6,6 +6,7 @@ import hashlib
 from functools import lru_cache
 
 from .. import korean
+from ..cases import case_id
 from ..document import Article
 from nlp.model import ENTITY_TYPES
 from common.dates import utc_iso
@@ -41,6 +42,7 @@ def to_doc(a: Article, *, cluster: str, first_seen: str, fingerprint: str | None
         "detail": {"entities": [{"name": e.name, "type": e.type, "mentions": e.mentions} for e in a.entities],
                    "mentions": sentences_by_key(a.entities), "keyed": True,
                    "actions": [{"action": x.action, "sentence": x.sentence} for x in a.actions],
+                   "statements": [dict(st.record(), case=case_id(st)) for st in a.statements],
                    "revisions": revisions},
         # the Korean fields (nori) are filled for Korean articles only, as SQLite's articles_fts_ko
         **({"title_ko": a.title, "body_ko": a.text} if korean.is_korean(a.language) else {}),
@@ -88,8 +90,13 @@ def from_doc(d: dict) -> Article:
         published=d.get("published"), modified=d.get("modified"), authors=d.get("authors") or [],
         language=d.get("language"), section=d.get("section"), image=d.get("image"), fetched=d.get("fetched"),
         content_hash=d.get("content_hash") or "", entities=_with_sentences(detail),
-        actions=detail.get("actions") or [], revisions=d.get("revisions") or 0, cluster=d.get("cluster"),
+        actions=detail.get("actions") or [], statements=statements(detail), revisions=d.get("revisions") or 0, cluster=d.get("cluster"),
         first_seen=d.get("first_seen")))
+
+
+def statements(detail: dict) -> list[dict]:
+    """detail.statements without the case ids written beside them (SQLite's statements.case_id)."""
+    return [{k: v for k, v in st.items() if k != "case"} for st in detail.get("statements") or []]
 
 
 def _by_count(field: str, size: int) -> dict:

@@ -12,8 +12,8 @@ from . import docs
 from . import query as dsl
 from .. import timeline as tl
 from ..base import (INTERVALS, EntityCount, Hit, IndexConfigError, PeriodCounts, Revision, SearchRequest,
-                    SearchResult, TimelineRow)
-from ..document import Article
+                    SearchResult, StatementRow, TimelineRow)
+from ..document import Article, StatementRef
 from ..query import Node
 from .schema import KOREAN_LABELS, SCHEMA_VERSION
 
@@ -114,6 +114,20 @@ class Search:
         q = dsl.with_dates(dsl.compile_query(query, self.korean()), date_from, date_to)
         for hit in self._scan(q, self._OLDEST_FIRST, docs.ARTICLE_SOURCE):
             yield docs.from_doc(hit["_source"])
+
+    # what a statement row needs of its article: statements only come with an action tag
+    _STATEMENT_FIELDS = ["id", "url", "title", "source", "published", "language", "cluster", "detail.statements"]
+
+    def statements(self, case: str | None = None) -> Iterator[StatementRow]:
+        # detail is not indexed (no schema change): the articles with an action tag are read and
+        # their statements filtered here, as SQLite's statements table holds them
+        for hit in self._scan({"exists": {"field": "actions"}}, self._OLDEST_FIRST, self._STATEMENT_FIELDS):
+            d = hit["_source"]
+            for st in (d.get("detail") or {}).get("statements") or []:
+                if case is None or st.get("case") == case:
+                    yield StatementRow(d["id"], d["url"], d["title"], d["source"], d.get("published"),
+                                       d.get("language"), d.get("cluster") or d["id"],
+                                       StatementRef(**{k: v for k, v in st.items() if k != "case"}))
 
     def _entity_query(self, entity: str, date_from, date_to) -> dict:
         q = {"bool": {"filter": [{"nested": {"path": "entities", "query": {"term": {"entities.name": entity}}}},

@@ -120,6 +120,6 @@ def _guarded(method):
 
 
 
-for _name in ("search", "get", "export", "mentions", "timeline", "entity_counts", "history", "url_states",
-              "runs", "stats", "content_hashes", "alerts", "save_alert", "remove_alert"):
+for _name in ("search", "get", "export", "mentions", "statements", "timeline", "entity_counts", "history",
+              "url_states", "runs", "stats", "content_hashes", "alerts", "save_alert", "remove_alert"):
     setattr(SQLiteIndex, _name, _guarded(getattr(SQLiteIndex, _name)))

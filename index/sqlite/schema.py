@@ -113,6 +113,16 @@ CREATE TABLE IF NOT EXISTS actions (
 );
 DROP INDEX IF EXISTS actions_action;
 CREATE INDEX IF NOT EXISTS actions_action_article ON actions(action, article);
+-- Statements (who acts against whom, nlp/cases.py): one row each, the statement as JSON, keyed
+-- by its case (index/cases.py) for `policywatch case ID`.
+CREATE TABLE IF NOT EXISTS statements (
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    case_id TEXT NOT NULL,
+    statement TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS statements_case ON statements(case_id);
+CREATE INDEX IF NOT EXISTS statements_article ON statements(article);
 CREATE TABLE IF NOT EXISTS revisions (
     article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
     fetched TEXT,

@@ -9,8 +9,8 @@ from dataclasses import replace
 from itertools import islice
 from typing import Iterator
 
-from ..base import EntityCount, Hit, PeriodCounts, Revision, SearchRequest, SearchResult, TimelineRow
-from ..document import Article
+from ..base import EntityCount, Hit, PeriodCounts, Revision, SearchRequest, SearchResult, StatementRow, TimelineRow
+from ..document import Article, StatementRef
 from ..query import MatchAll, Node, positive_texts
 from .. import korean
 from .. import timeline as tl
@@ -205,11 +205,23 @@ class Search:
             "SELECT name, sentences FROM mentions WHERE article = ?", (rowid,))}
         for e in ents:
             e["sentences"] = sentences.get(e["name"].lower(), [])
-        return Article.from_dict(dict(
+        statements = [json.loads(st) for (st,) in self.db.execute(
+            "SELECT statement FROM statements WHERE article = ? ORDER BY position", (rowid,))]
+        return Article.from_dict(dict(statements=statements,
             id=id_, url=url, source=source, title=title, body=body.split("\n\n") if body else [],
             published=published, modified=modified, authors=json.loads(authors), language=language,
             section=section, image=image, fetched=fetched, content_hash=chash, entities=ents,
             actions=json.loads(actions), revisions=revisions, cluster=cluster, first_seen=first_seen))
+
+    def statements(self, case: str | None = None) -> Iterator[StatementRow]:
+        where, params = ("WHERE s.case_id = ?", [case]) if case else ("", [])
+        rows = self.db.execute(
+            "SELECT a.id, a.url, a.title, a.source, a.published, a.language, a.cluster, s.statement "
+            f"FROM statements s JOIN articles a ON a.rowid = s.article {where} "
+            "ORDER BY a.published_utc IS NULL, a.published_utc, a.id, s.position", params)
+        for id_, url, title, source, published, language, cluster, statement in rows:
+            yield StatementRow(id_, url, title, source, published, language, cluster or id_,
+                               StatementRef(**json.loads(statement)))
 
     def mentions(self, entity: str, date_from=None, date_to=None,
                  newest: int | None = None) -> Iterator[tuple[str, str, str, str, str]]:

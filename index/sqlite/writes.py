@@ -16,6 +16,7 @@ import orjson
 
 from common.dates import now_iso, utc_iso
 from ..base import WriteResult
+from ..cases import case_id
 from ..document import Article
 from .. import dedup, planner
 from ..bands import Entry
@@ -143,7 +144,7 @@ class Writes:
             self.db.execute("""UPDATE articles SET url=?, source=?, title=?, body=?, published=?, published_utc=?,
                 modified=?, authors=?, language=?, section=?, image=?, fetched=?, content_hash=?, entities=?,
                 actions=?, revisions = revisions + ? WHERE rowid=?""", values + (int(step.keep_revision), rowid))
-            for table in ("entities", "mentions", "actions"):
+            for table in ("entities", "mentions", "actions", "statements"):
                 self.db.execute(f"DELETE FROM {table} WHERE article = ?", (rowid,))
         else:
             fingerprint, keys = signed.get(a.id) or planner.signed(a)
@@ -163,6 +164,8 @@ class Writes:
                                         [(e.name, e.sentences) for e in a.entities])
         self.db.executemany("INSERT INTO actions VALUES (?,?,?)",
                             [(rowid, x.action, x.sentence) for x in a.actions])
+        self.db.executemany("INSERT INTO statements VALUES (?,?,?,?)",
+                            [(rowid, i, case_id(st), _json(st.record())) for i, st in enumerate(a.statements)])
         if not new or korean.is_korean(a.language):      # a new rowid has no Korean row to replace
             korean.sqlite_write(self.db, rowid, a.title, a.text, a.language)
         stored[a.id] = (rowid, a.content_hash)

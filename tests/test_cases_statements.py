@@ -1,0 +1,114 @@
+"""Statements (authority, action, target) from action sentences: nlp/cases.py, rule by rule, on
+spacy.blank("en") with the gazetteer (no statistical NER) and on the Korean analyzer."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from nlp import Gazetteer
+from nlp.analyzer import to_analysis
+from nlp.cases import AuthorityTable, stage_of
+from nlp.errors import PatternError
+from nlp.korean import KoreanAnalyzer
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    gazetteer = Gazetteer.load()
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("policywatch_paragraphs")
+    pipeline.add_pipe("sentencizer")
+    ruler = pipeline.add_pipe("span_ruler", name="gazetteer_ruler",
+                              config={"spans_key": "gazetteer", "phrase_matcher_attr": "NORM"})
+    ruler.add_patterns(gazetteer.patterns())
+    pipeline.add_pipe("policywatch_entities").set_gazetteer(gazetteer)
+    pipeline.add_pipe("policywatch_actions")
+    pipeline.add_pipe("policywatch_statements")
+    return pipeline
+
+
+@pytest.fixture(scope="module")
+def korean():
+    return KoreanAnalyzer(Gazetteer.load())
+
+
+def triples(analysis):
+    return {(s.authority, s.action, s.target, s.status) for s in analysis.statements}
+
+
+def test_police_resolve_to_the_countrys_body_and_the_target_follows_the_trigger(nlp):
+    a = to_analysis(nlp("South Korean police said on Monday they had opened an investigation into Telegram."))
+    assert triples(a) == {("Korean National Police Agency", "investigation", "Telegram", "happened")}
+    assert a.statements[0].country == "KR" and a.statements[0].track == "criminal"
+    assert a.statements[0].when == "on Monday"
+
+
+def test_an_agent_after_by_is_the_authority_and_a_passive_target_comes_before(nlp):
+    a = to_analysis(nlp("Telegram has removed 25 deepfake videos flagged by the Korea Communications Standards Commission."))
+    assert triples(a) == {("Korea Communications Standards Commission", "takedown", "Telegram", "happened")}
+
+
+def test_the_founder_of_a_platform_is_the_target_of_a_charge(nlp):
+    a = to_analysis(nlp("French judges brought charges against Telegram founder Pavel Durov on Wednesday."))
+    assert ("Paris Judicial Court", "prosecution", "Pavel Durov", "happened") in triples(a)
+
+
+def test_an_agentless_passive_names_no_authority(nlp):
+    assert to_analysis(nlp("Pavel Durov was charged in France over illegal activity.")).statements == []
+
+
+def test_a_role_word_is_the_one_body_of_that_role_the_article_names(nlp):
+    a = to_analysis(nlp("The Korea Communications Standards Commission flagged videos.\n\n"
+                        "Telegram removed the videos at the request of the regulator."))
+    assert ("Korea Communications Standards Commission", "takedown", "Telegram", "happened") in triples(a)
+
+
+def test_cooperation_between_authorities_is_no_statement(nlp):
+    a = to_analysis(nlp("South Korean police opened an investigation into Telegram and will seek cooperation from "
+                        "French investigators."))
+    assert triples(a) == {("Korean National Police Agency", "investigation", "Telegram", "happened")}
+
+
+def test_modal_and_negation_set_the_status(nlp):
+    planned = to_analysis(nlp("The Korea Fair Trade Commission will investigate Google over its app store."))
+    assert triples(planned) == {("Korea Fair Trade Commission", "investigation", "Google", "planned")}
+    denied = to_analysis(nlp("The Korea Fair Trade Commission has not fined Google."))
+    assert triples(denied) == {("Korea Fair Trade Commission", "penalty", "Google", "denied")}
+
+
+def test_a_platform_as_the_place_of_a_crime_is_no_target(nlp):
+    a = to_analysis(nlp("South Korean police arrested a man who shared images on Telegram."))
+    assert a.statements == []
+
+
+def test_unresolved_role_words_make_no_statement(nlp):
+    assert to_analysis(nlp("Investigators are looking into Telegram.")).statements == []
+
+
+def test_korean_particles_say_who_acts_on_whom(korean):
+    a = korean.analyze("경찰청 국가수사본부가 메신저 텔레그램 법인에 대한 입건 전 조사(내사)에 착수했다.")
+    assert triples(a) == {("National Office of Investigation", "investigation", "Telegram", "happened")}
+
+
+def test_korean_relative_clause_takes_the_authority_it_modifies(korean):
+    a = korean.analyze("경찰은 텔레그램 최고경영자 파벨 두로프를 기소한 프랑스 수사당국과 공조하는 방안도 추진하기로 했다.")
+    assert ("French police", "prosecution", "Pavel Durov", "happened") in triples(a)
+
+
+def test_korean_plan_is_planned(korean):
+    a = korean.analyze("방심위는 앞으로 텔레그램에 딥페이크 영상물의 삭제를 요청할 계획이다.")
+    assert triples(a) == {("Korea Communications Standards Commission", "takedown", "Telegram", "planned")}
+
+
+def test_legislation_stages():
+    assert stage_of("legislation", "The National Assembly passed the bill on Thursday.") == "passed"
+    assert stage_of("legislation", "The revised act took effect in January.") == "in force"
+    assert stage_of("legislation", "Lawmakers proposed a bill.") == "bill"
+    assert stage_of("prosecution", "charged") == "charge"
+
+
+def test_a_bad_authority_table_names_the_entry(tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text("roles: {police: criminal}\nauthorities:\n  X: {role: judge}\n", encoding="utf-8")
+    with pytest.raises(PatternError, match="authorities.X"):
+        AuthorityTable.load(path)
