@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast serve es-start es-stop es-cluster es-cluster-stop chromium bench clean
+.PHONY: install demo test test-fast serve es-start es-stop os-start os-stop es-cluster es-cluster-stop chromium bench clean
 
 install: $(STAMP)
 
@@ -42,6 +42,13 @@ es-start:
 es-stop:
 	bash scripts/es-stop
 
+# A stock OpenSearch 2.19 node on 127.0.0.1:9250 (OS_PORT), from Maven Central, none of our code in it.
+os-start:
+	bash scripts/os-start
+
+os-stop:
+	bash scripts/os-stop
+
 # Three nodes of one cluster on 9201-9203 (the same build as es-start).
 es-cluster:
 	bash scripts/es-cluster
@@ -66,4 +73,4 @@ bench: install
 	$(BIN)/python bench/index_bench.py --articles 50000
 
 clean:
-	rm -rf $(VENV) data .es build *.egg-info
+	rm -rf $(VENV) data .es .os build *.egg-info
