@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from datetime import datetime, timezone
 
 from ..korean import has_hangul
+from .folding import fold
 from ..query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
 
 TITLE_BOOST = 3.0          # as SQLite's bm25(…, 3.0, 1.0): a title word counts three body words
@@ -23,22 +23,6 @@ OPEN, CLOSE = "\x02", "\x03"          # highlight markers, turned into <mark> af
 
 FILTER_FIELDS = {"source": "source.lower", "lang": "language.lower", "entity": "entity_names",
                  "type": "entity_types", "action": "actions"}
-
-
-def fold(word: str) -> str:
-    """What the pw_exact analyzer makes of one word: lower case, FTS5's remove_diacritics=2.
-    Prefix queries are not analysed, so their value is folded here."""
-    out = []
-    for ch in word.lower():
-        if unicodedata.category(ch) == "Mn":
-            continue
-        if ord(ch) >= 0x80:
-            parts = unicodedata.normalize("NFD", ch)
-            if (len(parts) > 1 and parts[0].isascii() and parts[0].isalpha()
-                    and all(unicodedata.category(c) == "Mn" for c in parts[1:])):
-                ch = parts[0]
-        out.append(ch)
-    return "".join(out)
 
 
 def _text_clause(text: Text, field: str, boost: float = 1.0) -> dict:

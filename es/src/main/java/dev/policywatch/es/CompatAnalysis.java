@@ -93,7 +93,8 @@ final class CompatAnalysis {
             // Elasticsearch's pre-configured "stemmer" and "snowball" are English
             PreConfiguredTokenFilter.singleton("stemmer", false, PorterStemFilter::new),
             PreConfiguredTokenFilter.singleton("snowball", false, ts -> new SnowballFilter(ts, "English")),
-            // PolicyWatch's own: FTS5's remove_diacritics=2 (see Unicode61Analysis)
+            // Legacy, PolicyWatch's own: FTS5's remove_diacritics=2 (see Unicode61Analysis). No template names it
+            // since schema 5; kept only so that an index of schema 4 or older still opens until `policywatch reindex`.
             PreConfiguredTokenFilter.singleton("pw_remove_diacritics", true, Unicode61Analysis.RemoveDiacriticsFilter::new)
         );
     }
@@ -176,7 +177,8 @@ final class CompatAnalysis {
             PreConfiguredTokenizer.singleton("whitespace", WhitespaceTokenizer::new),
             PreConfiguredTokenizer.singleton("keyword", KeywordTokenizer::new),
             PreConfiguredTokenizer.singleton("letter", LetterTokenizer::new),
-            // PolicyWatch's own: the words of SQLite FTS5's unicode61 tokenizer (see Unicode61Analysis)
+            // Legacy, PolicyWatch's own: the words of SQLite FTS5's unicode61 tokenizer (see Unicode61Analysis). Kept
+            // only so that an index of schema 4 or older still opens until `policywatch reindex` moves it.
             PreConfiguredTokenizer.singleton("pw_unicode61", Unicode61Analysis.Unicode61Tokenizer::new)
         );
     }

@@ -18,6 +18,9 @@ import java.util.List;
  * {@code nori_readingform} (Hanja to Hangul) filters. The Lucene classes come from
  * org.apache.lucene:lucene-analysis-nori, the same version as the node's Lucene (es/pom.xml copies
  * the jar into this module). Only the default settings are offered, which is all PolicyWatch uses.
+ * A module built with {@code -Dpw.nori=false} has no nori jar and registers none of them: a node
+ * like a stock cluster without the analysis-nori plugin, where PolicyWatch falls back to CJK bigrams
+ * (PolicyWatchCompatPlugin checks for the jar before it touches this class).
  */
 final class NoriAnalysis {
     private NoriAnalysis() {}

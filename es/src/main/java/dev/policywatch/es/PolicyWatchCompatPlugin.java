@@ -13,11 +13,13 @@ import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.settings.SettingsFilter;
 import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.index.analysis.AnalyzerProvider;
+import org.elasticsearch.index.analysis.CharFilterFactory;
 import org.elasticsearch.index.analysis.PreBuiltAnalyzerProviderFactory;
 import org.elasticsearch.index.analysis.PreConfiguredCharFilter;
 import org.elasticsearch.index.analysis.PreConfiguredTokenFilter;
 import org.elasticsearch.index.analysis.PreConfiguredTokenizer;
 import org.elasticsearch.index.analysis.TokenFilterFactory;
+import org.elasticsearch.index.analysis.TokenizerFactory;
 import org.elasticsearch.index.reindex.DeleteByQueryAction;
 import org.elasticsearch.index.reindex.ReindexAction;
 import org.elasticsearch.index.reindex.UpdateByQueryAction;
@@ -40,7 +42,20 @@ import java.util.function.Supplier;
  * reindex and rest-root modules; this module provides the parts of them PolicyWatch relies on.
  */
 public class PolicyWatchCompatPlugin extends Plugin implements AnalysisPlugin, ActionPlugin {
+    /** Whether lucene-analysis-nori was copied into this module (it is unless built with -Dpw.nori=false); checked
+     *  here, before NoriAnalysis (whose code refers to nori's classes) is loaded. */
+    static final boolean NORI = present("org.apache.lucene.analysis.ko.KoreanTokenizer");
+
     private volatile ClusterService clusterService;
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, PolicyWatchCompatPlugin.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
 
     @Override
     public Collection<?> createComponents(PluginServices services) {
@@ -57,22 +72,36 @@ public class PolicyWatchCompatPlugin extends Plugin implements AnalysisPlugin, A
 
     @Override
     public List<PreBuiltAnalyzerProviderFactory> getPreBuiltAnalyzerProviderFactories() {
-        return concat(CompatAnalysis.preBuiltAnalyzers(), NoriAnalysis.preBuiltAnalyzers());
+        return concat(CompatAnalysis.preBuiltAnalyzers(), NORI ? NoriAnalysis.preBuiltAnalyzers() : List.of());
     }
 
     @Override
     public Map<String, AnalysisProvider<TokenFilterFactory>> getTokenFilters() {
-        return CompatAnalysis.tokenFilters();
+        Map<String, AnalysisProvider<TokenFilterFactory>> all = new java.util.TreeMap<>(CompatAnalysis.tokenFilters());
+        all.putAll(StockAnalysis.tokenFilters());
+        return all;
+    }
+
+    @Override
+    public Map<String, AnalysisProvider<TokenizerFactory>> getTokenizers() {
+        return StockAnalysis.tokenizers();
+    }
+
+    @Override
+    public Map<String, AnalysisProvider<CharFilterFactory>> getCharFilters() {
+        return StockAnalysis.charFilters();
     }
 
     @Override
     public List<PreConfiguredTokenFilter> getPreConfiguredTokenFilters() {
-        return concat(CompatAnalysis.preConfiguredTokenFilters(), NoriAnalysis.preConfiguredTokenFilters());
+        return concat(concat(CompatAnalysis.preConfiguredTokenFilters(), StockAnalysis.preConfiguredTokenFilters()),
+            NORI ? NoriAnalysis.preConfiguredTokenFilters() : List.of());
     }
 
     @Override
     public List<PreConfiguredTokenizer> getPreConfiguredTokenizers() {
-        return concat(CompatAnalysis.preConfiguredTokenizers(), NoriAnalysis.preConfiguredTokenizers());
+        return concat(concat(CompatAnalysis.preConfiguredTokenizers(), StockAnalysis.preConfiguredTokenizers()),
+            NORI ? NoriAnalysis.preConfiguredTokenizers() : List.of());
     }
 
     @Override
@@ -107,7 +136,7 @@ public class PolicyWatchCompatPlugin extends Plugin implements AnalysisPlugin, A
         );
     }
 
-    /** The English/compat analysis pieces followed by the Korean (nori) ones. */
+    /** The analysis pieces of one source followed by those of another. */
     private static <T> List<T> concat(List<T> first, List<T> second) {
         List<T> all = new java.util.ArrayList<>(first);
         all.addAll(second);

@@ -23,6 +23,12 @@ import java.text.Normalizer;
  *       what FTS5's remove_diacritics=2 does. {@code asciifolding} folds far more ("ß" → "ss").</li>
  * </ul>
  * Lower-casing and Porter stemming are the stock {@code lowercase} and {@code porter_stem} filters.
+ *
+ * <p>Legacy: since schema 5 the template builds the same words from stock parts only (a
+ * {@code pattern} tokenizer, {@code mapping} and {@code pattern_replace} char filters; see
+ * index/elastic/template.json and index/elastic/folding.py), so that it runs on any stock cluster.
+ * These two names stay registered only because an index of schema 4 or older names them in its
+ * settings and would not open without them; drop them once no such index can be left.
  */
 final class Unicode61Analysis {
     private Unicode61Analysis() {}
