@@ -28,13 +28,15 @@ demo: install
 serve: install
 	$(BIN)/python -m policywatch.demo --port $(DEMO_PORT) serve
 
-# Every test, Elasticsearch and browser ones included: the node, the three-node cluster (node-loss
-# and replica tests) and chromium are set up first.
+# Every test, Elasticsearch, OpenSearch and browser ones included: the node, the three-node cluster
+# (node-loss and replica tests) and chromium are set up first; scripts/with-os starts the stock
+# OpenSearch node (scripts/os-start) unless one answers, and stops it after only if it started it.
 test: install es-start es-cluster chromium
-	POLICYWATCH_ES_URL=$${POLICYWATCH_ES_URL:-http://127.0.0.1:9200} $(BIN)/python -m pytest -q
+	POLICYWATCH_ES_URL=$${POLICYWATCH_ES_URL:-http://127.0.0.1:9200} \
+	  POLICYWATCH_OS_URL=$${POLICYWATCH_OS_URL:-http://127.0.0.1:9250} bash scripts/with-os $(BIN)/python -m pytest -q
 
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not es and not browser"
+	$(BIN)/python -m pytest -q -m "not es and not opensearch and not browser"
 
 es-start:
 	bash scripts/es-start
