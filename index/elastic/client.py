@@ -21,6 +21,8 @@ from elasticsearch import (ApiError, AuthenticationException, AuthorizationExcep
                            ConflictError, ConnectionError, ConnectionTimeout, Elasticsearch, NotFoundError, helpers)
 from opensearchpy import helpers as os_helpers
 
+from ..base import IndexConfigError
+
 BulkIndexError = helpers.BulkIndexError
 
 # opensearch-py logs every reply that is not 2xx as a warning (a 404 that answers "does it exist?"
@@ -162,8 +164,8 @@ class Client:
             options["ca_certs"] = ca_certs
         self.es = Elasticsearch(nodes, **options)
         self._opensearch = {"hosts": nodes, "timeout": request_timeout, "max_retries": retries,
-                            "retry_on_timeout": True, "http_auth": auth, "ca_certs": ca_certs,
-                            "headers": {"authorization": f"ApiKey {api_key}"} if api_key else None}
+                            "retry_on_timeout": True, "http_auth": auth, "ca_certs": ca_certs}
+        self._api_key = bool(api_key)
         self._target: Any = None
 
     @property
@@ -175,6 +177,9 @@ class Client:
             reply = self.es.transport.perform_request("GET", "/", headers={"accept": "application/json"})
             version = reply.body.get("version") if isinstance(reply.body, dict) else None
             if isinstance(version, dict) and version.get("distribution") == "opensearch":
+                if self._api_key:
+                    raise IndexConfigError("OpenSearch has no API keys: drop --es-api-key (POLICYWATCH_ES_API_KEY) "
+                                           "and put user:password in the index URL")
                 options = {k: v for k, v in self._opensearch.items() if v is not None}
                 if any(urlsplit(n).scheme == "https" for n in options["hosts"]):
                     options["use_ssl"] = True
