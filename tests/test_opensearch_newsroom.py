@@ -1,15 +1,22 @@
 """The sample newsroom crawled into the stock OpenSearch node (make os-start): search, trend,
-timeline, export, reindex and copy give the same figures as the session's SQLite crawl of the same
-newsroom. Every command is the real `policywatch` CLI in a subprocess."""
+timeline, export, reindex, copy, serve and saved searches give the same figures as the session's
+SQLite crawl of the same newsroom. Every command is the real `policywatch` CLI in a subprocess."""
 from __future__ import annotations
 
 import csv
 import io
 import json
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
 
+import httpx
 import pytest
 
-from conftest import FAST_CRAWL, collection, drop, run_cli
+from conftest import FAST_CRAWL, ROOT, collection, drop, run_cli
 from index import open_index
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.slow]
@@ -108,3 +115,46 @@ def test_reindex_then_copy_keep_every_figure(site, crawled, tmp_path):
                                                                                    site["index"]).stdout
     finally:
         drop(again)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(index: str, state: Path):
+    """`policywatch serve` on the index, in a subprocess, until the block ends."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "policywatch.cli", "serve", "--index", index, "--port", str(port),
+                               "--state", str(state)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(f"{base}/api/saved", timeout=1)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read()
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_and_saved_searches_give_the_same_answers(site, crawled, tmp_path):
+    answers = []
+    for index, state in ((crawled[0], tmp_path / "os.db"), (site["index"], tmp_path / "sqlite.db")):
+        with serving(index, state) as base:
+            found = httpx.get(f"{base}/api/search", params={"q": "telegram", "sort": "date", "limit": 100}).json()
+            saved = httpx.post(f"{base}/saved", data={"name": "Durov", "q": "durov"}, follow_redirects=False)
+            assert saved.status_code == 303
+            feed = httpx.get(f"{base}/feeds/durov.atom")
+            assert feed.status_code == 200
+            answers.append((found["total"], [h["id"] for h in found["hits"]],
+                            [s["slug"] for s in httpx.get(f"{base}/api/saved").json()], feed.text.count("<entry>")))
+    assert answers[0][0] > 0 and answers[0][3] > 0
+    assert answers[0] == answers[1]
