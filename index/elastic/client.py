@@ -175,6 +175,8 @@ class Client:
         if self._target is None:
             # the transport, unlike the client, has no product check
             reply = self.es.transport.perform_request("GET", "/", headers={"accept": "application/json"})
+            if not 200 <= reply.meta.status < 300:
+                return self.es          # e.g. 401: the client's own call then says what is wrong; ask again later
             version = reply.body.get("version") if isinstance(reply.body, dict) else None
             if isinstance(version, dict) and version.get("distribution") == "opensearch":
                 if self._api_key:
