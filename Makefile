@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast serve es-start es-stop es-cluster es-cluster-stop chromium bench clean
+.PHONY: install demo test test-fast serve es-start es-stop os-start os-stop es-cluster es-cluster-stop chromium bench clean
 
 install: $(STAMP)
 
@@ -30,20 +30,29 @@ demo: install
 serve: install
 	$(BIN)/python -m policywatch.demo --port $(DEMO_PORT) serve --port $(PORT)
 
-# Every test, Elasticsearch and browser ones included: scripts/test-run starts the node and the
-# three-node cluster (node-loss and replica tests), runs pytest, and stops the nodes it started
-# (a node you had started before is left running).
+# Every test, Elasticsearch, OpenSearch and browser ones included: scripts/test-run starts the node,
+# the three-node cluster (node-loss and replica tests) and the stock OpenSearch node, runs pytest,
+# and stops the nodes it started (a node you had started before is left running).
 test: install chromium
-	POLICYWATCH_ES_URL=$${POLICYWATCH_ES_URL:-http://127.0.0.1:9200} bash scripts/test-run $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	POLICYWATCH_ES_URL=$${POLICYWATCH_ES_URL:-http://127.0.0.1:9200} \
+	  POLICYWATCH_OS_URL=$${POLICYWATCH_OS_URL:-http://127.0.0.1:9250} \
+	  bash scripts/test-run $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not es and not browser"
+	$(BIN)/python -m pytest -q -m "not es and not opensearch and not browser"
 
 es-start:
 	bash scripts/es-start
 
 es-stop:
 	bash scripts/es-stop
+
+# A stock OpenSearch 2.19 node on 127.0.0.1:9250 (OS_PORT), from Maven Central, none of our code in it.
+os-start:
+	bash scripts/os-start
+
+os-stop:
+	bash scripts/os-stop
 
 # Three nodes of one cluster on 9201-9203 (the same build as es-start).
 es-cluster:
@@ -73,4 +82,4 @@ bench: install
 	$(BIN)/python bench/index_bench.py --articles 50000
 
 clean:
-	rm -rf $(VENV) data .es build *.egg-info
+	rm -rf $(VENV) data .es .os build *.egg-info

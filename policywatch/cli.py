@@ -59,7 +59,7 @@ MAX_LIMIT, MAX_OFFSET = 10_000, 1_000_000
 
 def _index_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--index", metavar="URL", help="sqlite:///PATH (default data/policywatch.db) or "
-                   "http(s)://HOST:PORT[/NAME] for Elasticsearch; env POLICYWATCH_INDEX")
+                   "http(s)://HOST:PORT[/NAME] for Elasticsearch or OpenSearch; env POLICYWATCH_INDEX")
     p.add_argument("--es-api-key", metavar="KEY", help="Elasticsearch API key; env POLICYWATCH_ES_API_KEY")
     p.add_argument("--es-ca-certs", metavar="FILE", help="CA bundle for Elasticsearch TLS; env POLICYWATCH_ES_CA_CERTS")
 

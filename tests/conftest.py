@@ -1,4 +1,4 @@
-"""Shared fixtures: index backends (SQLite always; Elasticsearch when a node answers) and the
+"""Shared fixtures: index backends (SQLite always; Elasticsearch and OpenSearch when a node answers) and the
 sample newsroom served over real HTTP."""
 from __future__ import annotations
 
@@ -15,40 +15,72 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ES_URL = os.environ.get("POLICYWATCH_ES_URL", "http://127.0.0.1:9200")
+# `make test` starts a stock OpenSearch node here (scripts/os-start) and sets the variable
+OS_URL = os.environ.get("POLICYWATCH_OS_URL", "http://127.0.0.1:9250")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# the cluster backends: base URL, how to start a node, the variable that points elsewhere
+CLUSTERS = {"elasticsearch": (ES_URL, "make es-start", "POLICYWATCH_ES_URL"),
+            "opensearch": (OS_URL, "make os-start", "POLICYWATCH_OS_URL")}
+# every backend, as the params of a fixture: a test that takes one runs on each
+BACKENDS = ["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es),
+            pytest.param("opensearch", marks=pytest.mark.opensearch)]
+
+
+def _distribution(url: str) -> str | None:
+    """"elasticsearch" or "opensearch" for the node answering at url, None when none answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=3) as r:
+            version = json.load(r).get("version") or {}
+    except (OSError, ValueError):
+        return None
+    return version.get("distribution") or "elasticsearch"
 
 
 def es_available() -> bool:
-    try:
-        with urllib.request.urlopen(ES_URL, timeout=3) as r:
-            return r.status == 200
-    except OSError:
-        return False
+    return _distribution(ES_URL) is not None
 
 
-def require_es():
-    if es_available():
-        return
-    message = (f"no Elasticsearch node at {ES_URL}: run `make es-start`, or point POLICYWATCH_ES_URL "
-               "at a running cluster (http://user:pass@host:9200)")
+def require_cluster(kind: str) -> str:
+    """The base URL of a node of this kind ("elasticsearch" or "opensearch"); skips the test with
+    the reason when none answers (fails it in CI, where `make test` starts both)."""
+    url, start, variable = CLUSTERS[kind]
+    found = _distribution(url)
+    if found == kind:
+        return url.rstrip("/")
+    name = "Elasticsearch" if kind == "elasticsearch" else "OpenSearch"
+    message = (f"no {name} node at {url}: run `{start}`, or point {variable} at a running cluster "
+               "(http://user:pass@host:port)" if found is None else f"the node at {url} is {found}, not {kind}")
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es)])
+def require_es():
+    require_cluster("elasticsearch")
+
+
+def collection(kind: str, prefix: str = "pw-test") -> str:
+    """A fresh collection URL on the node of this kind (skips when there is none)."""
+    return f"{require_cluster(kind)}/{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def drop(url: str) -> None:
+    from index import open_index
+    index = open_index(url)
+    index.drop()
+    index.close()
+
+
+@pytest.fixture(params=BACKENDS)
 def index_url(request, tmp_path):
-    """An empty index URL for each backend; Elasticsearch collections get a unique alias."""
+    """An empty index URL for each backend; cluster collections get a unique alias."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/index.db"
         return
-    require_es()
-    name = f"pw-test-{uuid.uuid4().hex[:10]}"
-    yield f"{ES_URL.rstrip('/')}/{name}"
-    from index import open_index
-    index = open_index(f"{ES_URL.rstrip('/')}/{name}")
-    index.drop()
-    index.close()
+    url = collection(request.param)
+    yield url
+    drop(url)
 
 
 # Crawl locks of the test run's own: a developer's scheduler crawling "yonhap" in this checkout

@@ -20,7 +20,7 @@ from index.elastic import ElasticIndex
 from index.elastic.leases import Leases
 from newsroom import sources_yaml, start
 
-from conftest import ES_URL, FAST_CRAWL, IN_CI, ROOT, require_es
+from conftest import BACKENDS, ES_URL, FAST_CRAWL, IN_CI, ROOT, collection, require_es
 
 CLUSTER_PORTS = os.environ.get("ES_CLUSTER_PORTS", "9201 9202 9203").split()
 CLUSTER_URL = ",".join(f"http://127.0.0.1:{p}" for p in CLUSTER_PORTS)
@@ -56,10 +56,10 @@ def _collection(base: str) -> str:
     return f"{base.rstrip('/')}/pw-test-{uuid.uuid4().hex[:10]}"
 
 
-@pytest.fixture
-def es_leases():
-    require_es()
-    index = ElasticIndex.from_url(_collection(ES_URL))
+@pytest.fixture(params=BACKENDS[1:])
+def es_leases(request):
+    """The leases of a fresh collection on Elasticsearch, then on OpenSearch."""
+    index = ElasticIndex.from_url(collection(request.param))
     yield index.crawl_leases()
     index.drop()
     index.close()

@@ -15,10 +15,11 @@ import urllib.request
 import uuid
 
 import pytest
-from elasticsearch import ApiError, Elasticsearch
+from elasticsearch import ApiError
 
-from conftest import ES_URL, run_cli
+from conftest import ES_URL, OS_URL, run_cli
 from index import SearchRequest, open_index, parse
+from index.elastic.client import Client
 from index.elastic.schema import CJK, NORI, load_template
 from test_korean_search import CORPUS
 
@@ -41,7 +42,8 @@ def has_nori(url: str) -> bool | None:
 
 @pytest.fixture(scope="module")
 def node():
-    candidates = [u for u in (os.environ.get("POLICYWATCH_ES_NO_NORI_URL"), ES_URL) if u]
+    # the stock OpenSearch node (make os-start) has no nori
+    candidates = [u for u in (os.environ.get("POLICYWATCH_ES_NO_NORI_URL"), ES_URL, OS_URL) if u]
     for url in candidates:
         if has_nori(url) is False:
             return url.rstrip("/")
@@ -76,7 +78,7 @@ def test_korean_is_indexed_as_bigrams_with_one_warning(collection, caplog):
     assert "particle" in warnings[0] and "install analysis-nori on every node" in warnings[0] \
         and "policywatch reindex" in warnings[0]
     name = collection.rsplit("/", 1)[1]
-    client = Elasticsearch(collection.rsplit("/", 1)[0])
+    client = Client([collection.rsplit("/", 1)[0]])
     spec = next(iter(client.indices.get(index=name).body.values()))
     assert spec["mappings"]["_meta"]["korean_analysis"] == CJK
     assert spec["mappings"]["properties"]["body_ko"]["analyzer"] == "pw_korean_cjk"
@@ -124,7 +126,7 @@ def test_stats_and_status_say_which_korean_analysis(collection, tmp_path):
 def test_a_template_the_cluster_refuses_is_one_line(node, collection):
     """The nori template put on this node is refused; the refusal becomes one line naming the
     missing part, where it comes from and the fix."""
-    client = Elasticsearch(node)
+    client = Client([node])
     spec = load_template(NORI)
     spec.update(index_patterns=["pw-refused-*"])
     with pytest.raises(ApiError) as refused:
@@ -143,7 +145,7 @@ def test_a_refused_template_exits_2_in_one_line(node, tmp_path):
     because another template of the same index pattern and priority exists (a refusal that is
     not about analysis): one line, exit 2, no traceback."""
     name = f"pw-test-{uuid.uuid4().hex[:10]}"
-    client = Elasticsearch(node)
+    client = Client([node])
     client.indices.put_index_template(name=f"{name}-rival", index_patterns=[f"{name}-v*"], priority=200 + len(name))
     try:
         result = run_cli("copy", "--from", sqlite_with(tmp_path, CORPUS[:1]), "--to", f"{node}/{name}", check=False)

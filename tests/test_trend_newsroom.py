@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import uuid
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -13,25 +12,21 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from conftest import ES_URL, require_es, run_cli
+from conftest import BACKENDS, collection, drop, run_cli
 
 QUERIES = ["deepfake", "telegram AND action:investigation", "deepfake collection:korea"]
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def crawled(request, site):
-    """The session's crawl, as it is (SQLite) or copied into a fresh Elasticsearch collection."""
+    """The session's crawl, as it is (SQLite) or copied into a fresh cluster collection."""
     if request.param == "sqlite":
         yield site["index"]
         return
-    require_es()
-    url = f"{ES_URL.rstrip('/')}/pw-test-trend-{uuid.uuid4().hex[:8]}"
+    url = collection(request.param, "pw-test-trend")
     run_cli("copy", "--from", site["index"], "--to", url)
     yield url
-    from index import open_index
-    index = open_index(url)
-    index.drop()
-    index.close()
+    drop(url)
 
 
 def exported(index_url, sources, query=""):

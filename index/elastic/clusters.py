@@ -15,11 +15,11 @@ again after each refresh took a 100,000-article bulk load from 2,700/s to 470/s 
 refresh."""
 from __future__ import annotations
 
-from elasticsearch import Elasticsearch
 
 from .. import dedup, planner
 from ..bands import Entry, Listings
 from ..document import Article
+from .client import Client
 
 RECENT_LIMIT = 20_000   # articles listed since the last refresh before the writer refreshes
 PAGE = 10_000           # hits a search returns (the node's index.max_result_window)
@@ -27,7 +27,7 @@ TERMS = 60_000          # band keys a search asks for (the node's index.max_term
 
 
 class Clusters:
-    def __init__(self, client: Elasticsearch, alias: str):
+    def __init__(self, client: Client, alias: str):
         self.client, self.alias = client, alias
         self.listings = Listings()     # what the searches found and what this process listed since
         self.unrefreshed = 0           # articles listed since the refresh

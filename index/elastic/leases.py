@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import time
 
-from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
+from elasticsearch import ApiError, ConflictError, NotFoundError
 
+from .client import Client
 from .schema import mapping
 
 
 class Leases:
-    def __init__(self, client: Elasticsearch, alias: str, run=lambda call, *a: call(*a), clock=time.time):
+    def __init__(self, client: Client, alias: str, run=lambda call, *a: call(*a), clock=time.time):
         self.client, self.index, self.clock = client, f"{alias}.leases", clock
         self.run = run                            # the backend's error mapping (IndexUnavailable, …)
         self._created = False

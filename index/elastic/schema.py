@@ -95,9 +95,9 @@ class Schema:
         try:
             return bool(self.client.indices.exists(index=self.name))
         except TransportError as exc:
-            raise IndexUnavailable(f"Elasticsearch at {self.location} is unreachable: {describe(exc)}") from exc
+            raise IndexUnavailable(f"{self.client.product} at {self.location} is unreachable: {describe(exc)}") from exc
         except ApiError as exc:
-            raise IndexFailure(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
+            raise IndexFailure(f"{self.client.product} at {self.location} refused the request: {exc}") from exc
 
     def has_nori(self) -> bool:
         """Whether the cluster can analyse Korean with nori: one _analyze with nori_tokenizer, a

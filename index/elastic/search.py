@@ -241,7 +241,7 @@ class Search:
         r = self._search(size=0, aggs=aggs, track_total_hits=True)
         a = r["aggregations"]
         return {
-            "backend": "elasticsearch", "location": self.location, "schema_version": SCHEMA_VERSION,
+            "backend": self.client.product.lower(), "location": self.location, "schema_version": SCHEMA_VERSION,
             "korean_analysis": KOREAN_LABELS[self.korean()],
             "indices": sorted(self.run(self.indices)), "articles": r["hits"]["total"]["value"],
             "sources": {b["key"]: b["doc_count"] for b in a["sources"]["buckets"]},

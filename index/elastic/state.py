@@ -10,9 +10,10 @@ import time
 from dataclasses import asdict
 from typing import Callable, Iterable, Iterator
 
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import ApiError, NotFoundError
 
 from ..base import ArchiveRef, IndexFailure, IndexUnavailable, SourceRun, UrlState
+from .client import BulkIndexError, Client, bulk
 from .leases import Leases
 from .schema import mapping
 
@@ -20,7 +21,7 @@ from .schema import mapping
 class CrawlState:
     """URL states and crawl runs of one collection."""
 
-    def __init__(self, client: Elasticsearch, alias: str, scan: Callable[..., Iterator[dict]]):
+    def __init__(self, client: Client, alias: str, scan: Callable[..., Iterator[dict]]):
         self.client, self.scan = client, scan
         self.urls, self.runs_index, self.archive = f"{alias}.urls", f"{alias}.runs", f"{alias}.archive"
         self.alerts = f"{alias}.alerts"       # written by alerts.py; here so drop() deletes it too
@@ -94,11 +95,11 @@ class CrawlState:
         self._created.clear()
 
 
-def _bulk(client: Elasticsearch, actions, refresh: str | bool = False) -> None:
+def _bulk(client: Client, actions, refresh: str | bool = False) -> None:
     try:
-        helpers.bulk(client, actions, chunk_size=1000, refresh=refresh)
-    except helpers.BulkIndexError as exc:
-        raise IndexFailure(f"Elasticsearch refused {len(exc.errors)} record(s): {exc.errors[:1]}") from exc
+        bulk(client, actions, chunk_size=1000, refresh=refresh)
+    except BulkIndexError as exc:
+        raise IndexFailure(f"{client.product} refused {len(exc.errors)} record(s): {exc.errors[:1]}") from exc
 
 
 def run_doc(run: SourceRun) -> dict:

@@ -13,10 +13,11 @@ from itertools import islice
 from typing import Iterable
 
 import orjson
-from elasticsearch import ApiError, TransportError, helpers
+from elasticsearch import ApiError, TransportError
 
 from common.dates import now_iso
 from . import docs
+from .client import streaming_bulk
 from .. import planner
 from ..base import IndexFailure, IndexUnavailable, UrlState, WriteResult
 from ..document import Article
@@ -77,7 +78,7 @@ class Writes:
             return call()
         except (TransportError, ApiError) as exc:
             if isinstance(exc, ApiError) and not transient(exc.status_code, None):
-                raise IndexFailure(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
+                raise IndexFailure(f"{self.client.product} at {self.location} refused the request: {exc}") from exc
             self._went_down(exc)
             raise _SpoolInstead(describe(exc), pending) from exc
 
@@ -119,7 +120,7 @@ class Writes:
         def send(chunk: list[dict]) -> tuple[list[tuple[bool, dict]], TransportError | None]:
             replies = []
             try:
-                for ok, item in helpers.streaming_bulk(
+                for ok, item in streaming_bulk(
                         self.client, chunk, chunk_size=len(chunk), max_chunk_bytes=50 * 1024 * 1024,
                         raise_on_error=False, raise_on_exception=False, max_retries=3, initial_backoff=0.5,
                         max_backoff=4):
@@ -155,7 +156,7 @@ class Writes:
                 reasons.append(errors.reason(info.get("error") or info.get("exception")))
             else:
                 result.failed.append((latest[aid].url, errors.reason(info.get("error"))))
-                logger.error("Elasticsearch rejected %s: %s", latest[aid].url, errors.reason(info.get("error")))
+                logger.error("%s rejected %s: %s", self.client.product, latest[aid].url, errors.reason(info.get("error")))
         broken = next((error for _, error in sent if error is not None), None)
         if broken is not None:
             self._went_down(broken)
@@ -178,8 +179,8 @@ class Writes:
         self._replay_after = time.monotonic() + self.retry_after
         if not self._warned:
             self._warned = True
-            logger.warning("Elasticsearch at %s cannot take writes now (%s): spooling them to %s; the next crawl "
-                           "or `policywatch flush --index %s` writes them", self.location, reason, self.spool.path,
+            logger.warning("%s at %s cannot take writes now (%s): spooling them to %s; the next crawl "
+                           "or `policywatch flush --index %s` writes them", self.client.product, self.location, reason, self.spool.path,
                            self.location)
 
     def _replay(self, result: WriteResult) -> WriteResult:
