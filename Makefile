@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast serve es-start es-stop es-cluster es-cluster-stop chromium bench clean
+.PHONY: install demo test test-fast serve es-start es-stop es9-start es9-stop es-cluster es-cluster-stop chromium bench clean
 
 install: $(STAMP)
 
@@ -30,8 +30,9 @@ serve: install
 
 # Every test, Elasticsearch and browser ones included: the node, the three-node cluster (node-loss
 # and replica tests) and chromium are set up first.
-test: install es-start es-cluster chromium
-	POLICYWATCH_ES_URL=$${POLICYWATCH_ES_URL:-http://127.0.0.1:9200} $(BIN)/python -m pytest -q
+test: install es-start es9-start es-cluster chromium
+	POLICYWATCH_ES_URL=$${POLICYWATCH_ES_URL:-http://127.0.0.1:9200} \
+	POLICYWATCH_ES9_URL=$${POLICYWATCH_ES9_URL:-http://127.0.0.1:9260} $(BIN)/python -m pytest -q
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not es and not browser"
@@ -41,6 +42,13 @@ es-start:
 
 es-stop:
 	bash scripts/es-stop
+
+# Elasticsearch 9.x on 9260, built into .es9/ (JDK 21+; no nori: the node of the CJK-bigram Korean path)
+es9-start:
+	ES_FLAVOR=9 bash scripts/es-start
+
+es9-stop:
+	ES_FLAVOR=9 bash scripts/es-stop
 
 # Three nodes of one cluster on 9201-9203 (the same build as es-start).
 es-cluster:
@@ -66,4 +74,4 @@ bench: install
 	$(BIN)/python bench/index_bench.py --articles 50000
 
 clean:
-	rm -rf $(VENV) data .es build *.egg-info
+	rm -rf $(VENV) data .es .es9 build *.egg-info

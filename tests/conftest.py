@@ -15,38 +15,46 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ES_URL = os.environ.get("POLICYWATCH_ES_URL", "http://127.0.0.1:9200")
+# the Elasticsearch 9 node (`make es9-start`): no nori, so Korean goes the CJK-bigram way there
+ES9_URL = os.environ.get("POLICYWATCH_ES9_URL", "http://127.0.0.1:9260")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def es_available() -> bool:
+def es_available(url: str = ES_URL) -> bool:
     try:
-        with urllib.request.urlopen(ES_URL, timeout=3) as r:
+        with urllib.request.urlopen(url, timeout=3) as r:
             return r.status == 200
     except OSError:
         return False
 
 
-def require_es():
-    if es_available():
+def require_es(url: str = ES_URL, start: str = "make es-start", variable: str = "POLICYWATCH_ES_URL"):
+    if es_available(url):
         return
-    message = (f"no Elasticsearch node at {ES_URL}: run `make es-start`, or point POLICYWATCH_ES_URL "
+    message = (f"no Elasticsearch node at {url}: run `{start}`, or point {variable} "
                "at a running cluster (http://user:pass@host:9200)")
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es)])
+@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es),
+                        pytest.param("elasticsearch9", marks=(pytest.mark.es, pytest.mark.es9))])
 def index_url(request, tmp_path):
     """An empty index URL for each backend; Elasticsearch collections get a unique alias."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/index.db"
         return
-    require_es()
+    if request.param == "elasticsearch9":
+        url = ES9_URL
+        require_es(url, "make es9-start", "POLICYWATCH_ES9_URL")
+    else:
+        url = ES_URL
+        require_es()
     name = f"pw-test-{uuid.uuid4().hex[:10]}"
-    yield f"{ES_URL.rstrip('/')}/{name}"
+    yield f"{url.rstrip('/')}/{name}"
     from index import open_index
-    index = open_index(f"{ES_URL.rstrip('/')}/{name}")
+    index = open_index(f"{url.rstrip('/')}/{name}")
     index.drop()
     index.close()
 

@@ -2,7 +2,6 @@ package dev.policywatch.es;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.elasticsearch.Build;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionType;
@@ -46,66 +45,13 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static org.elasticsearch.rest.RestRequest.Method.GET;
-import static org.elasticsearch.rest.RestRequest.Method.HEAD;
 import static org.elasticsearch.rest.RestRequest.Method.POST;
 
-/** REST layer: GET|HEAD / and the by-scroll APIs, with Elasticsearch's URL parameters and response format. */
+/** REST layer (Elasticsearch 8): GET /_data_stream and the by-scroll APIs, with Elasticsearch's URL parameters and response format. */
 final class CompatRestHandlers {
     private static final Logger logger = LogManager.getLogger(CompatRestHandlers.class);
 
     private CompatRestHandlers() {}
-
-    // ------------------------------------------------------------------ GET / (the rest-root module)
-
-    static final class MainInfo extends BaseRestHandler {
-        private final Supplier<ClusterService> clusterService;
-
-        MainInfo(Supplier<ClusterService> clusterService) {
-            this.clusterService = clusterService;
-        }
-
-        @Override
-        public String getName() {
-            return "policywatch_main_action";
-        }
-
-        @Override
-        public List<Route> routes() {
-            return List.of(new Route(GET, "/"), new Route(HEAD, "/"));
-        }
-
-        @Override
-        protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-            ClusterService cs = clusterService.get();
-            return channel -> {
-                if (request.method() == HEAD) {
-                    channel.sendResponse(new RestResponse(RestStatus.OK, RestResponse.TEXT_CONTENT_TYPE, BytesReference.fromByteBuffer(java.nio.ByteBuffer.allocate(0))));
-                    return;
-                }
-                ClusterState state = cs.state();
-                Build build = Build.current();
-                XContentBuilder b = channel.newBuilder();
-                b.startObject();
-                b.field("name", cs.getNodeName());
-                b.field("cluster_name", cs.getClusterName().value());
-                b.field("cluster_uuid", state.metadata().clusterUUID());
-                b.startObject("version")
-                    .field("number", build.qualifiedVersion())
-                    .field("build_flavor", build.flavor())
-                    .field("build_type", build.type().displayName())
-                    .field("build_hash", build.hash())
-                    .field("build_date", build.date())
-                    .field("build_snapshot", build.isSnapshot())
-                    .field("lucene_version", org.apache.lucene.util.Version.LATEST.toString())
-                    .field("minimum_wire_compatibility_version", build.minWireCompatVersion())
-                    .field("minimum_index_compatibility_version", build.minIndexCompatVersion())
-                    .endObject();
-                b.field("tagline", "You Know, for Search");
-                b.endObject();
-                channel.sendResponse(new RestResponse(RestStatus.OK, b));
-            };
-        }
-    }
 
     // ------------------------------------------------------------------ GET /_data_stream (read-only; data-streams module)
 
