@@ -177,12 +177,3 @@ def snippets(bodies: dict, texts) -> dict:
             out[key] = snippet(marked, body)
     return out
 
-
-def missing_analyzer(exc: Exception) -> str | None:
-    """A one-line explanation when Elasticsearch refused the index template because the node has
-    no Korean (nori) analysis, else None."""
-    text = str(exc)
-    if "nori" in text and ("failed to find" in text or "Unknown" in text or "unknown" in text):
-        return ("this Elasticsearch node has no Korean analyzer (nori_tokenizer), which PolicyWatch's index "
-                "needs: start the node built from es/ (scripts/es-start) or install the analysis-nori plugin")
-    return None

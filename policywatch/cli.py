@@ -527,7 +527,8 @@ def cmd_status(args, cfg: Config) -> int:
     with _opened(cfg) as index:
         known = {r.source for r in index.runs(limit=1000)}
         reports = [assess(name, index.runs(name, args.runs)) for name in dict.fromkeys(names + sorted(known))]
-        archived = index.stats()["archived_articles"]      # the catalogue's count: no archive file is read
+        stats = index.stats()
+        archived = stats["archived_articles"]      # the catalogue's count: no archive file is read
     if args.format == "json":
         output.write_json([{"source": h.source, "ok": h.ok, "flags": h.flags, "runs": [vars(r) for r in h.runs]}
                            for h in reports], sys.stdout)
@@ -546,6 +547,7 @@ def cmd_status(args, cfg: Config) -> int:
     archive = summary(cfg.archive_dir)
     print(f"archive {archive['dir']}: {archived} archived articles in {archive['files']} file(s), "
           f"{archive['bytes'] / 1e6:.1f} MB", file=sys.stderr)     # stdout stays one table
+    print(f"korean analysis: {stats['korean_analysis']}", file=sys.stderr)
     return 0
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 from ..korean import has_hangul
 from .folding import fold
+from .schema import CJK, NORI
 from ..query import And, Filter, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
 
 TITLE_BOOST = 3.0          # as SQLite's bm25(…, 3.0, 1.0): a title word counts three body words
@@ -25,7 +26,9 @@ FILTER_FIELDS = {"source": "source.lower", "lang": "language.lower", "entity": "
                  "type": "entity_types", "action": "actions"}
 
 
-def _text_clause(text: Text, field: str, boost: float = 1.0) -> dict:
+def _text_clause(text: Text, field: str, boost: float = 1.0, korean: str = NORI) -> dict:
+    if korean == CJK and field.endswith("_ko"):
+        return _bigram_clause(text, field, boost)
     if text.prefix:
         if len(text.words) == 1:
             return {"prefix": {field: {"value": fold(text.words[0]), "boost": boost}}}
@@ -34,6 +37,18 @@ def _text_clause(text: Text, field: str, boost: float = 1.0) -> dict:
     if len(text.words) == 1 and not field.endswith("_ko"):   # nori splits one Korean word into several
         return {"match": {field: {"query": text.words[0], "operator": "and", "boost": boost}}}
     return {"match_phrase": {field: {"query": " ".join(text.words), "boost": boost}}}
+
+
+def _bigram_clause(text: Text, field: str, boost: float) -> dict:
+    """A Korean word or phrase on an index without nori (schema.CJK: overlapping two-syllable
+    pieces): the phrase of its pieces, so 딥페이크 finds 딥페이크를 (딥페 페이 이크 크를). The
+    pieces of a particle may stand between the words of a phrase: up to two per word boundary
+    (딥페이크를 유포 = 딥페이크 유포). A prefix is a phrase prefix: 딥페이* finds 딥페 페이 이…"""
+    kind = "match_phrase_prefix" if text.prefix else "match_phrase"
+    options = {"query": " ".join(text.words), "slop": 2 * (len(text.words) - 1), "boost": boost}
+    if text.prefix:
+        options["max_expansions"] = MAX_EXPANSIONS
+    return {kind: {field: options}}
 
 
 def _fields(text: Text) -> tuple[str, str]:
@@ -46,30 +61,31 @@ def _fields(text: Text) -> tuple[str, str]:
     return "title" + suffix, "body" + suffix
 
 
-def _text(text: Text) -> dict:
+def _text(text: Text, korean: str) -> dict:
     title, body = _fields(text)
-    return {"bool": {"should": [_text_clause(text, title, TITLE_BOOST), _text_clause(text, body)],
+    return {"bool": {"should": [_text_clause(text, title, TITLE_BOOST, korean), _text_clause(text, body, korean=korean)],
                      "minimum_should_match": 1}}
 
 
-def compile_query(node: Node) -> dict:
+def compile_query(node: Node, korean: str = NORI) -> dict:
     """Words and phrases score (bool must/should); filters and NOT do not (filter/must_not),
-    like SQLite, whose score is the bm25 of the query's positive words only."""
+    like SQLite, whose score is the bm25 of the query's positive words only. `korean`: how the
+    index analyses its Korean fields (schema.NORI or schema.CJK)."""
     if isinstance(node, MatchAll):
         return {"bool": {"filter": [{"match_all": {}}]}}
     if isinstance(node, Text):
-        return _text(node)
+        return _text(node, korean)
     if isinstance(node, Filter):
         field = FILTER_FIELDS.get(node.field)
         if not field:
             raise QueryError(f"unknown filter {node.field}")
         return {"bool": {"filter": [{"term": {field: node.value}}]}}
     if isinstance(node, Not):
-        return {"bool": {"must_not": [compile_query(node.item)]}}
+        return {"bool": {"must_not": [compile_query(node.item, korean)]}}
     if isinstance(node, And):
-        return {"bool": {"must": [compile_query(item) for item in node.items]}}
+        return {"bool": {"must": [compile_query(item, korean) for item in node.items]}}
     if isinstance(node, Or):
-        return {"bool": {"should": [compile_query(item) for item in node.items], "minimum_should_match": 1}}
+        return {"bool": {"should": [compile_query(item, korean) for item in node.items], "minimum_should_match": 1}}
     raise QueryError(f"cannot search for {node!r}")
 
 
@@ -89,7 +105,7 @@ def with_dates(query: dict, date_from: datetime | None, date_to: datetime | None
     return {"bool": {"must": [query], "filter": [{"range": {"published_utc": bounds}}]}}
 
 
-def highlight(node: Node) -> dict | None:
+def highlight(node: Node, korean: str = NORI) -> dict | None:
     """Highlight the body with the query's positive words — stemmed ones if any, else the
     prefixes (SQLite's snippet source). The whole body comes back marked; `snippet` cuts it."""
     texts = positive_texts(node)
@@ -106,7 +122,7 @@ def highlight(node: Node) -> dict | None:
     return {"pre_tags": [OPEN], "post_tags": [CLOSE], "require_field_match": True,
             "fields": {field: {"type": "unified", "number_of_fragments": 0, "no_match_size": 0,
                                "max_analyzed_offset": 900_000,
-                               "highlight_query": {"bool": {"should": [_text_clause(t, field) for t in chosen]}}}}}
+                               "highlight_query": {"bool": {"should": [_text_clause(t, field, korean=korean) for t in chosen]}}}}}
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")

@@ -10,10 +10,9 @@ from pathlib import Path
 
 from elasticsearch import ApiError, NotFoundError, TransportError
 
-from .. import korean
 from ..base import IndexConfigError, IndexFailure, IndexUnavailable
-from . import folding
-from .errors import describe
+from . import folding, stock
+from .errors import describe, reason
 
 logger = logging.getLogger(__name__)
 
@@ -37,11 +36,36 @@ def mapping(name: str) -> dict:
     return {k: v for k, v in spec.items() if not k.startswith("_comment")}
 
 
-def load_template() -> dict:
-    """The index template, its pw_fold char filter filled with the rules of index/elastic/folding.py."""
+# How an index analyses title_ko/body_ko (its mapping's _meta.korean_analysis; schema 4 and older: nori)
+NORI, CJK = "nori", "cjk_bigram"
+KOREAN_LABELS = {NORI: "nori", CJK: "cjk bigrams (analysis-nori not installed)"}
+NO_NORI_WARNING = ("%s: the cluster has no Korean analysis (the analysis-nori plugin), so Korean articles are "
+                   "indexed as two-syllable pieces (cjk_bigram) instead: particles and endings are no longer "
+                   "stripped, so a Hangul query word no longer finds its particle and inflected forms unless it "
+                   "is spelled inside them (수사하다 misses 수사했다; a one-syllable word finds nothing). To get it "
+                   "back: install analysis-nori on every node, restart them, then run `policywatch reindex`")
+_warned_no_nori: set[str] = set()
+
+
+def load_template(korean: str = NORI) -> dict:
+    """The index template, its pw_fold char filter filled with the rules of index/elastic/folding.py.
+    korean=CJK: the variant for a cluster without analysis-nori — no nori part named, title_ko and
+    body_ko on pw_korean_cjk (stock CJK bigrams), and _meta.korean_analysis saying so."""
     spec = mapping("template")
-    spec["template"]["settings"]["index"]["analysis"]["char_filter"]["pw_fold"]["mappings"] = folding.rules()
+    body = spec["template"]
+    analysis = body["settings"]["index"]["analysis"]
+    analysis["char_filter"]["pw_fold"]["mappings"] = folding.rules()
+    if korean == CJK:
+        del analysis["analyzer"]["pw_korean"]
+        for field in ("title_ko", "body_ko"):
+            body["mappings"]["properties"][field]["analyzer"] = "pw_korean_cjk"
+        body["mappings"]["_meta"]["korean_analysis"] = CJK
     return spec
+
+
+def korean_analysis(spec: dict) -> str:
+    """NORI or CJK, from an index's description ({mappings: {_meta: …}})."""
+    return (spec.get("mappings", {}).get("_meta") or {}).get("korean_analysis", NORI)
 
 
 class Schema:
@@ -72,11 +96,43 @@ class Schema:
         except ApiError as exc:
             raise IndexFailure(f"Elasticsearch at {self.location} refused the request: {exc}") from exc
 
+    def has_nori(self) -> bool:
+        """Whether the cluster can analyse Korean with nori: one _analyze with nori_tokenizer, a
+        plain REST call that Elasticsearch and OpenSearch answer alike (400 when it is missing)."""
+        try:
+            self.client.indices.analyze(tokenizer="nori_tokenizer", text="한국어")
+            return True
+        except ApiError as exc:
+            if exc.status_code == 400:
+                return False
+            raise
+
     def put_template(self) -> None:
-        spec = load_template()
+        """Install the template for the next index this collection makes: with nori when the
+        cluster has it, else the CJK-bigram variant and one warning (per collection and process)."""
+        korean = NORI if self.has_nori() else CJK
+        if korean == CJK and self.location not in _warned_no_nori:
+            _warned_no_nori.add(self.location)
+            logger.warning(NO_NORI_WARNING, self.location)
+        spec = load_template(korean)
         # a longer NAME is more specific: it wins over a shorter one whose pattern also matches
         spec.update(index_patterns=[f"{self.name}-v*"], priority=200 + len(self.name))
-        self.client.indices.put_index_template(name=self.name, **spec)
+        try:
+            self.client.indices.put_index_template(name=self.name, **spec)
+        except ApiError as exc:
+            raise self.refused(exc, "index template") from exc
+
+    def refused(self, exc: ApiError, what: str) -> IndexConfigError:
+        """The cluster's refusal of PolicyWatch's template or mapping, as one line that names the
+        missing part and the fix."""
+        return IndexConfigError(f"{self.location}: " + (stock.refusal(exc) or f"the cluster refused PolicyWatch's {what}: "
+                                                        f"{reason(exc.body.get('error') if isinstance(exc.body, dict) else exc)}"))
+
+    def korean(self) -> str:
+        """NORI or CJK: how this collection's Korean fields are analysed (queries differ)."""
+        if not self._ready:
+            self.run(lambda: None)
+        return self._korean
 
     def _setup(self) -> None:
         indices = self.indices()
@@ -84,12 +140,7 @@ class Schema:
             raise IndexConfigError(f"{self.location}: '{self.name}' is an index, not an alias; "
                                    "pick another NAME in the URL or `policywatch copy` it into one")
         if not indices:
-            try:
-                self.put_template()
-            except ApiError as exc:
-                if problem := korean.missing_analyzer(exc):
-                    raise IndexConfigError(f"{self.location}: {problem}") from exc
-                raise
+            self.put_template()
             versions = self.versions()
             target = versions[-1] if versions else f"{self.name}-v1"
             try:
@@ -98,8 +149,8 @@ class Schema:
                 else:
                     self.client.indices.create(index=target, aliases={self.name: {}})
             except ApiError as exc:
-                if "resource_already_exists" not in str(exc):
-                    raise                          # else another process created it meanwhile
+                if "resource_already_exists" not in str(exc):   # else another process created it meanwhile
+                    raise self.refused(exc, "index mapping") from exc
             indices = self.indices()
         for index, spec in indices.items():
             schema = (spec.get("mappings", {}).get("_meta") or {}).get("policywatch_schema", 0)
@@ -109,4 +160,5 @@ class Schema:
             if schema < SCHEMA_VERSION:
                 logger.warning("%s has schema version %s, this PolicyWatch writes %s: run `policywatch reindex "
                                "--index %s`", index, schema, SCHEMA_VERSION, self.location)
+        self._korean = CJK if any(korean_analysis(spec) == CJK for spec in indices.values()) else NORI
         self._ready = True

@@ -15,7 +15,7 @@ from ..base import (INTERVALS, EntityCount, Hit, IndexConfigError, PeriodCounts,
                     SearchResult, TimelineRow)
 from ..document import Article
 from ..query import Node
-from .schema import SCHEMA_VERSION
+from .schema import KOREAN_LABELS, SCHEMA_VERSION
 
 SCAN_SIZE = 1000
 
@@ -38,14 +38,14 @@ class Search:
             Revision(d.get("fetched"), d["title"], body.split("\n\n") if body else [], d["content_hash"])]
 
     def search(self, request: SearchRequest) -> SearchResult:
-        query = dsl.with_dates(dsl.compile_query(request.query), request.date_from, request.date_to)
+        query = dsl.with_dates(dsl.compile_query(request.query, self.korean()), request.date_from, request.date_to)
         newest = {"published_utc": {"order": "desc", "missing": "_last"}}
         sort = (["_score", newest, {"id": "asc"}] if request.sort == "relevance" else [newest, {"id": "asc"}])
         body = {"query": query, "sort": sort, "from_": request.offset, "size": request.limit,
                 "track_total_hits": True if request.collapse or request.count_limit is None else request.count_limit,
                 "source": docs.HIT_SOURCE}
         aggs: dict = {}
-        marks = dsl.highlight(request.query)
+        marks = dsl.highlight(request.query, self.korean())
         if marks:
             body["highlight"] = marks
         if request.facets:
@@ -111,7 +111,7 @@ class Search:
     _OLDEST_FIRST = [{"published_utc": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]
 
     def export(self, query: Node, date_from=None, date_to=None) -> Iterator[Article]:
-        q = dsl.with_dates(dsl.compile_query(query), date_from, date_to)
+        q = dsl.with_dates(dsl.compile_query(query, self.korean()), date_from, date_to)
         for hit in self._scan(q, self._OLDEST_FIRST, docs.ARTICLE_SOURCE):
             yield docs.from_doc(hit["_source"])
 
@@ -191,7 +191,7 @@ class Search:
         periods = {"date_histogram": {"field": "published_utc", "calendar_interval": interval,
                                       "time_zone": tz or "UTC", "min_doc_count": 1, "format": "yyyy-MM-dd"}}
         aggs = {"all": periods,
-                "matched": {"filter": dsl.compile_query(query),
+                "matched": {"filter": dsl.compile_query(query, self.korean()),
                             "aggs": {"periods": dict(periods, aggs={"stories": STORIES})}}}
         dated = dsl.with_dates({"bool": {"filter": [{"exists": {"field": "published_utc"}}]}}, date_from, date_to)
         found = self._search(query=dated, size=0, aggs=aggs, track_total_hits=False)["aggregations"]
@@ -209,7 +209,7 @@ class Search:
         chosen = {"term": {"entities.type": type_}} if type_ else {"match_all": {}}
         aggs = {"entities": {"nested": {"path": "entities"},
                              "aggs": {"chosen": {"filter": chosen, "aggs": {"groups": groups}}}}}
-        response = self._search(query=dsl.compile_query(query), size=0, aggs=aggs, track_total_hits=False)
+        response = self._search(query=dsl.compile_query(query, self.korean()), size=0, aggs=aggs, track_total_hits=False)
         out = []
         for b in response["aggregations"]["entities"]["chosen"]["groups"]["buckets"]:
             name, type_name = b["shown"]["buckets"][0]["key"].rsplit("|", 1)
@@ -228,6 +228,7 @@ class Search:
         a = r["aggregations"]
         return {
             "backend": "elasticsearch", "location": self.location, "schema_version": SCHEMA_VERSION,
+            "korean_analysis": KOREAN_LABELS[self.korean()],
             "indices": sorted(self.run(self.indices)), "articles": r["hits"]["total"]["value"],
             "sources": {b["key"]: b["doc_count"] for b in a["sources"]["buckets"]},
             "entities": a["entities"]["names"]["value"],

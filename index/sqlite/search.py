@@ -286,6 +286,7 @@ class Search:
         q = self.db.execute
         return {
             "backend": "sqlite", "location": str(self.path), "schema_version": SCHEMA_VERSION,
+            "korean_analysis": "kiwipiepy stems",      # index/korean.py
             "articles": q("SELECT count(*) FROM articles").fetchone()[0],
             "sources": dict(q("SELECT source, count(*) FROM articles GROUP BY source ORDER BY source").fetchall()),
             "entities": q("SELECT count(DISTINCT name) FROM entities").fetchone()[0],
