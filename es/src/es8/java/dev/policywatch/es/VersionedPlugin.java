@@ -55,10 +55,10 @@ abstract class VersionedPlugin extends Plugin implements ActionPlugin {
                                                    Predicate<NodeFeature> clusterSupportsFeature) {
         return List.of(
             new MainInfoRestHandler(() -> clusterService),
-            new CompatRestHandlers.GetDataStreams(() -> clusterService),
-            new CompatRestHandlers.Reindex(clusterSupportsFeature),
-            new CompatRestHandlers.UpdateByQuery(clusterSupportsFeature),
-            new CompatRestHandlers.DeleteByQuery(clusterSupportsFeature)
+            new DataStreamsRestHandler(() -> clusterService),
+            new ByScrollRestHandlers.Reindex(clusterSupportsFeature),
+            new ByScrollRestHandlers.UpdateByQuery(clusterSupportsFeature),
+            new ByScrollRestHandlers.DeleteByQuery(clusterSupportsFeature)
         );
     }
 }

@@ -3,6 +3,9 @@ package dev.policywatch.es;
 import org.elasticsearch.cluster.node.DiscoveryNodes;
 import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.features.NodeFeature;
+import org.elasticsearch.index.reindex.DeleteByQueryAction;
+import org.elasticsearch.index.reindex.ReindexAction;
+import org.elasticsearch.index.reindex.UpdateByQueryAction;
 import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.rest.RestHandler;
@@ -13,9 +16,9 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The REST handlers of the module on Elasticsearch 9: GET / only. Elasticsearch 9 renamed the by-scroll classes
- * our _reindex / _update_by_query / _delete_by_query build on (src/es8/java), so this node does not have them yet:
- * `policywatch reindex` needs a stock cluster or the Elasticsearch 8 node.
+ * The actions and REST handlers of the module on Elasticsearch 9: GET /, _reindex, _update_by_query and
+ * _delete_by_query (the shared src/byscroll/java, renamed to Elasticsearch 9's classes by es/pom.xml). Unlike
+ * Elasticsearch 8 (src/es8/java): no GET /_data_stream, which PolicyWatch does not call.
  */
 abstract class VersionedPlugin extends Plugin implements ActionPlugin {
     private volatile ClusterService clusterService;
@@ -27,8 +30,22 @@ abstract class VersionedPlugin extends Plugin implements ActionPlugin {
     }
 
     @Override
+    public Collection<ActionHandler> getActions() {
+        return List.of(
+            new ActionHandler(ReindexAction.INSTANCE, ByScrollTransportActions.Reindex.class),
+            new ActionHandler(UpdateByQueryAction.INSTANCE, ByScrollTransportActions.UpdateByQuery.class),
+            new ActionHandler(DeleteByQueryAction.INSTANCE, ByScrollTransportActions.DeleteByQuery.class)
+        );
+    }
+
+    @Override
     public Collection<RestHandler> getRestHandlers(RestHandlersServices services, Supplier<DiscoveryNodes> nodesInCluster,
                                                    Predicate<NodeFeature> clusterSupportsFeature) {
-        return List.of(new MainInfoRestHandler(() -> clusterService));
+        return List.of(
+            new MainInfoRestHandler(() -> clusterService),
+            new ByScrollRestHandlers.Reindex(clusterSupportsFeature),
+            new ByScrollRestHandlers.UpdateByQuery(clusterSupportsFeature),
+            new ByScrollRestHandlers.DeleteByQuery(clusterSupportsFeature)
+        );
     }
 }
