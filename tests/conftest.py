@@ -38,19 +38,29 @@ def require_es(url: str = ES_URL, start: str = "make es-start", variable: str = 
     pytest.skip(message)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es),
-                        pytest.param("elasticsearch9", marks=(pytest.mark.es, pytest.mark.es9))])
+# the Elasticsearch nodes: base URL, how to start one, the variable that points elsewhere
+ES_NODES = {"elasticsearch": (ES_URL, "make es-start", "POLICYWATCH_ES_URL"),
+            "elasticsearch9": (ES9_URL, "make es9-start", "POLICYWATCH_ES9_URL")}
+# as the params of a fixture: a test that takes one runs on each node
+ES_PARAMS = [pytest.param("elasticsearch", marks=pytest.mark.es),
+             pytest.param("elasticsearch9", marks=(pytest.mark.es, pytest.mark.es9))]
+
+
+def es_node(kind: str) -> str:
+    """The base URL of the node of this kind ("elasticsearch" or "elasticsearch9"); skips the test
+    with the reason when none answers (fails it in CI)."""
+    url, start, variable = ES_NODES[kind]
+    require_es(url, start, variable)
+    return url.rstrip("/")
+
+
+@pytest.fixture(params=["sqlite", *ES_PARAMS])
 def index_url(request, tmp_path):
     """An empty index URL for each backend; Elasticsearch collections get a unique alias."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/index.db"
         return
-    if request.param == "elasticsearch9":
-        url = ES9_URL
-        require_es(url, "make es9-start", "POLICYWATCH_ES9_URL")
-    else:
-        url = ES_URL
-        require_es()
+    url = es_node(request.param)
     name = f"pw-test-{uuid.uuid4().hex[:10]}"
     yield f"{url.rstrip('/')}/{name}"
     from index import open_index
