@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast serve es-start es-stop os-start os-stop es-cluster es-cluster-stop chromium bench clean
+.PHONY: install demo test test-fast serve es-start es-stop es9-start es9-stop os-start os-stop es-cluster es-cluster-stop chromium bench clean
 
 install: $(STAMP)
 
@@ -30,11 +30,13 @@ demo: install
 serve: install
 	$(BIN)/python -m policywatch.demo --port $(DEMO_PORT) serve --port $(PORT)
 
-# Every test, Elasticsearch, OpenSearch and browser ones included: scripts/test-run starts the node,
-# the three-node cluster (node-loss and replica tests) and the stock OpenSearch node, runs pytest,
-# and stops the nodes it started (a node you had started before is left running).
+# Every test, Elasticsearch 8 and 9, OpenSearch and browser ones included: scripts/test-run starts
+# the node, the three-node cluster (node-loss and replica tests), the Elasticsearch 9 node and the
+# stock OpenSearch node, runs pytest, and stops the nodes it started (a node you had started
+# before is left running).
 test: install chromium
 	POLICYWATCH_ES_URL=$${POLICYWATCH_ES_URL:-http://127.0.0.1:9200} \
+	  POLICYWATCH_ES9_URL=$${POLICYWATCH_ES9_URL:-http://127.0.0.1:9260} \
 	  POLICYWATCH_OS_URL=$${POLICYWATCH_OS_URL:-http://127.0.0.1:9250} \
 	  bash scripts/test-run $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
@@ -53,6 +55,12 @@ os-start:
 
 os-stop:
 	bash scripts/os-stop
+# Elasticsearch 9.x on 9260, built into .es9/ (JDK 21+; no nori: the node of the CJK-bigram Korean path)
+es9-start:
+	ES_FLAVOR=9 bash scripts/es-start
+
+es9-stop:
+	ES_FLAVOR=9 bash scripts/es-stop
 
 # Three nodes of one cluster on 9201-9203 (the same build as es-start).
 es-cluster:
@@ -82,4 +90,4 @@ bench: install
 	$(BIN)/python bench/index_bench.py --articles 50000
 
 clean:
-	rm -rf $(VENV) data .es .os build *.egg-info
+	rm -rf $(VENV) data .es .es9 .os build *.egg-info

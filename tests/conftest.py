@@ -17,14 +17,20 @@ ROOT = Path(__file__).resolve().parent.parent
 ES_URL = os.environ.get("POLICYWATCH_ES_URL", "http://127.0.0.1:9200")
 # `make test` starts a stock OpenSearch node here (scripts/os-start) and sets the variable
 OS_URL = os.environ.get("POLICYWATCH_OS_URL", "http://127.0.0.1:9250")
+# the Elasticsearch 9 node (`make es9-start`): no nori, so Korean goes the CJK-bigram way there
+ES9_URL = os.environ.get("POLICYWATCH_ES9_URL", "http://127.0.0.1:9260")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-# the cluster backends: base URL, how to start a node, the variable that points elsewhere
-CLUSTERS = {"elasticsearch": (ES_URL, "make es-start", "POLICYWATCH_ES_URL"),
-            "opensearch": (OS_URL, "make os-start", "POLICYWATCH_OS_URL")}
+# the cluster backends: base URL, how to start a node, the variable that points elsewhere, and
+# what its GET / calls its distribution
+CLUSTERS = {"elasticsearch": (ES_URL, "make es-start", "POLICYWATCH_ES_URL", "elasticsearch"),
+            "elasticsearch9": (ES9_URL, "make es9-start", "POLICYWATCH_ES9_URL", "elasticsearch"),
+            "opensearch": (OS_URL, "make os-start", "POLICYWATCH_OS_URL", "opensearch")}
+# the Elasticsearch kinds, as the params of a fixture (the tests of our own node's _reindex & co.)
+ES_PARAMS = [pytest.param("elasticsearch", marks=pytest.mark.es),
+             pytest.param("elasticsearch9", marks=(pytest.mark.es, pytest.mark.es9))]
 # every backend, as the params of a fixture: a test that takes one runs on each
-BACKENDS = ["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es),
-            pytest.param("opensearch", marks=pytest.mark.opensearch)]
+BACKENDS = ["sqlite", *ES_PARAMS, pytest.param("opensearch", marks=pytest.mark.opensearch)]
 
 
 def _distribution(url: str) -> str | None:
@@ -37,18 +43,18 @@ def _distribution(url: str) -> str | None:
     return version.get("distribution") or "elasticsearch"
 
 
-def es_available() -> bool:
-    return _distribution(ES_URL) is not None
+def es_available(url: str = ES_URL) -> bool:
+    return _distribution(url) is not None
 
 
 def require_cluster(kind: str) -> str:
-    """The base URL of a node of this kind ("elasticsearch" or "opensearch"); skips the test with
-    the reason when none answers (fails it in CI, where `make test` starts both)."""
-    url, start, variable = CLUSTERS[kind]
+    """The base URL of a node of this kind (a key of CLUSTERS); skips the test with the reason when
+    none answers (fails it in CI, where `make test` starts each kind)."""
+    url, start, variable, distribution = CLUSTERS[kind]
     found = _distribution(url)
-    if found == kind:
+    if found == distribution:
         return url.rstrip("/")
-    name = "Elasticsearch" if kind == "elasticsearch" else "OpenSearch"
+    name = "OpenSearch" if distribution == "opensearch" else "Elasticsearch"
     message = (f"no {name} node at {url}: run `{start}`, or point {variable} at a running cluster "
                "(http://user:pass@host:port)" if found is None else f"the node at {url} is {found}, not {kind}")
     if IN_CI:
@@ -58,6 +64,9 @@ def require_cluster(kind: str) -> str:
 
 def require_es():
     require_cluster("elasticsearch")
+
+
+es_node = require_cluster            # the Elasticsearch kinds' tests (test_index_maintenance) say it so
 
 
 def collection(kind: str, prefix: str = "pw-test") -> str:

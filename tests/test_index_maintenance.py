@@ -10,14 +10,9 @@ import pytest
 from index import Article, IndexConfigError, SearchRequest, content_hash, open_index, parse
 from index.maintenance import copy, flush, reindex
 
-from conftest import ES_URL, require_es, run_cli
+from conftest import ES_PARAMS, es_node, run_cli
 from test_index_contract import CORPUS
 from test_index_incremental import WIRE, make
-
-
-def es_url() -> str:
-    require_es()
-    return f"{ES_URL.rstrip('/')}/pw-test-{uuid.uuid4().hex[:10]}"
 
 
 def filler(n: int) -> list[Article]:
@@ -31,9 +26,10 @@ def filler(n: int) -> list[Article]:
     return out
 
 
-@pytest.fixture
-def es_collection():
-    url = es_url()
+@pytest.fixture(params=ES_PARAMS)
+def es_collection(request):
+    """A fresh collection on each Elasticsearch node (8 and 9: reindex is the es/ module's own on both)."""
+    url = f"{es_node(request.param)}/pw-test-{uuid.uuid4().hex[:10]}"
     yield url
     ix = open_index(url)
     ix.drop()
@@ -93,8 +89,8 @@ def test_a_collection_of_the_previous_schema_warns_works_and_reindexes_into_the_
     reindex; reindex moves it to the current mapping and its stock analyzers."""
     from elasticsearch import BadRequestError, Elasticsearch
     from index.elastic.schema import CJK, NORI, SCHEMA_VERSION, load_template
-    name = es_collection.rsplit("/", 1)[1]
-    client = Elasticsearch(ES_URL)
+    node, name = es_collection.rsplit("/", 1)
+    client = Elasticsearch(node)
 
     def node_has(tokenizer: str) -> bool:
         try:

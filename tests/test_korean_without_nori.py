@@ -4,8 +4,9 @@ Korean analysis the index has, Hangul words still find Korean articles, and a te
 cluster refuses is one line (exit 2 in the CLI).
 
 Runs on a real node without nori: POLICYWATCH_ES_NO_NORI_URL (e.g. ES_NORI=false ES_PORT=9211
-scripts/es-start), or POLICYWATCH_ES_URL when that node has no nori (Elasticsearch 9, OpenSearch
-without the plugin); skipped when neither is such a node."""
+scripts/es-start), else POLICYWATCH_ES_URL when that node has no nori (OpenSearch without the plugin),
+else the Elasticsearch 9 node (POLICYWATCH_ES9_URL, `make es9-start`: never has nori); skipped when
+none is such a node."""
 from __future__ import annotations
 
 import json
@@ -17,7 +18,7 @@ import uuid
 import pytest
 from elasticsearch import ApiError
 
-from conftest import ES_URL, OS_URL, run_cli
+from conftest import ES9_URL, ES_URL, OS_URL, run_cli
 from index import SearchRequest, open_index, parse
 from index.elastic.client import Client
 from index.elastic.schema import CJK, NORI, load_template
@@ -42,8 +43,8 @@ def has_nori(url: str) -> bool | None:
 
 @pytest.fixture(scope="module")
 def node():
-    # the stock OpenSearch node (make os-start) has no nori
-    candidates = [u for u in (os.environ.get("POLICYWATCH_ES_NO_NORI_URL"), ES_URL, OS_URL) if u]
+    # the Elasticsearch 9 node (make es9-start) and the stock OpenSearch node (make os-start) have no nori
+    candidates = [u for u in (os.environ.get("POLICYWATCH_ES_NO_NORI_URL"), ES_URL, ES9_URL, OS_URL) if u]
     for url in candidates:
         if has_nori(url) is False:
             return url.rstrip("/")

@@ -18,7 +18,8 @@ from index.elastic.schema import CJK, NORI, load_template, mapping
 from index.elastic.stock import BUILTIN, COMMON, LEGACY, NORI as NORI_MODULE, STOCK, parts
 
 ROOT = Path(__file__).resolve().parent.parent
-JAVA = ROOT / "es" / "src" / "main" / "java"
+# the module's sources: shared (main, byscroll) and per Elasticsearch version (es8, es9)
+JAVA = ROOT / "es" / "src"
 MAPPINGS = sorted(p.stem for p in (ROOT / "index" / "elastic").glob("*.json"))
 
 

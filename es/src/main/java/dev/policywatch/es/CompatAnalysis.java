@@ -16,8 +16,6 @@ import org.apache.lucene.analysis.snowball.SnowballFilter;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.env.Environment;
 import org.elasticsearch.index.IndexSettings;
-import org.elasticsearch.index.analysis.AbstractIndexAnalyzerProvider;
-import org.elasticsearch.index.analysis.AbstractTokenFilterFactory;
 import org.elasticsearch.index.analysis.Analysis;
 import org.elasticsearch.index.analysis.AnalyzerProvider;
 import org.elasticsearch.index.analysis.NormalizingTokenFilterFactory;
@@ -56,7 +54,7 @@ final class CompatAnalysis {
     }
 
     /** Same as Elasticsearch's EnglishAnalyzerProvider: settings {@code stopwords}, {@code stopwords_path}, {@code stem_exclusion}. */
-    static final class EnglishAnalyzerProvider extends AbstractIndexAnalyzerProvider<EnglishAnalyzer> {
+    static final class EnglishAnalyzerProvider extends VersionedAnalysis.AnalyzerProviderBase<EnglishAnalyzer> {
         private final EnglishAnalyzer analyzer;
 
         EnglishAnalyzerProvider(IndexSettings indexSettings, Environment env, String name, Settings settings) {
@@ -100,7 +98,7 @@ final class CompatAnalysis {
     }
 
     private static TokenFilterFactory simple(String name, Settings settings, Function<TokenStream, TokenStream> f) {
-        return new AbstractTokenFilterFactory(name, settings) {
+        return new VersionedAnalysis.TokenFilterBase(name, settings) {
             @Override
             public TokenStream create(TokenStream tokenStream) {
                 return f.apply(tokenStream);
@@ -109,7 +107,7 @@ final class CompatAnalysis {
     }
 
     /** {@code asciifolding} with {@code preserve_original}; usable in keyword normalizers. */
-    static final class AsciiFoldingFactory extends AbstractTokenFilterFactory implements NormalizingTokenFilterFactory {
+    static final class AsciiFoldingFactory extends VersionedAnalysis.TokenFilterBase implements NormalizingTokenFilterFactory {
         private final boolean preserveOriginal;
 
         AsciiFoldingFactory(IndexSettings indexSettings, Environment env, String name, Settings settings) {
@@ -128,7 +126,7 @@ final class CompatAnalysis {
      * light_english / kstem -> KStem, porter2 -> Snowball English, minimal_english, possessive_english.
      * Other languages are rejected with a clear error rather than silently stemmed differently.
      */
-    static final class StemmerFactory extends AbstractTokenFilterFactory {
+    static final class StemmerFactory extends VersionedAnalysis.TokenFilterBase {
         private final Function<TokenStream, TokenStream> stemmer;
 
         StemmerFactory(IndexSettings indexSettings, Environment env, String name, Settings settings) {
@@ -155,7 +153,7 @@ final class CompatAnalysis {
     }
 
     /** {@code snowball} filter with {@code language} (default English), exactly like Elasticsearch's. */
-    static final class SnowballFactory extends AbstractTokenFilterFactory {
+    static final class SnowballFactory extends VersionedAnalysis.TokenFilterBase {
         private final String language;
 
         SnowballFactory(IndexSettings indexSettings, Environment env, String name, Settings settings) {

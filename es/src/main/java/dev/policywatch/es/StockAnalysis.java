@@ -14,8 +14,6 @@ import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.env.Environment;
 import org.elasticsearch.index.IndexSettings;
 import org.elasticsearch.index.analysis.AbstractCharFilterFactory;
-import org.elasticsearch.index.analysis.AbstractTokenFilterFactory;
-import org.elasticsearch.index.analysis.AbstractTokenizerFactory;
 import org.elasticsearch.index.analysis.Analysis;
 import org.elasticsearch.index.analysis.CharFilterFactory;
 import org.elasticsearch.index.analysis.NormalizingCharFilterFactory;
@@ -92,7 +90,7 @@ final class StockAnalysis {
 
     // ---------------------------------------------------------------- tokenizer
 
-    static final class PatternTokenizerFactory extends AbstractTokenizerFactory {
+    static final class PatternTokenizerFactory extends VersionedAnalysis.TokenizerBase {
         private final Pattern pattern;
         private final int group;
 
@@ -190,7 +188,7 @@ final class StockAnalysis {
 
     // ---------------------------------------------------------------- token filters
 
-    static final class TruncateFactory extends AbstractTokenFilterFactory {
+    static final class TruncateFactory extends VersionedAnalysis.TokenFilterBase {
         private final int length;
 
         TruncateFactory(IndexSettings indexSettings, Environment env, String name, Settings settings) {
@@ -207,7 +205,7 @@ final class StockAnalysis {
         }
     }
 
-    static final class CjkWidthFactory extends AbstractTokenFilterFactory implements NormalizingTokenFilterFactory {
+    static final class CjkWidthFactory extends VersionedAnalysis.TokenFilterBase implements NormalizingTokenFilterFactory {
         CjkWidthFactory(IndexSettings indexSettings, Environment env, String name, Settings settings) {
             super(name, settings);
         }
@@ -218,7 +216,7 @@ final class StockAnalysis {
         }
     }
 
-    static final class CjkBigramFactory extends AbstractTokenFilterFactory {
+    static final class CjkBigramFactory extends VersionedAnalysis.TokenFilterBase {
         private final int flags;
         private final boolean outputUnigrams;
 

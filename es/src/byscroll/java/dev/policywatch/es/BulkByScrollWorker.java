@@ -44,6 +44,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link WorkerBulkByScrollTaskState}, throttling through requests_per_second, version conflicts
  * counted / aborting per {@code conflicts}, {@code max_docs}, {@code refresh}), in a compact form.
  * Not supported (rejected by the transport actions): scripts, remote sources, slices &gt; 1.
+ * Shared by both versions (src/byscroll/java): written with Elasticsearch 8's class names, which the
+ * Elasticsearch 9 build renames (es/pom.xml, profile es9).
  */
 abstract class BulkByScrollWorker<R extends AbstractBulkByScrollRequest<R>> {
     private static final Logger logger = LogManager.getLogger(BulkByScrollWorker.class);
@@ -129,7 +131,7 @@ abstract class BulkByScrollWorker<R extends AbstractBulkByScrollRequest<R>> {
         int maxDocs = request.getMaxDocs();
         if (first) {
             first = false;
-            long total = response.getHits().getTotalHits() == null ? 0 : response.getHits().getTotalHits().value;
+            long total = VersionedSearch.totalHits(response.getHits());
             state.setTotal(maxDocs == AbstractBulkByScrollRequest.MAX_DOCS_ALL_MATCHES ? total : Math.min(total, maxDocs));
         }
         SearchHit[] hits = response.getHits().getHits();

@@ -2,15 +2,12 @@ package dev.policywatch.es;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.elasticsearch.Build;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.DocWriteRequest;
 import org.elasticsearch.action.support.ActiveShardCount;
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.cluster.ClusterState;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.bytes.BytesReference;
 import org.elasticsearch.core.TimeValue;
@@ -43,154 +40,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
-import static org.elasticsearch.rest.RestRequest.Method.GET;
-import static org.elasticsearch.rest.RestRequest.Method.HEAD;
 import static org.elasticsearch.rest.RestRequest.Method.POST;
 
-/** REST layer: GET|HEAD / and the by-scroll APIs, with Elasticsearch's URL parameters and response format. */
-final class CompatRestHandlers {
-    private static final Logger logger = LogManager.getLogger(CompatRestHandlers.class);
+/**
+ * REST layer of the reindex module's APIs (_reindex, _update_by_query, _delete_by_query), with Elasticsearch's URL
+ * parameters and response format. Shared by both versions: written with Elasticsearch 8's class names, which the
+ * Elasticsearch 9 build renames (es/pom.xml, profile es9).
+ */
+final class ByScrollRestHandlers {
+    private static final Logger logger = LogManager.getLogger(ByScrollRestHandlers.class);
 
-    private CompatRestHandlers() {}
-
-    // ------------------------------------------------------------------ GET / (the rest-root module)
-
-    static final class MainInfo extends BaseRestHandler {
-        private final Supplier<ClusterService> clusterService;
-
-        MainInfo(Supplier<ClusterService> clusterService) {
-            this.clusterService = clusterService;
-        }
-
-        @Override
-        public String getName() {
-            return "policywatch_main_action";
-        }
-
-        @Override
-        public List<Route> routes() {
-            return List.of(new Route(GET, "/"), new Route(HEAD, "/"));
-        }
-
-        @Override
-        protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-            ClusterService cs = clusterService.get();
-            return channel -> {
-                if (request.method() == HEAD) {
-                    channel.sendResponse(new RestResponse(RestStatus.OK, RestResponse.TEXT_CONTENT_TYPE, BytesReference.fromByteBuffer(java.nio.ByteBuffer.allocate(0))));
-                    return;
-                }
-                ClusterState state = cs.state();
-                Build build = Build.current();
-                XContentBuilder b = channel.newBuilder();
-                b.startObject();
-                b.field("name", cs.getNodeName());
-                b.field("cluster_name", cs.getClusterName().value());
-                b.field("cluster_uuid", state.metadata().clusterUUID());
-                b.startObject("version")
-                    .field("number", build.qualifiedVersion())
-                    .field("build_flavor", build.flavor())
-                    .field("build_type", build.type().displayName())
-                    .field("build_hash", build.hash())
-                    .field("build_date", build.date())
-                    .field("build_snapshot", build.isSnapshot())
-                    .field("lucene_version", org.apache.lucene.util.Version.LATEST.toString())
-                    .field("minimum_wire_compatibility_version", build.minWireCompatVersion())
-                    .field("minimum_index_compatibility_version", build.minIndexCompatVersion())
-                    .endObject();
-                b.field("tagline", "You Know, for Search");
-                b.endObject();
-                channel.sendResponse(new RestResponse(RestStatus.OK, b));
-            };
-        }
-    }
-
-    // ------------------------------------------------------------------ GET /_data_stream (read-only; data-streams module)
-
-    /**
-     * Read-only view of the data streams in the cluster state. The server auto-creates data streams from
-     * index templates, but the data-streams module (GET/PUT/DELETE _data_stream) is not on Maven Central.
-     * Only GET is provided (e.g. elasticsearch.helpers.reindex() calls it); creating/deleting data streams
-     * explicitly is not possible on this node.
-     */
-    static final class GetDataStreams extends BaseRestHandler {
-        private final Supplier<ClusterService> clusterService;
-
-        GetDataStreams(Supplier<ClusterService> clusterService) {
-            this.clusterService = clusterService;
-        }
-
-        @Override
-        public String getName() {
-            return "policywatch_get_data_streams_action";
-        }
-
-        @Override
-        public List<Route> routes() {
-            return List.of(new Route(GET, "/_data_stream"), new Route(GET, "/_data_stream/{name}"));
-        }
-
-        @Override
-        protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-            String[] names = Strings.splitStringByCommaToArray(request.param("name", "*"));
-            request.param("expand_wildcards");
-            request.param("include_defaults");
-            request.param("verbose");
-            request.param("master_timeout");
-            ClusterState state = clusterService.get().state();
-            var metadata = state.metadata();
-            var matched = new java.util.ArrayList<org.elasticsearch.cluster.metadata.DataStream>();
-            for (var ds : metadata.dataStreams().values()) {
-                for (String n : names) {
-                    if ("_all".equals(n) || org.elasticsearch.common.regex.Regex.simpleMatch(n, ds.getName())) {
-                        matched.add(ds);
-                        break;
-                    }
-                }
-            }
-            for (String n : names) {
-                if (org.elasticsearch.common.regex.Regex.isSimpleMatchPattern(n) == false && "_all".equals(n) == false
-                    && metadata.dataStreams().containsKey(n) == false) {
-                    throw new org.elasticsearch.index.IndexNotFoundException(n);
-                }
-            }
-            matched.sort(java.util.Comparator.comparing(org.elasticsearch.cluster.metadata.DataStream::getName));
-            return channel -> {
-                XContentBuilder b = channel.newBuilder();
-                b.startObject().startArray("data_streams");
-                for (var ds : matched) {
-                    b.startObject();
-                    b.field("name", ds.getName());
-                    b.startObject("timestamp_field").field("name", "@timestamp").endObject();
-                    b.startArray("indices");
-                    for (var idx : ds.getIndices()) {
-                        b.startObject().field("index_name", idx.getName()).field("index_uuid", idx.getUUID()).endObject();
-                    }
-                    b.endArray();
-                    b.field("generation", ds.getGeneration());
-                    if (ds.getMetadata() != null) {
-                        b.field("_meta", ds.getMetadata());
-                    }
-                    String template = org.elasticsearch.cluster.metadata.MetadataIndexTemplateService.findV2Template(
-                        metadata, ds.getName(), ds.isHidden());
-                    if (template != null) {
-                        b.field("template", template);
-                    }
-                    b.field("hidden", ds.isHidden());
-                    b.field("system", ds.isSystem());
-                    b.field("allow_custom_routing", ds.isAllowCustomRouting());
-                    b.field("replicated", ds.isReplicated());
-                    b.endObject();
-                }
-                b.endArray().endObject();
-                channel.sendResponse(new RestResponse(RestStatus.OK, b));
-            };
-        }
-    }
-
-    // ------------------------------------------------------------------ by-scroll APIs (the reindex module)
+    private ByScrollRestHandlers() {}
 
     abstract static class ByScroll<R extends AbstractBulkByScrollRequest<R>> extends BaseRestHandler {
         final ActionType<BulkByScrollResponse> action;

@@ -28,7 +28,10 @@ import org.elasticsearch.transport.TransportService;
 
 import java.util.Arrays;
 
-/** Transport actions for _reindex, _update_by_query and _delete_by_query (registered under Elasticsearch's own action names). */
+/**
+ * Transport actions for _reindex, _update_by_query and _delete_by_query (registered under Elasticsearch's own action
+ * names). Shared by both versions, like {@link BulkByScrollWorker}.
+ */
 public final class ByScrollTransportActions {
     private ByScrollTransportActions() {}
 
