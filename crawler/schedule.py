@@ -18,7 +18,7 @@ from croniter import croniter
 from common.errors import BadUsage
 from index.base import IndexFailure
 
-from .sources import Source
+from ingest.sources import Source
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Korean pages: what the generic extraction (crawler/extract.py) leaves for Korean outlets.
+"""Korean pages: what the generic extraction (extract/article.py) leaves for Korean outlets.
 
 - The wire lead `(서울=연합뉴스) 홍길동 기자 =` (also `[세종=뉴시스]홍길동 기자 =`, several
   reporters, 특파원) opens the first paragraph: it is not body text, and its reporters become
@@ -130,7 +130,7 @@ def _moment(m: re.Match, tz) -> datetime | None:
 
 
 def refine(result, tree, tz=None) -> None:
-    """Apply the Korean rules to an extracted article (crawler.extract.Extracted), in place."""
+    """Apply the Korean rules to an extracted article (extract.article.Extracted), in place."""
     if not is_korean(result.language, result.body):
         return
     result.language = "ko"

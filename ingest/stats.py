@@ -34,7 +34,7 @@ class SourceSummary:
     skipped: int = 0
     errors: int = 0
     reasons: dict[str, int] = field(default_factory=dict)   # "skipped/too little text" → n
-    outcome: str = "ok"          # ok, partial, failed (crawler.outcome)
+    outcome: str = "ok"          # ok, partial, failed (ingest.outcome)
     cause: str = ""              # why not ok, in one line
     requests: int = 0            # requests that got an answer or failed for good
     failed_requests: int = 0

@@ -21,7 +21,8 @@ from index import IndexMissing, SearchRequest, open_index, parse
 from index.base import INTERVALS, SORTS
 
 
-from . import __version__, cases_cmd
+from . import __version__
+from .commands import cases as cases_cmd
 from core.config import DEFAULT_STATE, Config, from_args, parse_range
 from core import notes, output
 from core.sources import adopt_sources, outlets
@@ -119,7 +120,7 @@ def _query(cfg: Config, text: str | None):
     def collection(name):             # the sources file is read only when a query names a collection
         nonlocal groups
         if groups is None:
-            from crawler.sources import collections
+            from ingest.sources import collections
             groups = collections(outlets(cfg))
         return notes.members(groups, name)
     return parse(text or "", resolve_entity=resolve, resolve_collection=collection)
@@ -194,7 +195,7 @@ def cmd_crawl(args, cfg: Config) -> int:
     from crawler.locks import leased, source_locks
     from crawler.run import run_crawl
     from crawler.schedule import due_sources
-    from crawler.sources import select
+    from ingest.sources import select
     chosen = select(outlets(cfg), args.source)  # fail early, with the file's message
     overrides = {"POLICYWATCH_INDEX_OPTIONS": cfg.index_options, "POLICYWATCH_PROGRESS_SECONDS": 10.0,
                  "LOG_LEVEL": ("WARNING", "INFO", "DEBUG")[min(args.verbose, 2)], "STATS_DUMP": args.verbose > 0,
@@ -308,9 +309,9 @@ def cmd_export(args, cfg: Config) -> int:
 
 def cmd_extract(args, cfg: Config) -> int:
     import asyncio
-    from crawler import work
+    from ingest import work
     from crawler.fetch import FetchError, fetch
-    from crawler.ingest import Counter, Ingest, Page
+    from ingest.pages import Counter, Ingest, Page
     pages = _extract_targets(args.targets, args.url, args.urls)
     # The crawl's own ingest path, in this process (spaCy loaded once for every page), nothing indexed.
     ingest = Ingest(work.InlineExecutor(not args.no_nlp, cfg.gazetteers), None, Counter(), not args.no_nlp,
@@ -457,15 +458,15 @@ def cmd_trend(args, cfg: Config) -> int:
 
 
 def cmd_stats(args, cfg: Config) -> int:
-    from crawler.archive import summary
+    from archive.warc import summary
     with _opened(cfg) as index:
         output.write_json({**index.stats(), "archive": summary(cfg.archive_dir)}, sys.stdout)
     return 0
 
 
 def cmd_import(args, cfg: Config) -> int:
-    from crawler.sources import load_sources
-    from crawler.warc_import import ImportOptions, import_warcs, warc_paths
+    from ingest.sources import load_sources
+    from archive.warc_import import ImportOptions, import_warcs, warc_paths
     files = warc_paths(args.paths)                        # bad input fails before any work
     sources = load_sources(cfg.sources)
     if args.source and not re.fullmatch(r"[a-z0-9_-]+", args.source):
@@ -495,8 +496,8 @@ def cmd_import(args, cfg: Config) -> int:
 
 
 def cmd_reprocess(args, cfg: Config) -> int:
-    from crawler.reprocess import reprocess
-    from crawler.sources import SourcesError, load_sources
+    from archive.reprocess import reprocess
+    from ingest.sources import SourcesError, load_sources
     try:
         sources = load_sources(None)                      # the outlets' languages and time zones
     except SourcesError:
@@ -578,7 +579,7 @@ def cmd_history(args, cfg: Config) -> int:
 
 
 def cmd_status(args, cfg: Config) -> int:
-    from crawler.health import assess
+    from ingest.health import assess
     names = [s.name for s in outlets(cfg) if s.enabled]
     with _opened(cfg) as index:
         known = {r.source for r in index.runs(limit=1000)}
@@ -586,7 +587,7 @@ def cmd_status(args, cfg: Config) -> int:
         stats = index.stats()
         archived = stats["archived_articles"]      # the catalogue's count: no archive file is read
         archived = index.stats()["archived_articles"]      # the catalogue's count: no archive file is read
-        from .alert_cmd import status_lines
+        from .commands.alert import status_lines
         failing_alerts = status_lines(index)
     if args.format == "json":
         output.write_json([{"source": h.source, "ok": h.ok, "flags": h.flags, "runs": [{k: v for k, v in vars(r).items() if k != "sources_text"} for r in h.runs]}
@@ -602,7 +603,7 @@ def cmd_status(args, cfg: Config) -> int:
                      "outcome": last.outcome if last else "", "health": "ok" if h.ok else "; ".join(h.flags)})
     output.write_table(rows, ["source", "last run", "fetched", "new", "updated", "unchanged", "skipped", "failed",
                               "outcome", "health"], sys.stdout)
-    from crawler.archive import summary
+    from archive.warc import summary
     archive = summary(cfg.archive_dir)
     print(f"archive {archive['dir']}: {archived} archived articles in {archive['files']} file(s), "
           f"{archive['bytes'] / 1e6:.1f} MB", file=sys.stderr)     # stdout stays one table
@@ -656,7 +657,7 @@ def check_files(args, cfg: Config) -> None:
         from nlp.gazetteer import Gazetteer
         Gazetteer.load(cfg.gazetteers)            # GazetteerError: BadUsage naming file and entry
     if cfg.sources and hasattr(args, "sources"):
-        from crawler.sources import load_sources
+        from ingest.sources import load_sources
         load_sources(cfg.sources)                 # SourcesError: BadUsage naming file and entry
 
 
@@ -820,7 +821,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--es-api-key", metavar="KEY", help="Elasticsearch API key; env POLICYWATCH_ES_API_KEY")
     p.add_argument("--es-ca-certs", metavar="FILE", help="CA bundle for Elasticsearch TLS; env POLICYWATCH_ES_CA_CERTS")
     p.set_defaults(func=cmd_copy)
-    from .alert_cmd import add_parser as add_alert_parser        # the `alert` group, in its own module
+    from .commands.alert import add_parser as add_alert_parser        # the `alert` group, in its own module
     add_alert_parser(sub)
     cases_cmd.add_commands(sub, _index_flags, _gazetteer_flag)
     return parser
