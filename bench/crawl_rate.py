@@ -132,7 +132,7 @@ def single_process_rates(pages: list[Page], nlp: bool) -> tuple[float, float | N
 
 # What a crawl worker runs before its first page: the spawned process imports the CLI module (as
 # multiprocessing's __mp_main__) and ingest.work, then the pool's initializer loads spaCy.
-_STARTUP = ("import resource, sys; sys.path.insert(0, sys.argv[1]); import policywatch.cli; from crawler import work; "
+_STARTUP = ("import resource, sys; sys.path.insert(0, sys.argv[1]); import policywatch.cli; from ingest import work; "
             "work.init_worker(sys.argv[2] == 'nlp', [], None, True); "
             "u = resource.getrusage(resource.RUSAGE_SELF); print(u.ru_utime + u.ru_stime)")
 

@@ -12,7 +12,8 @@ from common.errors import BadUsage
 from core import output
 from core.config import DEFAULT_STATE, Config
 
-from ..cli import _canonical, _gazetteer_flag, _index_flags, _opened, _query, _sources_flag
+from .flags import _gazetteer_flag, _index_flags, _sources_flag
+from .shared import _canonical, _opened, _query
 
 
 def _context(args, cfg: Config):
