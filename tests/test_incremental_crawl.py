@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from ingest.health import assess
-from crawler.schedule import Schedule, ScheduleError, due_sources
+from crawler.schedule import due_sources
+from ingest.due import Schedule, ScheduleError
 from ingest.sources import Source
 from index import open_index, parse
 from index.base import SourceRun
