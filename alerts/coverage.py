@@ -1,5 +1,5 @@
 """The coverage a digest opens with, so an empty one can be trusted: how many sources were
-crawled in its period, and which failed or went quiet. Source health is crawler/health.py's, the
+crawled in its period, and which failed or went quiet. Source health is ingest/health.py's, the
 rules behind `policywatch status`."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from common.dates import parse_iso, utc_text
-from crawler.health import assess
+from ingest.health import assess
 from index.base import SearchRequest
 from index.query import And, Filter, Indexed
 

@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 from bench.machine import cpu_model  # noqa: E402
 
 from core.config import ENV_LOCK_DIR  # noqa: E402
-from crawler import work  # noqa: E402
-from crawler.ingest import Counter, Ingest, Page, analysis_text  # noqa: E402
+from ingest import work  # noqa: E402
+from ingest.pages import Counter, Ingest, Page, analysis_text  # noqa: E402
 from index import open_index  # noqa: E402
 from newsroom import sources_yaml  # noqa: E402
 from newsroom.server import start  # noqa: E402
@@ -104,7 +104,7 @@ def crawl(sources: Path, db: Path, outlets: list[str], nlp: bool, profile: Path 
 
 
 def single_process_rates(pages: list[Page], nlp: bool) -> tuple[float, float | None, float]:
-    """The ingest path (crawler/ingest.py) in this one process: extraction alone, then NLP alone
+    """The ingest path (ingest/pages.py) in this one process: extraction alone, then NLP alone
     on the same texts (articles/s each), and the CPU seconds of both per article."""
     ingest = Ingest(work.InlineExecutor(False, []), None, Counter(), nlp=False, dedupe=False)
 
@@ -131,8 +131,8 @@ def single_process_rates(pages: list[Page], nlp: bool) -> tuple[float, float | N
 
 
 # What a crawl worker runs before its first page: the spawned process imports the CLI module (as
-# multiprocessing's __mp_main__) and crawler.work, then the pool's initializer loads spaCy.
-_STARTUP = ("import resource, sys; sys.path.insert(0, sys.argv[1]); import policywatch.cli; from crawler import work; "
+# multiprocessing's __mp_main__) and ingest.work, then the pool's initializer loads spaCy.
+_STARTUP = ("import resource, sys; sys.path.insert(0, sys.argv[1]); import policywatch.cli; from ingest import work; "
             "work.init_worker(sys.argv[2] == 'nlp', [], None, True); "
             "u = resource.getrusage(resource.RUSAGE_SELF); print(u.ru_utime + u.ru_stime)")
 

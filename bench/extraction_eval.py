@@ -20,7 +20,7 @@ file next to it, run an extractor and score it:
 Extractors:
 
 ``policywatch`` (default)
-    ``crawler.extract.extract(html_bytes, url)``, the project's extractor.
+    ``extract.article.extract(html_bytes, url)``, the project's extractor.
 ``trafilatura-bare``
     ``trafilatura.extract(html, url=url)`` and
     ``trafilatura.extract_metadata(html, default_url=url)`` with trafilatura's
@@ -202,7 +202,7 @@ def score_page(fixture: Fixture, result: Any) -> PageScore:
 # --------------------------------------------------------------------------- extractors
 
 def policywatch_extractor() -> Callable[[bytes, str], Any]:
-    module = importlib.import_module("crawler.extract")
+    module = importlib.import_module("extract.article")
     return module.extract
 
 
@@ -368,7 +368,7 @@ def format_table(extractor: str, scores: Sequence[PageScore], summary: dict[str,
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Score article extraction on the hand-checked fixtures.")
     parser.add_argument("--extractor", choices=EXTRACTORS, default="policywatch",
-                        help="what to evaluate (default: policywatch = crawler.extract.extract)")
+                        help="what to evaluate (default: policywatch = extract.article.extract)")
     parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES,
                         help="directory of <name>.html + <name>.json pairs (default: %(default)s)")
     parser.add_argument("--only", metavar="SUBSTRING", help="only fixtures whose name contains this")
@@ -456,7 +456,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         extract = load_extractor(args.extractor)
     except ImportError as exc:
         print(f"cannot load extractor {args.extractor!r}: {exc}. "
-              "Until crawler/extract.py exists, run with --extractor trafilatura-bare.", file=sys.stderr)
+              "Until extract/article.py exists, run with --extractor trafilatura-bare.", file=sys.stderr)
         return 2
 
     scores = evaluate(fixtures, extract)

@@ -2,7 +2,7 @@
 
 A page is non-English when its dataset says so (readability's `lang`) or, failing that, when
 py3langid's label in meta.jsonl (`lang_detected`) is not English. Each page is extracted and
-analysed as the crawl does it (crawler.extract, then nlp's Analyzer with the page's language);
+analysed as the crawl does it (extract.article, then nlp's Analyzer with the page's language);
 an entity linked by the gazetteer is *unsupported* when none of its names (canonical name or
 alias) appears in the analysed text as written, case included — the Portuguese "Eu" (I)
 linked as the European Union is the case this counts.
@@ -37,7 +37,7 @@ def main() -> int:
     if not real_pages.available():
         print(f"no corpora at {real_pages.CORPORA} (see the corpora README)", file=sys.stderr)
         return 2
-    from crawler.extract import extract
+    from extract.article import extract
     from nlp import Analyzer, Gazetteer
     gazetteer = Gazetteer.load()
     analyzer = Analyzer(gazetteer)

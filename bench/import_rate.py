@@ -23,11 +23,11 @@ sys.path.insert(0, str(ROOT))
 from bench.crawl_rate import FAST, arguments, local_newsroom, single_process_rates  # noqa: E402
 from bench.machine import cpu_model  # noqa: E402
 
-from crawler import work  # noqa: E402
-from crawler.archive import read_records, responses, summary  # noqa: E402
-from crawler.ingest import Page  # noqa: E402
-from crawler.sources import load_sources  # noqa: E402
-from crawler.warc_import import ImportOptions, import_warcs, warc_paths  # noqa: E402
+from ingest import work  # noqa: E402
+from archive.warc import read_records, responses, summary  # noqa: E402
+from ingest.pages import Page  # noqa: E402
+from ingest.sources import load_sources  # noqa: E402
+from archive.warc_import import ImportOptions, import_warcs, warc_paths  # noqa: E402
 from index import open_index  # noqa: E402
 
 

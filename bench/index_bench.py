@@ -10,7 +10,7 @@ SQLite file and a temporary Elasticsearch alias; then 20 representative queries 
 both, and one entity's timeline is exported.
 
 Each article carries its MinHash signature, computed beforehand as the crawl's worker processes
-do (crawler/work.py), so the load measures what the index writer does.
+do (ingest/work.py), so the load measures what the index writer does.
 
 Prints bulk indexing rate (articles/s) — also with story clustering switched off, to show what
 near-duplicate detection (index/dedup.py, in both backends' write path) costs, and over the first

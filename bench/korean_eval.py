@@ -40,7 +40,7 @@ def fetch_pages():
 
 def extraction(pages) -> None:
     import trafilatura
-    from crawler.extract import extract
+    from extract.article import extract
     for name in ("policywatch", "trafilatura-bare"):
         overlap = n_pred = n_truth = 0
         titles = dates = authors = 0

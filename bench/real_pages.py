@@ -28,8 +28,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Sequence
 
-from crawler import wordcount
-from crawler.bodies import MIN_WORDS     # below this PolicyWatch stores nothing
+from extract import wordcount
+from extract.bodies import MIN_WORDS     # below this PolicyWatch stores nothing
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # ../shared/corpora next to the checkout; POLICYWATCH_CORPORA names it for a checkout elsewhere (a git worktree)
@@ -253,7 +253,7 @@ def summarise(pages: Sequence[Page], results: dict[str, dict[tuple, Outcome]], l
 # --------------------------------------------------------------------------- extractors
 
 def policywatch() -> Callable[[bytes, str], Any]:
-    from crawler.extract import extract
+    from extract.article import extract
     return extract
 
 
@@ -286,7 +286,7 @@ def readability_lxml() -> Callable[[bytes, str], Any]:
 
 def newspaper4k() -> Callable[[bytes, str], Any]:
     import newspaper
-    from crawler.encoding import decode_html
+    from extract.encoding import decode_html
 
     def run(html: bytes, url: str) -> SimpleNamespace:
         article = newspaper.Article(url)
@@ -299,7 +299,7 @@ def newspaper4k() -> Callable[[bytes, str], Any]:
 
 def htmldate_only() -> Callable[[bytes, str], Any]:
     from htmldate import find_date
-    from crawler.encoding import decode_html
+    from extract.encoding import decode_html
 
     def run(html: bytes, url: str) -> SimpleNamespace:
         return SimpleNamespace(body=None, title=None, authors=[],
@@ -390,7 +390,7 @@ def format_report(table: dict, extractors: Sequence[str]) -> str:
 def lost_report(pages: Sequence[Page], results: dict[str, dict[tuple, Outcome]], extractor: str = "policywatch",
                 limit: int = 20) -> str:
     """Per corpus, the pages `extractor` lost (id, words kept, why) and the pages whose body came
-    from the cascade's candidates disagreeing on whether there is a story (crawler.bodies: "longest-…")."""
+    from the cascade's candidates disagreeing on whether there is a story (extract.bodies: "longest-…")."""
     outcomes, ref = results.get(extractor, {}), results.get(REFERENCE, {})
     lines = []
     for dataset in DATASETS:

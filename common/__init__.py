@@ -1,5 +1,3 @@
-"""What every stage may import: the error hierarchy and the one ISO-date helper.
-
-This package imports nothing of PolicyWatch's own, so crawler/, nlp/, index/, core/, web/ and
-policywatch/ can all lean on it without a cycle.
+"""The small things every room uses: the error hierarchy, ISO dates, log levels, YAML files.
+May import nothing of PolicyWatch's own, so every other room can lean on it without a cycle.
 """

@@ -1,5 +1,5 @@
 """The one ISO 8601 date helper every stage uses (the extraction's loose page dates aside:
-crawler/dates.py reads what pages print, then hands ISO strings on)."""
+extract/dates.py reads what pages print, then hands ISO strings on)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone

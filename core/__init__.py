@@ -1,4 +1,7 @@
-"""The small core the two front ends stand on: configuration (config.py), the search notes that
+"""What the two front ends share: configuration, the sources a command uses, search notes, output formats.
+May import common/, the stages, ingest/, archive/ and crawler/; never alerts/, web/ or policywatch/.
+
+The small core the two front ends stand on: configuration (config.py), the search notes that
 front query parsing (notes.py) and the output formats (output.py). The CLI (policywatch/) and the
 web UI (web/) both import it; it imports neither of them.
 

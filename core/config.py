@@ -13,7 +13,7 @@ import yaml
 
 from common.dates import parse_iso
 from common.errors import BadUsage
-from crawler.archive import default_dir
+from archive.warc import default_dir
 from index import DEFAULT_INDEX
 
 ENV_INDEX = "POLICYWATCH_INDEX"

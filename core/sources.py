@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.sources import Source, load_sources
+from ingest.sources import Source, load_sources
 from index import IndexFailure, IndexMissing, open_index
 
 from .config import Config

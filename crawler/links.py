@@ -15,7 +15,7 @@ from scrapy.utils.response import get_base_url
 from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
 
-from .urls import normalize_url
+from ingest.urls import normalize_url
 
 _TEXT = etree.XPath("string()")
 _LINK_TAGS = ("a", "area")

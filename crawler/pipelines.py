@@ -1,4 +1,4 @@
-"""The Scrapy adapter of the ingest path (crawler/ingest.py): pages from the spider go through
+"""The Scrapy adapter of the ingest path (ingest/pages.py): pages from the spider go through
 `Ingest.page` (extraction and NLP in worker processes), articles are written to the index in
 buffered batches with the URL states the next crawl needs, and the archive catalogue."""
 from __future__ import annotations
@@ -15,12 +15,13 @@ from twisted.internet.task import LoopingCall
 from index import Article, IndexFailure, open_index
 from index.base import ArchiveRef, UrlState
 
-from . import settings as defaults, work
-from .ingest import Ingest, Page, Writer
+from ingest import work
+from ingest.outcome import CRASH_KEY, RUNS_RECORDED_KEY, source_runs
+from ingest.stats import PENDING_KEY, count
+from ingest.pages import Ingest, Page, Writer
+from ingest.urls import normalize_url
 
-from .outcome import CRASH_KEY, RUNS_RECORDED_KEY, source_runs
-from .stats import PENDING_KEY, count
-from .urls import normalize_url
+from . import settings as defaults
 
 logger = logging.getLogger(__name__)
 

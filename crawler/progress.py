@@ -10,7 +10,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from .stats import PENDING_KEY, PREFIX
+from ingest.stats import PENDING_KEY, PREFIX
 
 
 class Progress:

@@ -12,9 +12,9 @@ from index import IndexFailure, open_index
 
 from . import settings as default_settings
 from .checks import check_settings
-from .outcome import CRASH_KEY, RUNS_RECORDED_KEY, source_runs
+from ingest.outcome import CRASH_KEY, RUNS_RECORDED_KEY, source_runs
 from .spiders.news import NewsSpider
-from .stats import SourceSummary, summarize
+from ingest.stats import SourceSummary, summarize
 
 logger = logging.getLogger(__name__)
 

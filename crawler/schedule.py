@@ -1,51 +1,26 @@
 """When each source is due, and the long-running scheduler (`policywatch schedule`).
 
-A source's `schedule` is an interval (`90s`, `30m`, `2h`, `1d`) or a cron expression
-(`*/30 * * * *`, evaluated in UTC). A source without one is crawled only when asked."""
+A source's `schedule` (ingest/due.py) is an interval (`90s`, `30m`, `2h`, `1d`) or a cron
+expression (`*/30 * * * *`, evaluated in UTC). A source without one is crawled only when asked."""
 from __future__ import annotations
 
 import logging
-import re
 import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-from croniter import croniter
-
-from common.errors import BadUsage
 from index.base import IndexFailure
 
-from .sources import Source
+from ingest.due import Schedule
+from ingest.sources import Source
 
 logger = logging.getLogger(__name__)
 
-_INTERVAL = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$", re.IGNORECASE)
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # Alerts (`policywatch alert run --due`, a child process like the crawls) run after each crawl
 # ends, and this often without one, so a daily digest goes out on time on a quiet day.
 ALERT_EVERY = 300.0
-
-
-class ScheduleError(BadUsage):
-    pass
-
-
-@dataclass(frozen=True)
-class Schedule:
-    text: str
-
-    def __post_init__(self):
-        if not _INTERVAL.match(self.text) and not croniter.is_valid(self.text):
-            raise ScheduleError(f"bad schedule '{self.text}': use an interval such as 30m, 2h, 1d "
-                                "or a cron expression such as '*/30 * * * *'")
-
-    def next_after(self, moment: datetime) -> datetime:
-        if (m := _INTERVAL.match(self.text)):
-            return moment + timedelta(seconds=int(m[1]) * _UNITS[m[2].lower()])
-        return croniter(self.text, moment.astimezone(timezone.utc)).get_next(datetime)
 
 
 def due_sources(sources: list[Source], last_started: dict[str, datetime], now: datetime) -> list[Source]:

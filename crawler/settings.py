@@ -1,6 +1,6 @@
 """Scrapy settings: polite by default. `policywatch crawl --set KEY=VALUE` overrides any of them."""
 import index as _index   # lower-case: Scrapy takes only upper-case names as settings
-from crawler.sources import DEFAULT_SOURCES
+from ingest.sources import DEFAULT_SOURCES
 
 BOT_NAME = "policywatch"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -38,7 +38,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     # After redirects, decompression and retries: only the final response is archived.
-    "crawler.archiving.ArchiveMiddleware": 450,
+    "crawler.warc_middleware.ArchiveMiddleware": 450,
 }
 
 ITEM_PIPELINES = {"crawler.pipelines.ArticlePipeline": 300}

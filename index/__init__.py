@@ -1,4 +1,5 @@
-"""The index stage: one interface (`base.Index`), two backends, one query language."""
+"""The index stage: one interface (`base.Index`), two backends, one query language.
+May import common/, extract/ and nlp/ (the stages before it); never ingest/, the drivers or a front end."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -24,6 +24,8 @@ import bisect
 import re
 import threading
 
+from .snippets import CLOSE, OPEN, snippet     # one snippet shape for both backends
+
 LANGUAGE = "ko"
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _WORD = re.compile(r"[^\W_]+")
@@ -147,8 +149,7 @@ def fts_phrase(words: tuple[str, ...], prefix: bool) -> str:
 # -- snippets (both backends) ---------------------------------------------------------------
 def mark(body: str, words: list[tuple[str, ...]]) -> str:
     """`body` with the query stems found in its words between OPEN and CLOSE — the
-    marked text index/elastic/query.snippet() cuts into a snippet."""
-    from .elastic.query import CLOSE, OPEN      # (elastic/query.py imports this module)
+    marked text index/snippets.snippet() cuts into a snippet."""
     wanted = {s for w in words for s in query_words(w)}
     if not wanted:
         return body
@@ -168,7 +169,6 @@ def snippets(bodies: dict, texts) -> dict:
     """Snippets (HTML, matches in <mark>) of Korean articles' bodies for the query's positive
     words and phrases, keyed like `bodies`; a body without a match gets none (the caller shows
     its lead)."""
-    from .elastic.query import OPEN, snippet     # one snippet shape for both backends
     words = [t.words for t in texts if has_hangul(" ".join(t.words))]
     out = {}
     for key, body in bodies.items():

@@ -1,4 +1,5 @@
 """The sample newsroom: local news sites for PolicyWatch's demo, tests and benchmarks.
+May import nothing of PolicyWatch's own: it stands in for the outlets.
 
 Three outlets, each on its own port: "yonhap" (a wire service shaped like Yonhap's English
 site), "dmr" (a WordPress news site shaped like DMR News) and "faults" (pages that

@@ -1,9 +1,8 @@
-"""Entities and enforcement actions in news text (the nlp stage: crawler -> nlp -> index).
+"""Entities, enforcement actions and statements in article text (the stage after extract/, before index/).
+May import common/ and extract/; never index/, ingest/, the drivers or a front end.
 
     from nlp import Analyzer, Gazetteer
     analysis = Analyzer().analyze("Title\\n\\nFirst paragraph.\\n\\nSecond paragraph.")
-
-This package must not import crawler/ or index/.
 """
 
 from .errors import DataFileError, GazetteerError, NLPError, PatternError

@@ -34,6 +34,7 @@ from pathlib import Path
 
 
 from common import yamlfile
+from extract.korean import is_korean_text    # how extraction tells a Korean page; nlp asks the same
 
 from .errors import PatternError
 from .gazetteer import Gazetteer
@@ -54,14 +55,6 @@ AFTER_NAME = r"(?:%s){0,3}(?![\uac00-\ud7a3A-Za-z0-9])" % "|".join(_PARTICLES)
 _BEFORE_NAME = r"(?<![\uac00-\ud7a3A-Za-z0-9])"
 _PARTICLE_TAIL = re.compile(r"(?:%s){0,3}[^\w]*" % "|".join(_PARTICLES))
 _NOUN_TAGS = ("NNG", "NNP", "XPN", "XSN", "SL", "SN", "NR")
-
-
-def is_korean_text(text: str) -> bool:
-    """True when Hangul makes up at least a third of the letters of `text` (its first 2,000
-    characters): how an article is recognised as Korean when nothing says its language."""
-    sample = text[:2000]
-    letters = sum(ch.isalpha() for ch in sample)
-    return letters > 0 and len(_HANGUL.findall(sample)) * 3 >= letters
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""PolicyWatch: the command line over crawler/, nlp/ and index/, on the shared core/ (with web/ beside it)."""
+"""PolicyWatch's command line: cli.py (entry point, parser, exit codes) and commands/ (one module per group).
+May import every other room (web/ only lazily: `serve`, and `alert --saved` for saved searches)."""
 from core import __version__
 
 __all__ = ["__version__"]

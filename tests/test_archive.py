@@ -12,7 +12,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.archive import ArchiveWriter, NotAWarc, ReadReport, read_at, read_records, summary
+from archive.warc import ArchiveWriter, NotAWarc, ReadReport, read_at, read_records, summary
 from index import open_index, parse
 from conftest import run_cli
 

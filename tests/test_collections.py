@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from crawler.sources import SourcesError, collections, load_sources
+from ingest.sources import SourcesError, collections, load_sources
 from index import open_index
 
 from conftest import run_cli

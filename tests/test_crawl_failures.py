@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FAST_CRAWL, LOCK_DIR, ROOT, run_cli
-from crawler.health import assess
+from ingest.health import assess
 from index.base import SourceRun
 from newsroom import corpus, sources_yaml, start
 

@@ -72,10 +72,10 @@ def test_a_missing_config_file_is_one_line(tmp_path):
 def test_an_article_whose_nlp_fails_is_indexed_without_entities_and_counted_degraded(tmp_path):
     """The ingest path with a worker whose NLP cannot load (a gazetteer gone after the CLI's check):
     the article still comes out, is written, and `status` flags the source as degraded."""
-    from crawler import work
-    from crawler.ingest import Counter, Ingest, Page, Writer
-    from crawler.outcome import source_runs
-    from crawler.stats import summarize
+    from ingest import work
+    from ingest.pages import Counter, Ingest, Page, Writer
+    from ingest.outcome import source_runs
+    from ingest.stats import summarize
     from index import open_index, parse
 
     stats = Counter()

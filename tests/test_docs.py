@@ -41,7 +41,8 @@ def test_command_and_its_options_are_in_the_cli_page(name, sub):
 
 def test_environment_variables_are_documented():
     root = Path(__file__).resolve().parent.parent
-    source = (root / "core" / "config.py").read_text() + (root / "policywatch" / "cli.py").read_text()
+    source = "".join(path.read_text() for path in [root / "core" / "config.py", root / "policywatch" / "cli.py",
+                                                   *sorted((root / "policywatch" / "commands").glob("*.py"))])
     names = set(re.findall(r'ENV_[A-Z_]+ = "(POLICYWATCH_[A-Z_]+)"', source))
     names |= set(re.findall(r'environ.get\("(POLICYWATCH_[A-Z_]+)"', source))
     assert names

@@ -7,7 +7,7 @@ import pytest
 
 from common.errors import BadUsage, PolicyWatchError, WorkFailed
 from crawler.fetch import FetchError
-from crawler.sources import SourcesError
+from ingest.sources import SourcesError
 from index import IndexConfigError, IndexMissing, IndexUnavailable, QueryError
 from nlp import GazetteerError
 

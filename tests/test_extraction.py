@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract import extract
+from extract.article import extract
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("extraction_eval", ROOT / "bench" / "extraction_eval.py")

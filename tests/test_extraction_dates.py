@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from crawler import dates
-from crawler.extract import Hints, extract
+from extract import dates
+from extract.article import Hints, extract
 
 BODY = "<p>" + " ".join(["The regulator said the platform had failed to remove the material in time."] * 12) + "</p>"
 
@@ -75,7 +75,7 @@ def test_a_metadata_field_that_cannot_be_read_is_left_empty_with_a_reason(monkey
     def broken(*args):
         raise ValueError("bad digits")
     monkeypatch.setattr(dates, "modified_date", broken)
-    with caplog.at_level(logging.INFO, logger="crawler.extract"):
+    with caplog.at_level(logging.INFO, logger="extract.article"):
         result = extract(page(head='<meta property="og:type" content="article">',
                               top="<p class='date'>March 3, 2021</p>"), "https://news.example/b")
     assert result.is_article and result.modified is None and day(result) == "2021-03-03"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench import real_pages as rp
-from crawler.extract import MIN_WORDS, extract
+from extract.article import MIN_WORDS, extract
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +52,7 @@ def test_page_lost_before_is_stored_with_its_story(dataset, page_id):
 
 
 # Chinese and Japanese stories lost before as "too little text": their length was counted in
-# whitespace-separated words (a 1,000-character Japanese story was 18 "words"). crawler.wordcount
+# whitespace-separated words (a 1,000-character Japanese story was 18 "words"). extract.wordcount
 # counts their characters.
 UNSPACED_LOST_BEFORE = [("readability", "gmw"), ("readability", "qq"), ("readability", "youth"),
                         ("readability", "yahoo-4")]

@@ -1,7 +1,7 @@
 import pytest
 
 from crawler.feeds import parse_feed_or_sitemap
-from crawler.sources import SourcesError, load_sources, select, DEFAULT_SOURCES
+from ingest.sources import SourcesError, load_sources, select, DEFAULT_SOURCES
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Yonhap</title>

@@ -12,7 +12,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.urls import normalize_url
+from ingest.urls import normalize_url
 from index import content_hash, open_index, parse
 from conftest import run_cli
 from test_archive import PARAS, article_html

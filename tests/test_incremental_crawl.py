@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.health import assess
-from crawler.schedule import Schedule, ScheduleError, due_sources
-from crawler.sources import Source
+from ingest.health import assess
+from crawler.schedule import due_sources
+from ingest.due import Schedule, ScheduleError
+from ingest.sources import Source
 from index import open_index, parse
 from index.base import SourceRun
 from newsroom import corpus, sources_yaml, start

@@ -1,10 +1,10 @@
-"""Korean rules one by one: the wire lead, boilerplate lines, date forms (crawler/korean.py);
+"""Korean rules one by one: the wire lead, boilerplate lines, date forms (extract/korean.py);
 Hangul aliases with particles, unknown names typed by rule, actions and negation (nlp/korean.py)."""
 from __future__ import annotations
 
 import pytest
 
-from crawler import korean
+from extract import korean
 from nlp import Gazetteer
 from nlp.korean import KoreanAnalyzer, is_korean_text
 

@@ -306,7 +306,7 @@ def test_sources_yaml_points_at_the_running_outlets(newsroom, tmp_path):
     assert entries["faults"]["enabled"] is False
     assert entries["yonhap"]["feeds"][0] == newsroom.urls["yonhap"] + "/RSS/news.xml"
     assert re.search(entries["yonhap"]["article_urls"][0], newsroom.urls["yonhap"] + "/view/AEN20240902003551315")
-    sources = pytest.importorskip("crawler.sources")
+    sources = pytest.importorskip("ingest.sources")
     path = tmp_path / "sources.yaml"
     path.write_text(text, encoding="utf-8")
     assert [s.name for s in sources.select(sources.load_sources(path), None)] == ["yonhap", "dmr"]

@@ -1,12 +1,12 @@
-"""Import and reprocess (crawler/offline.py) batch spaCy work by the workers' needs, not a clock:
+"""Import and reprocess (archive/offline.py) batch spaCy work by the workers' needs, not a clock:
 full batches while pages keep coming, the rest as soon as no page can add to it."""
 from __future__ import annotations
 
 import asyncio
 
-from crawler import ingest as ingest_module, work
-from crawler.ingest import Counter, Ingest, Page
-from crawler.offline import drive
+from ingest import pages as ingest_module, work
+from ingest.pages import Counter, Ingest, Page
+from archive.offline import drive
 from test_archive import PARAS, article_html
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_cli
-from crawler.sources import SourcesError, load_sources
+from ingest.sources import SourcesError, load_sources
 
 GOOD = {"name": "'outlet'", "feeds": "['https://news.example.org/feed.xml']"}
 CASES = {

@@ -1,11 +1,11 @@
 """XML-illegal characters never reach the index (issue 11, item 10): the pipeline passes every
-extraction through crawler.text.cleaned before it builds the article."""
+extraction through extract.text.cleaned before it builds the article."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from crawler.extract import Hints, extract
-from crawler.text import cleaned, xml_safe
+from extract.article import Hints, extract
+from extract.text import cleaned, xml_safe
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Telegram\x01 probe widens</title>
@@ -40,7 +40,7 @@ def test_tabs_newlines_and_other_scripts_are_kept():
 
 
 def test_word_count_counts_chinese_japanese_and_thai_by_characters():
-    from crawler.wordcount import first_words, words
+    from extract.wordcount import first_words, words
     assert words("The police opened a probe into Telegram.") == 7
     assert words("今日は晴れ。") == 2                          # 5 characters, 2 a word (the module doc)
     assert words("警察は テレグラムを 捜査") == 11 // 2          # spaces between phrases do not add words

@@ -1,5 +1,5 @@
-from crawler.encoding import decode_html
-from crawler.urls import article_id, normalize_url
+from extract.encoding import decode_html
+from ingest.urls import article_id, normalize_url
 
 
 def test_tracking_parameters_fragments_and_case_are_dropped():
@@ -61,7 +61,7 @@ def test_the_tracking_list_strips_no_parameter_of_a_real_article_url():
     from urllib.parse import parse_qsl, urlsplit
 
     import pytest
-    from crawler.urls import TRACKING_PARAMS
+    from ingest.urls import TRACKING_PARAMS
     corpora = Path(__file__).resolve().parents[2] / "shared" / "corpora"
     if not corpora.is_dir():
         corpora = Path("/work/shared/corpora")

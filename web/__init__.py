@@ -1,4 +1,5 @@
 """The web stage: a FastAPI app with server-rendered pages and a JSON API over the index interface.
+May import everything but policywatch/ (alerts/ included, for the alert pages).
 
 `create_app(cfg)` builds the app (routes in `app.py`); the modules beside it do the work:
 `search` (URL state → SearchRequest), `articles`, `entities` (timelines, co-mentions),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from common.dates import now_iso, parse_iso
-from crawler.text import xml_safe
+from extract.text import xml_safe
 from core import output
 
 from .saved import SavedSearch

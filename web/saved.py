@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from common.dates import now_iso
-from crawler.text import xml_safe
+from extract.text import xml_safe
 
 from .errors import BadRequest, Conflict, NotFound
 from .search import SearchForm, run_search

@@ -63,7 +63,7 @@ class Services:
         """{collection: [outlets]} from the sources file (`serve --sources`), read once."""
         if self._collections is None:
             from core.sources import outlets
-            from crawler.sources import collections
+            from ingest.sources import collections
             self._collections = collections(outlets(self.cfg))
         return self._collections
 

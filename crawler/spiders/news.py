@@ -20,7 +20,7 @@ from twisted.internet.error import (ConnectError, ConnectionLost, ConnectionRefu
                                     TCPTimedOutError, TimeoutError)
 from twisted.web.client import ResponseFailed
 
-from ..extract import binary_kind
+from extract.article import binary_kind
 from common.dates import now_iso, parse_iso
 from index import IndexFailure, open_index
 from index.base import UrlState
@@ -30,10 +30,10 @@ from ..checks import SettingsError, check_settings
 from ..feeds import parse_feed_or_sitemap
 from ..items import PageItem
 from ..links import listing_links
-from ..outcome import note_failure
-from ..sources import Source, SourcesError, load_sources, select
-from ..stats import count
-from ..urls import normalize_url
+from ingest.outcome import note_failure
+from ingest.sources import Source, SourcesError, load_sources, select
+from ingest.stats import count
+from ingest.urls import normalize_url
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
-"""The query tree (index/query.py) compiled to Elasticsearch's query DSL, and snippets shaped
-like SQLite FTS5's. User text only ever becomes the value of a term, match or prefix query —
-never query_string syntax.
+"""The query tree (index/query.py) compiled to Elasticsearch's query DSL (its highlights are cut
+into snippets shaped like SQLite FTS5's by index/snippets.py). User text only ever becomes the
+value of a term, match or prefix query — never query_string syntax.
 
 Field layout (index/elastic/template.json): `title`/`body` analysed like FTS5's
 `porter unicode61 remove_diacritics 2`; `title.exact`/`body.exact` the same without stemming,
@@ -8,19 +8,16 @@ for prefixes (SQLite's `articles_fts_exact`); keyword fields for the filters.
 """
 from __future__ import annotations
 
-import html
-import re
 from datetime import datetime, timezone
 
 from ..korean import has_hangul
 from .folding import fold
 from .schema import CJK, NORI
+from ..snippets import CLOSE, OPEN, snippet      # snippet: search.py cuts each hit with dsl.snippet
 from ..query import And, Filter, Indexed, MatchAll, Node, Not, Or, QueryError, Text, positive_texts
 
 TITLE_BOOST = 3.0          # as SQLite's bm25(…, 3.0, 1.0): a title word counts three body words
 MAX_EXPANSIONS = 10_000    # prefix phrases ("data prot*"); a one-word prefix has no limit
-SNIPPET_WORDS = 24
-OPEN, CLOSE = "\x02", "\x03"          # highlight markers, turned into <mark> after escaping
 
 FILTER_FIELDS = {"source": "source.lower", "lang": "language.lower", "entity": "entity_names",
                  "type": "entity_types", "action": "actions"}
@@ -126,50 +123,3 @@ def highlight(node: Node, korean: str = NORI) -> dict | None:
             "fields": {field: {"type": "unified", "number_of_fragments": 0, "no_match_size": 0,
                                "max_analyzed_offset": 900_000,
                                "highlight_query": {"bool": {"should": [_text_clause(t, field, korean=korean) for t in chosen]}}}}}
-
-
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
-
-
-def snippet(marked: str | None, body: str, words: int = SNIPPET_WORDS) -> str:
-    """About `words` words of the body around the matches, HTML-escaped, matches in <mark>.
-
-    Like FTS5's snippet(): the window with the most distinct matched words wins, a window
-    that starts a sentence gets a bonus, and '…' shows where text was cut. Without a match in
-    the body (a title-only match), the body's first words."""
-    if not marked or OPEN not in marked:
-        return lead(body, words)
-    tokens = marked.split()
-    hits = [i for i, t in enumerate(tokens) if OPEN in t]
-    n = len(tokens)
-    starts = [0] + [i for i in range(1, n) if _SENTENCE_END.search(tokens[i - 1].replace(CLOSE, ""))]
-
-    def score(start: int) -> int:
-        inside = [tokens[i] for i in hits if start <= i < start + words]
-        return 1000 * len({t.lower() for t in inside}) + len(inside)
-
-    best, best_score = 0, -1
-    for h in (hits if n > words else []):           # a short body is shown whole
-        last = max(i for i in hits if h <= i < h + words)
-        centred = max(0, min(h - (words - (last - h + 1)) // 2, n - words))
-        candidates = [(score(centred), centred)]
-        sentence = max((s for s in starts if s <= h), default=0)
-        if h - sentence < words:
-            candidates.append((score(sentence) + (120 if sentence == 0 else 100), sentence))
-        for value, start in candidates:
-            if value > best_score or (value == best_score and start < best):
-                best, best_score = start, value
-    window = tokens[best:best + words]
-    text = " ".join(window)
-    before = "".join(tokens[:best])
-    if before.count(OPEN) > before.count(CLOSE):
-        text = OPEN + text
-    if text.count(OPEN) > text.count(CLOSE):
-        text += CLOSE
-    text = ("…" if best > 0 else "") + text + ("…" if best + words < n else "")
-    return html.escape(text).replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
-
-
-def lead(body: str, words: int = SNIPPET_WORDS) -> str:
-    parts = body.split()
-    return html.escape(" ".join(parts[:words]) + (" …" if len(parts) > words else ""))

@@ -18,9 +18,9 @@ from index.base import ArchiveRef, UrlState
 from index.document import ActionRef, EntityRef, StatementRef
 
 from . import work
-from .extract import Extracted
+from extract.article import Extracted
 from .stats import count
-from .text import cleaned
+from extract.text import cleaned
 from .urls import article_id, same_site, stored_url
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,10 @@ import yaml
 
 from common.errors import BadUsage
 
-DEFAULT_SOURCES = Path(__file__).with_name("sources.yaml")
+from .due import Schedule, ScheduleError
+
+# The shipped outlets stay beside the crawler that fetches them; import and reprocess read them too.
+DEFAULT_SOURCES = Path(__file__).parent.parent / "crawler" / "sources.yaml"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _FIELDS = {"name", "title", "feeds", "sitemaps", "start_urls", "article_urls", "allowed_domains",
            "language", "schedule", "timezone", "max_listing_pages", "enabled", "collections"}
@@ -164,7 +167,6 @@ def _check_fields(entry: dict, where: str) -> None:
                                "Asia/Seoul)") from None
     schedule = entry.get("schedule")
     if schedule is not None:
-        from .schedule import Schedule, ScheduleError      # schedule.py imports this module
         try:
             Schedule(str(schedule))
         except ScheduleError as exc:

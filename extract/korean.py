@@ -1,4 +1,4 @@
-"""Korean pages: what the generic extraction (crawler/extract.py) leaves for Korean outlets.
+"""Korean pages: what the generic extraction (extract/article.py) leaves for Korean outlets.
 
 - The wire lead `(서울=연합뉴스) 홍길동 기자 =` (also `[세종=뉴시스]홍길동 기자 =`, several
   reporters, 특파원) opens the first paragraph: it is not body text, and its reporters become
@@ -52,8 +52,18 @@ _DATE = re.compile(
 def is_korean(language: str | None, body: list[str]) -> bool:
     if language:
         return language.lower().startswith("ko")
-    from nlp.korean import is_korean_text     # imported here: the nlp package loads spaCy
     return is_korean_text(" ".join(body[:5]))
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def is_korean_text(text: str) -> bool:
+    """True when Hangul makes up at least a third of the letters of `text` (its first 2,000
+    characters): how an article is recognised as Korean when nothing says its language."""
+    sample = text[:2000]
+    letters = sum(ch.isalpha() for ch in sample)
+    return letters > 0 and len(_HANGUL.findall(sample)) * 3 >= letters
 
 
 def lead_reporters(paragraph: str) -> tuple[str, list[str]]:
@@ -130,7 +140,7 @@ def _moment(m: re.Match, tz) -> datetime | None:
 
 
 def refine(result, tree, tz=None) -> None:
-    """Apply the Korean rules to an extracted article (crawler.extract.Extracted), in place."""
+    """Apply the Korean rules to an extracted article (extract.article.Extracted), in place."""
     if not is_korean(result.language, result.body):
         return
     result.language = "ko"

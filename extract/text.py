@@ -20,7 +20,7 @@ def xml_safe_all(texts: list[str] | tuple[str, ...] | None) -> list[str]:
 
 
 def cleaned(extracted):
-    """An extraction result (crawler.extract.Extracted) with its title, body and authors made XML-safe:
+    """An extraction result (extract.article.Extracted) with its title, body and authors made XML-safe:
     the one call between extracting a page and building the article that gets indexed."""
     return replace(extracted, title=xml_safe(extracted.title) or "", body=xml_safe_all(extracted.body),
                    authors=xml_safe_all(extracted.authors))

@@ -12,13 +12,14 @@ from common.errors import BadUsage
 from core import output
 from core.config import DEFAULT_STATE, Config
 
-from .cli import _canonical, _gazetteer_flag, _index_flags, _opened, _query, _sources_flag
+from .flags import _gazetteer_flag, _index_flags, _sources_flag
+from .shared import _canonical, _opened, _query
 
 
 def _context(args, cfg: Config):
     from alerts.channels import Secrets
     from alerts.run import SETTLE, Context
-    from crawler.sources import load_sources
+    from ingest.sources import load_sources
     settle = getattr(args, "settle", None)
     settle = settle if settle is not None else (cfg.alert_settle if cfg.alert_settle is not None else SETTLE)
     # the environment is read here, at the edge: ${VAR} in a channel URL is filled from it

@@ -9,7 +9,7 @@ import sys
 import time
 from typing import Awaitable, Callable, Iterable
 
-from .stats import PREFIX
+from ingest.stats import PREFIX
 
 logger = logging.getLogger(__name__)
 

@@ -19,13 +19,13 @@ from urllib.parse import urlsplit
 from index import Article, IndexFailure
 from index.base import ArchiveRef, UrlState
 
-from . import work
-from .archive import SUFFIXES, NotAWarc, ReadReport, sniff, Record, read_records, responses
-from .ingest import Counter, Ingest, Page, Writer, article_state
+from ingest import work
+from .warc import SUFFIXES, NotAWarc, ReadReport, sniff, Record, read_records, responses
+from ingest.pages import Counter, Ingest, Page, Writer, article_state
 from .offline import IN_FLIGHT_PER_WORKER, drive, progress_line
-from .sources import Source
-from .stats import SourceSummary, count, summarize
-from .urls import normalize_url
+from ingest.sources import Source
+from ingest.stats import SourceSummary, count, summarize
+from ingest.urls import normalize_url
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ tables; without them trafilatura can also fall back to the whole page's link lis
 When the candidates disagree on whether the page has a story at all (the chosen one is under
 MIN_WORDS, another reaches it), the longest plausible candidate is kept rather than none, and
 the step is named "longest-<step>" so such pages can be counted and inspected (bench/real_pages.py
-prints them per corpus). Lengths are in crawler.wordcount's words, which count Chinese, Japanese
+prints them per corpus). Lengths are in extract.wordcount's words, which count Chinese, Japanese
 and Thai text by its characters.
 
 Two trafilatura calls on a typical page, readability on the few that need it: under twice the

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from index.base import SourceRun
 
 from .sources import snapshot
-from .stats import PREFIX, parse_key
+from .keys import PREFIX, parse_key
 
 OK, PARTIAL, FAILED = "ok", "partial", "failed"
 CRASH_KEY = f"{PREFIX}/crash"          # one line: why the whole crawl stopped (a worker died, …)

@@ -12,11 +12,11 @@ from common.errors import WorkFailed
 from index import Article
 from index.query import Node
 
-from . import work
-from .archive import read_at
-from .ingest import Counter, Ingest, Page, Writer
+from ingest import work
+from .warc import read_at
+from ingest.pages import Counter, Ingest, Page, Writer
 from .offline import IN_FLIGHT_PER_WORKER, drive
-from .sources import Source
+from ingest.sources import Source
 
 logger = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """One page in, one article out: title, clean body paragraphs, dates, authors, language.
 
-crawler.bodies finds the body (a cascade of extractors that never drops a story one of them
-finds); the page's own markup (crawler.metadata) gives the metadata, since it carries time zones
-and author lists that trafilatura's metadata flattens; crawler.dates finds the publication day
+extract.bodies finds the body (a cascade of extractors that never drops a story one of them
+finds); the page's own markup (extract.metadata) gives the metadata, since it carries time zones
+and author lists that trafilatura's metadata flattens; extract.dates finds the publication day
 and instant. A metadata field that cannot be read is left empty with a logged reason: it never
 costs the page."""
 from __future__ import annotations
@@ -58,11 +58,11 @@ class Extracted:
     charset_mismatch: bool = False
     is_article: bool = True
     reason: str | None = None        # why it is not an article
-    body_from: str = "none"          # which extractor step gave the body (crawler.bodies)
+    body_from: str = "none"          # which extractor step gave the body (extract.bodies)
 
     @property
     def words(self) -> int:
-        return words_in(self.body)       # crawler.wordcount: Chinese, Japanese, Thai by characters
+        return words_in(self.body)       # extract.wordcount: Chinese, Japanese, Thai by characters
 
     def to_dict(self) -> dict:
         return asdict(self)

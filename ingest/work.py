@@ -17,7 +17,7 @@ from nlp.errors import NLPError
 
 from common.logs import quiet_libraries
 
-from .extract import Extracted, Hints, extract
+from extract.article import Extracted, Hints, extract
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-PREFIX = "policywatch"
+from .keys import PREFIX, parse_key
+from .outcome import judge
+
 OUTCOMES = ("pages_fetched", "new", "updated", "unchanged", "skipped", "errors")
 VERDICT = ("outcome", "cause", "requests", "failed_requests")
 PENDING_KEY = f"{PREFIX}/pending"      # pages fetched, not yet through extraction and the index write
@@ -13,15 +15,6 @@ def count(stats, source: str, outcome: str, reason: str | None = None, n: int = 
     stats.inc_value(f"{PREFIX}/{source}/{outcome}", n)
     if reason:
         stats.inc_value(f"{PREFIX}/{source}/{outcome}/{reason}", n)
-
-
-def parse_key(key: str) -> tuple[str, str, str | None] | None:
-    """The one reading of the keys count() writes: 'policywatch/SOURCE/OUTCOME[/REASON]' →
-    (source, outcome, reason or None); None for any other key."""
-    parts = key.split("/", 3)
-    if parts[0] != PREFIX or len(parts) < 3:
-        return None
-    return parts[1], parts[2], parts[3] if len(parts) == 4 else None
 
 
 @dataclass
@@ -34,7 +27,7 @@ class SourceSummary:
     skipped: int = 0
     errors: int = 0
     reasons: dict[str, int] = field(default_factory=dict)   # "skipped/too little text" → n
-    outcome: str = "ok"          # ok, partial, failed (crawler.outcome)
+    outcome: str = "ok"          # ok, partial, failed (ingest.outcome)
     cause: str = ""              # why not ok, in one line
     requests: int = 0            # requests that got an answer or failed for good
     failed_requests: int = 0
@@ -56,7 +49,6 @@ def degraded(reasons: dict[str, int]) -> int:
 
 
 def summarize(stats: dict, sources: list[str]) -> list[SourceSummary]:
-    from .outcome import judge       # outcome.py reads this module's PREFIX
     out = {name: SourceSummary(name) for name in sources}
     for key, value in stats.items():
         if not (parsed := parse_key(key)):

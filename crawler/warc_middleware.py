@@ -1,5 +1,5 @@
 """The crawl's page archive as a Scrapy downloader middleware: each article response (and each
-feed or sitemap with POLICYWATCH_ARCHIVE_FEEDS) is written to WARC by crawler/archive.py, and
+feed or sitemap with POLICYWATCH_ARCHIVE_FEEDS) is written to WARC by archive/warc.py, and
 where it went, (file, offset), rides along in request.meta["archived"] to the pipeline, which
 notes it per article for `policywatch reprocess`."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ from http.client import responses as REASONS
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from .archive import ArchiveWriter, default_dir
+from archive.warc import ArchiveWriter, default_dir
 
 logger = logging.getLogger(__name__)
 
