@@ -13,6 +13,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from common.language import page_language
+
 from . import dates
 from . import korean
 from . import metadata as md
@@ -115,8 +117,8 @@ def extract(page: bytes | str, url: str, hints: Hints | None = None, header_char
         published_from=published_from, modified=_field(url, "modification date", dates.modified_date, None,
                                                        ld_objects, meta, tz),
         authors=_field(url, "authors", md.authors, [], tree, ld, meta, site) or list(hints.authors),
-        language=_field(url, "language", md.language, None, tree, ld, meta) or hints.language
-        or _guess_language(body),
+        language=page_language(_field(url, "language", md.language, None, tree, ld, meta), hints.language,
+                               title, body),
         section=_field(url, "section", md.section, None, ld, meta), image=_field(url, "image", md.image, None, ld, meta),
         site_name=site, encoding=encoding, charset_mismatch=mismatch, body_from=body_from)
     korean.refine(result, tree, tz)           # Korean outlets: wire lead, boilerplate, dates
@@ -171,14 +173,3 @@ def _not_article_reason(result: Extracted, ld: dict | None, meta: dict) -> str |
 
 def _not_article(url: str, reason: str) -> Extracted:
     return Extracted(url=url, canonical_url=url, title="", body=[], is_article=False, reason=reason)
-
-
-_EN_WORDS = {"the", "and", "of", "to", "in", "a", "is", "that", "for", "on", "with", "was", "said", "by"}
-
-
-def _guess_language(body: list[str]) -> str | None:
-    """English or unknown: the sources file names the language of other outlets."""
-    words = " ".join(body[:5]).lower().split()
-    if len(words) >= 20 and sum(w in _EN_WORDS for w in words) / len(words) > 0.12:
-        return "en"
-    return None

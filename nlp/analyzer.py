@@ -120,13 +120,20 @@ class Analyzer:
                    if i not in korean_at and lang and lang.split("-")[0].lower() != "en"]
         english = [i for i in range(len(texts)) if i not in korean_at and i not in foreign]
         found = {i: self.korean.analyze(texts[i]) for i in korean_at}
-        found.update(zip(english, map(to_analysis, self.nlp.pipe((texts[i] for i in english),
+        found.update(zip(english, map(to_analysis, self.nlp.pipe(self._docs(texts, languages, english),
                                                                  batch_size=batch_size, n_process=n_process))))
         if foreign:
             with self.nlp.select_pipes(disable=["ner"]):
-                found.update(zip(foreign, map(to_analysis, self.nlp.pipe((texts[i] for i in foreign),
+                found.update(zip(foreign, map(to_analysis, self.nlp.pipe(self._docs(texts, languages, foreign),
                                                                          batch_size=batch_size))))
         return [found[i] for i in range(len(texts))]
+
+    def _docs(self, texts: list[str], languages: list[str | None], at: list[int]):
+        """Each text as a Doc that knows its language (aliases of one language link only in it)."""
+        for i in at:
+            doc = self.nlp.make_doc(texts[i])
+            doc._.pw_language = languages[i]
+            yield doc
 
     @property
     def korean(self) -> KoreanAnalyzer:

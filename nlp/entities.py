@@ -41,6 +41,9 @@ DEFAULT_RULES_PATH = Path(__file__).with_name("entity_rules.yaml")
 
 if not Doc.has_extension("pw_mentions"):
     Doc.set_extension("pw_mentions", default=None)
+# The text's language (ISO 639-1, None = unknown): an alias of one language links only in it.
+if not Doc.has_extension("pw_language"):
+    Doc.set_extension("pw_language", default=None)
 
 # spaCy labels that can become one of our types; everything else (NORP, DATE,
 # MONEY, ...) is dropped before any rule runs.
@@ -215,6 +218,8 @@ class EntityResolver:
     def _case_ok(self, span: Span) -> bool:
         if self.gazetteer.wrong_case(span.text):       # "Eu" (Portuguese "I") is not the EU
             return False
+        if not self.gazetteer.applies(span.text, span.doc._.pw_language):   # French "UE" in English text
+            return False
         return span.text[:1].isupper() or name_key(span.text) in self._lowercase_ok
 
     def _reconcile(self, ents: list[Span], gaz_spans: list[Span]) -> tuple[list[Span], list[Span]]:
@@ -320,7 +325,7 @@ class EntityResolver:
         if _is_wire_credit(span):
             return None
         entry = self.gazetteer.get(text)
-        if entry is not None:
+        if entry is not None and self.gazetteer.applies(text, doc._.pw_language):
             return span, entry.name, entry.type, entry
         if _is_dateline(span):
             # "ISTANBUL, Oct 9 (Reuters) -": the NER often calls the place an ORG.

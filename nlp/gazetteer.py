@@ -66,10 +66,13 @@ class GazetteerEntry:
     # article also has the full name, another unambiguous alias or a `context` word.
     ambiguous: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
+    # Aliases of one language (`aliases_fr: [UE, ONU]`), as (language, alias): they link only in
+    # text of that language — "UE" is the EU in French and Spanish, not in English.
+    language_aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.name, *self.aliases)
+        return (self.name, *self.aliases, *dict.fromkeys(a for _, a in self.language_aliases))
 
     def needs_context(self, surface: str) -> bool:
         return name_key(surface) in {name_key(a) for a in self.ambiguous}
@@ -128,7 +131,7 @@ class Gazetteer:
         # Canonical names first so that an alias never shadows another entry's
         # canonical name.
         for entry in self._entries.values():
-            for alias in entry.aliases:
+            for alias in entry.names[1:]:
                 key = name_key(alias)
                 other = self._index.get(key)
                 if other is not None and other.name != entry.name:
@@ -144,6 +147,14 @@ class Gazetteer:
             for text in entry.names:
                 spellings.setdefault(name_key(text), set()).add(text)
         self._acronyms = {key: names for key, names in spellings.items() if all(map(is_acronym, names))}
+        # A name that only aliases of some languages use applies to text of those languages alone.
+        # (A plain alias or canonical name of any entry makes it apply everywhere.)
+        everywhere = {name_key(n) for e in self._entries.values() for n in (e.name, *e.aliases)}
+        self._languages: dict[str, set[str]] = {}
+        for entry in self._entries.values():
+            for lang, alias in entry.language_aliases:
+                if name_key(alias) not in everywhere:
+                    self._languages.setdefault(name_key(alias), set()).add(lang)
 
     # -- queries ---------------------------------------------------------
     @property
@@ -160,12 +171,19 @@ class Gazetteer:
 
     def aliases(self, canonical: str) -> list[str]:
         entry = self._entries.get(name_key(canonical))
-        return list(entry.aliases) if entry else []
+        return list(entry.names[1:]) if entry else []
 
     def wrong_case(self, surface: str) -> bool:
         """Whether `surface` matches only acronyms, and none of them as written ("Eu" for "EU")."""
         acronyms = self._acronyms.get(name_key(surface))
         return acronyms is not None and surface not in acronyms
+
+    def applies(self, surface: str, language: str | None) -> bool:
+        """Whether `surface` may link in text of `language` (None = unknown, read as English, as
+        the analyzer reads it): a name that only some languages' aliases use ("UE") applies to
+        text of those languages alone."""
+        languages = self._languages.get(name_key(surface))
+        return languages is None or (language or "en").split("-")[0].lower() in languages
 
     def is_ignored(self, name: str) -> bool:
         return name_key(name) in self.ignore
@@ -227,6 +245,15 @@ def _read_file(path: Path) -> tuple[list[GazetteerEntry], list[str], list[str]]:
                 raise GazetteerError(path, where, f"{key} of {raw['name']!r} must be a list of strings")
         if {name_key(a) for a in ambiguous} - {name_key(a) for a in aliases}:
             raise GazetteerError(path, where, f"ambiguous names of {raw['name']!r} must be among its aliases")
+        language_aliases = []
+        for key in sorted(k for k in raw if isinstance(k, str) and k.startswith("aliases_")):
+            lang, values = key[len("aliases_"):], raw[key]
+            if not re.fullmatch(r"[a-z]{2}", lang):
+                raise GazetteerError(path, where, f"{key} of {raw['name']!r}: the language after aliases_ is a "
+                                     "two-letter ISO 639-1 code (aliases_fr, aliases_ko)")
+            if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+                raise GazetteerError(path, where, f"{key} of {raw['name']!r} must be a list of strings")
+            language_aliases += [(lang, " ".join(v.split())) for v in values]
         wikidata = raw.get("wikidata")
         if wikidata is not None and not re.fullmatch(r"Q\d+", str(wikidata)):
             raise GazetteerError(path, where, f"wikidata id {wikidata!r} of {raw['name']!r} is not like Q123")
@@ -239,6 +266,7 @@ def _read_file(path: Path) -> tuple[list[GazetteerEntry], list[str], list[str]]:
                 common_word=bool(raw.get("common_word", False)),
                 ambiguous=tuple(" ".join(a.split()) for a in ambiguous),
                 context=tuple(" ".join(c.split()) for c in context),
+                language_aliases=tuple(language_aliases),
             )
         )
     ignore = data.get("ignore") or []

@@ -116,6 +116,8 @@ class KoreanAnalyzer:
         names: dict[str, str] = {}               # alias as written -> canonical name
         for entry in gazetteer.entries:
             for alias in entry.names:
+                if not gazetteer.applies(alias, "ko"):       # another language's alias
+                    continue
                 if _HANGUL.search(alias) or (alias.isascii() and len(alias) >= 4 and alias[0].isupper()):
                     names.setdefault(alias, entry.name)
         for entry in gazetteer.entries:          # 경찰청장 names the 경찰청 it heads (a real alias wins)

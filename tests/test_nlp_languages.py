@@ -42,8 +42,9 @@ def test_an_acronym_alias_matches_only_as_written(analyzer):
     portuguese = analyzer.analyze_many(["Eu vou votar\n\nEu disse ao Telegram que a UE deveria agir.",
                                         "EU fines X\n\nThe EU said on Friday that X broke the Digital Services Act."],
                                        languages=["pt", "en"])
-    assert "European Union" not in {e.name for e in portuguese[0].entities}
-    assert "Telegram" in {e.name for e in portuguese[0].entities}
+    found = {e.name: e.mentions for e in portuguese[0].entities}
+    assert found.get("European Union") == 1          # "UE" (its Portuguese alias), not either "Eu"
+    assert "Telegram" in found
     assert "European Union" in {e.name for e in portuguese[1].entities}
 
 
@@ -53,3 +54,43 @@ def test_acronyms_are_short_capitals():
     gazetteer = Gazetteer.load()
     assert gazetteer.wrong_case("Eu") and not gazetteer.wrong_case("EU")
     assert not gazetteer.wrong_case("Line")       # "Line" and "LINE" are both names of the app
+
+
+def test_an_alias_of_one_language_links_only_in_that_language(analyzer):
+    # "UE" is the EU in French, Spanish, Portuguese, Italian (aliases_fr: [..., UE] in the gazetteer);
+    # in English text it is something else (EA.UE, the European Academy of the Urban Environment,
+    # in a CleanEval page)
+    french = "La UE enquête sur Telegram\n\nLa UE a ouvert une enquête sur Telegram, a indiqué un porte-parole des Nations unies."
+    english = "EA.UE report\n\nThe EA.UE report was published in Berlin by UE Press. Telegram was not named."
+    fr, en, unknown = analyzer.analyze_many([french, english, english], languages=["fr", "en", None])
+    assert {"European Union", "United Nations", "Telegram"} <= {e.name for e in fr.entities}
+    assert "European Union" not in {e.name for e in en.entities} | {e.name for e in unknown.entities}
+    assert "Telegram" in {e.name for e in en.entities}
+
+
+def test_language_aliases_in_a_gazetteer_file(tmp_path):
+    from nlp.errors import GazetteerError
+    from nlp.gazetteer import Gazetteer
+    path = tmp_path / "g.yaml"
+    path.write_text("entries:\n  - {name: Pavel Durov, type: PERSON, aliases_ru: [Павел Дуров], aliases_fr: [Durov]}\n"
+                    "  - {name: Telegram, type: PLATFORM, aliases: [Durov]}\n", encoding="utf-8")
+    gazetteer = Gazetteer.load([path], include_default=False)
+    assert gazetteer.get("Павел Дуров").name == "Pavel Durov"
+    assert gazetteer.applies("Павел Дуров", "ru") and not gazetteer.applies("Павел Дуров", "en")
+    assert gazetteer.applies("Durov", "en")          # a plain alias of another entry: any language
+    assert "Павел Дуров" in gazetteer.aliases("Pavel Durov")
+    path.write_text("entries:\n  - {name: Telegram, type: PLATFORM, aliases_russian: [Телеграм]}\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match="two-letter ISO 639-1 code"):
+        Gazetteer.load([path], include_default=False)
+    path.write_text("entries:\n  - {name: Telegram, type: PLATFORM, aliases_ru: Телеграм}\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match="aliases_ru of 'Telegram' must be a list"):
+        Gazetteer.load([path], include_default=False)
+
+
+def test_korean_text_gets_no_other_language_alias():
+    from nlp.gazetteer import Gazetteer
+    from nlp.korean import KoreanAnalyzer
+    gazetteer = Gazetteer.load()
+    korean = KoreanAnalyzer(gazetteer)
+    names = {e.name for e in korean.analyze("유럽연합 조사\n\nUnión Europea 관계자가 텔레그램을 조사했다고 밝혔다.").entities}
+    assert "Telegram" in names and "European Union" not in names
