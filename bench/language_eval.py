@@ -9,7 +9,7 @@ never used as the truth):
   agrees with the `lang` the dataset took from the page wherever the page has one).
 dragnet ("almost all English") is left out.
 
-Each page is extracted as the crawl does it (crawler.extract). The deciders compared on the page
+Each page is extracted as the crawl does it (extract.article). The deciders compared on the page
 (title + body) and on the title alone:
 * old: the page's declared language (`lang`, og:locale…), else "en" when 12% of the first words are
   English stop words (20+ words), else unknown;
@@ -79,7 +79,7 @@ def main() -> int:
         return 2
     from crawler import metadata as md
     from crawler.encoding import decode_html
-    from crawler.extract import extract
+    from extract.article import extract
 
     wide = all_labels()
     pages = known_pages(args.per_dataset)

@@ -10,7 +10,7 @@ import pytest
 
 from bench import real_pages as rp
 from common.language import identify, page_language
-from crawler.extract import extract
+from extract.article import extract
 
 LABELS = Path(__file__).resolve().parent.parent / "bench" / "data" / "language" / "labels.jsonl"
 
