@@ -150,7 +150,9 @@ class AuthorityTable:
         that role and country the article names, else '<adjective> <role>'."""
         if country is None:
             return word.lower(), None
-        c = self.countries[country]
+        c = self.countries.get(country)
+        if c is None:       # a country the gazetteer knows that nlp/authorities.yaml gives no bodies
+            return (named[(role, country)] if named and (role, country) in named else word.lower()), country
         if role in c.bodies:
             return c.bodies[role], country
         if named and (role, country) in named:

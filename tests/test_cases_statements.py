@@ -112,3 +112,11 @@ def test_a_bad_authority_table_names_the_entry(tmp_path):
     path.write_text("roles: {police: criminal}\nauthorities:\n  X: {role: judge}\n", encoding="utf-8")
     with pytest.raises(PatternError, match="authorities.X"):
         AuthorityTable.load(path)
+
+
+def test_a_role_word_in_an_article_about_a_country_with_no_bodies_listed_still_gives_a_statement(nlp):
+    # Ireland is an authority's country (the Data Protection Commission) but has no entry of role
+    # words and bodies in nlp/authorities.yaml: "police" stays "police", never a KeyError
+    a = to_analysis(nlp("The Data Protection Commission fined Meta. Police opened an investigation into Telegram."))
+    assert a.statements
+    assert all(s.authority for s in a.statements)
