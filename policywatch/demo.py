@@ -70,6 +70,8 @@ def demo(index: str, port: int) -> int:
         run("search", "entity:Telegram lang:ko", "--index", index, "--limit", "3")
         run("search", "딥페이크 텔레그램", "--index", index, "--limit", "3")
         run("entities", "--type", "AGENCY", "--limit", "8", "--index", index)
+        # who acts against Telegram, stage by stage, English and Korean sources together (docs/cases.md)
+        run("cases", "--entity", "Telegram", "--index", index)
         # what an alert on Telegram would send for this newsroom (docs/alerts.md): rendered, not sent
         run("alert", "preview", "--entity", "Telegram", "--index", index, "--sources", str(sources),
             "--base-url", "http://127.0.0.1:8000")

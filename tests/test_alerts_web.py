@@ -62,3 +62,35 @@ def test_alert_me_on_a_search_adds_an_alert_shown_redacted(site):
         page.wait_for_url("**/alerts")
         assert "No alert yet" in page.content()
         browser.close()
+
+
+def test_a_saved_search_becomes_an_alert_from_the_saved_searches_page(site):
+    import httpx
+    from playwright.sync_api import sync_playwright
+    from index import open_index
+    base, url = site
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(base_url=base)
+        page.set_default_timeout(15_000)
+        page.goto("/?q=telegram&source=yonhap")
+        page.get_by_text("Save this search").click()
+        page.fill("#save-name", "Telegram at Yonhap")
+        page.get_by_role("button", name="Save").click()
+        page.goto("/saved")
+        page.locator("li.saved").first.get_by_text("Alert me").click()
+        page.fill("#alert-1-name", "tg-saved")
+        page.fill("#alert-1-to", "json://127.0.0.1:9/hook")
+        page.get_by_role("button", name="Create alert").click()
+        page.wait_for_url("**/alerts")
+        assert "tg-saved" in page.content() and '(telegram) source:"yonhap"' in page.content()
+        browser.close()
+    ix = open_index(url)
+    try:
+        [stored] = ix.alerts()
+    finally:
+        ix.close()
+    assert stored.name == "tg-saved" and stored.record.get("saved") == "Telegram at Yonhap"
+    # removing an alert that is not there is a 404 with the reason, not a 400 or a 500
+    gone = httpx.post(f"{base}/alerts/no-such-alert/delete", follow_redirects=False)
+    assert gone.status_code == 404 and "no alert named 'no-such-alert'" in gone.text

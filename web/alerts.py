@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from alerts.channels import Secrets
-from alerts.model import all_alerts, remove
+from alerts.model import UnknownAlert, all_alerts, remove
 from alerts.run import create, summary
+
+from .errors import NotFound
 
 
 def _secrets(services) -> Secrets:
@@ -19,13 +21,23 @@ def listed(services) -> list[dict]:
     return [summary(a, _secrets(services), now) for a in all_alerts(services.index)]
 
 
-def add(services, name: str, url: str, every: str, query: str = "", entity: str = "") -> None:
-    """BadUsage (HTTP 400) for a malformed query, a bad name, frequency or channel URL."""
+def add(services, name: str, url: str, every: str, query: str = "", entity: str = "", saved: str = "") -> None:
+    """BadUsage (HTTP 400) for a malformed query, a bad name, frequency or channel URL; NotFound
+    for a saved search that is gone. A saved search becomes an alert on its query and filters, as
+    the CLI's `alert add --saved` makes it."""
+    saved_name = None
+    if saved.strip():
+        from .search import SearchForm
+        search = services.saved.get(saved.strip())             # NotFound: 404
+        query, entity, saved_name = SearchForm.from_saved(search.query, search.filters).query_text(), "", search.name
     entity = services.canonical(entity.strip()) if entity.strip() else None
     services.parse_query(query if not entity else f'entity:"{entity}"')
     create(services.index, _secrets(services), name.strip(), [url.strip()] if url.strip() else [],
-           query="" if entity else query, entity=entity, every=every)
+           query="" if entity else query, entity=entity, every=every, saved=saved_name)
 
 
 def delete(services, name: str) -> None:
-    remove(services.index, name)
+    try:
+        remove(services.index, name)
+    except UnknownAlert as exc:
+        raise NotFound(str(exc)) from None

@@ -210,10 +210,10 @@ def alerts_page(request: Request, services: Svc):
 @pages.post("/alerts")
 def add_alert(request: Request, services: Svc, name: Annotated[str, Form()], to: Annotated[str, Form()],
               every: Annotated[str, Form()] = "instant", q: Annotated[str, Form()] = "",
-              entity: Annotated[str, Form()] = "", token: Annotated[str | None, Form()] = None,
-              header_token: TokenHeader = None):
+              entity: Annotated[str, Form()] = "", saved: Annotated[str, Form()] = "",
+              token: Annotated[str | None, Form()] = None, header_token: TokenHeader = None):
     check_write(request, services, header_token or token)
-    web_alerts.add(services, name, to, every, query=q, entity=entity)
+    web_alerts.add(services, name, to, every, query=q, entity=entity, saved=saved)
     return RedirectResponse("/alerts", 303)
 
 
