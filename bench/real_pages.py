@@ -98,7 +98,8 @@ def date_labels(path: Path = DATE_LABELS) -> dict[tuple[str, str], str]:
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
             row = json.loads(line)
-            if re.fullmatch(r"\d{4}-\d\d-\d\d", row.get("date") or ""):
+            # pages marked uncertain (round 2, issue 27) are kept for the record, never scored
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", row.get("date") or "") and not row.get("uncertain"):
                 labels[(row["dataset"], str(row["id"]))] = row["date"]
         except (json.JSONDecodeError, KeyError, AttributeError):
             continue
