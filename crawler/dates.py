@@ -168,21 +168,63 @@ def _local(moment: datetime, given: bool, tz) -> datetime:
     return moment
 
 
-def published_date(tree, ld_objects: list[dict], meta: dict, url: str, tz=None,
-                   hint: str | None = None, title: str | None = None) -> tuple[str | None, str]:
-    """(ISO date-time with offset, which signal gave it). The day is the one printed with the
-    headline, else htmldate's; the instant is the first structured one on that day."""
-    url = page_url(url)
+# The order in which signals decide the day: the first one that finds a day wins.
+DAY_ORDER = ("headline", "htmldate", "structured")
+# Every signal a page can give a day by (bench/date_signals.py measures each): "structured" is
+# the first structured instant of any kind, the fallback when nothing else decides.
+SIGNALS = ("json-ld", "meta", "time", "feed", "structured", "headline", "htmldate")
+
+
+def _day_finders(tree, candidates, url: str, tz, title: str | None) -> dict:
+    """Signal → a function giving its day or None. Lazy: htmldate costs more than the rest
+    together, and the cascade asks it only when the signals before it found nothing."""
+    def structured(kind: str | None):
+        for moment, given, signal in candidates:
+            if kind is None or signal == kind:
+                return _local(moment, given, tz).date()
+        return None
+
+    finders = {kind: (lambda kind=kind: structured(kind)) for kind in ("json-ld", "meta", "time", "feed")}
+    finders["structured"] = lambda: structured(None)
+    finders["headline"] = lambda: headline_date(tree, title)
+    finders["htmldate"] = lambda: htmldate_day(tree, url)
+    return finders
+
+
+def _candidates(tree, ld_objects, meta, tz, hint) -> list[tuple[datetime, bool, str]]:
     candidates = structured_candidates(tree, ld_objects, meta, tz)
     if (p := parse_instant(hint, tz)):
         candidates.append((*p, "feed"))
-    day, day_from = headline_date(tree, title), "headline"
+    return candidates
+
+
+def day_signals(tree, ld_objects: list[dict], meta: dict, url: str, tz=None, hint: str | None = None,
+                title: str | None = None) -> dict[str, date]:
+    """Every signal's day for the page (a signal that finds none is left out), for measuring them."""
+    finders = _day_finders(tree, _candidates(tree, ld_objects, meta, tz, hint), page_url(url), tz, title)
+    return {name: day for name in SIGNALS if (day := finders[name]()) is not None}
+
+
+def choose_day(days: dict, order=DAY_ORDER) -> tuple[date | None, str]:
+    """(day, signal) from the first signal in `order` that has one; `days` maps a signal to its
+    day or to a function giving it."""
+    for name in order:
+        day = days.get(name)
+        if callable(day):
+            day = day()
+        if day is not None:
+            return day, name
+    return None, "none"
+
+
+def published_date(tree, ld_objects: list[dict], meta: dict, url: str, tz=None,
+                   hint: str | None = None, title: str | None = None) -> tuple[str | None, str]:
+    """(ISO date-time with offset, which signal gave it). The day comes from the first signal of
+    DAY_ORDER that finds one; the instant is the first structured one on that day."""
+    url = page_url(url)
+    candidates = _candidates(tree, ld_objects, meta, tz, hint)
+    day, day_from = choose_day(_day_finders(tree, candidates, url, tz, title))
     if day is None:
-        day, day_from = htmldate_day(tree, url), "htmldate"
-    if day is None:
-        if candidates:
-            moment, given, signal = candidates[0]
-            return _local(moment, given, tz).isoformat(), signal
         return None, "none"
     for moment, given, signal in candidates:
         local = _local(moment, given, tz)
