@@ -15,7 +15,7 @@ whole extraction (crawler.extract: the day PolicyWatch stores). It prints:
 2. head to head with htmldate: on pages where both give a day and the days differ, how often
    each is right. A rule of ours may come before htmldate in dates.DAY_ORDER only if it wins here;
 3. day accuracy of the cascade (DAY_ORDER, as extract() runs it) against htmldate alone and
-   trafilatura, and of the order used before issue 27 for comparison.
+   trafilatura, and of other orders of the same signals for comparison.
 
 The day is the page's local day as stored; a page with no answer counts as wrong. Labels marked
 uncertain are never scored. The labels of round 2 were made by reading these signals' answers,
@@ -34,13 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import real_pages as rp  # noqa: E402
 from bench.machine import cpu_model  # noqa: E402
 
-OLD_ORDER = ("headline", "htmldate", "structured")      # crawler/dates.py before issue 27
+# Other orders of the same signals, for comparison: without our headline rule, structured data first
+ALTERNATIVES = (("htmldate", "structured"), ("json-ld", "meta", "time", "headline", "htmldate", "structured"),
+                ("json-ld", "meta", "time", "htmldate", "headline", "structured"))
 LIBRARIES = ("htmldate", "htmldate-fast", "trafilatura")
-
-
-def rounds(path: Path = rp.DATE_LABELS) -> dict[tuple[str, str], int]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return {(r["dataset"], str(r["id"])): r.get("round", 1) for r in rows}
 
 
 def answers(page) -> dict[str, str | None]:
@@ -117,21 +114,16 @@ def report(results: dict, labels: dict, round_of: dict) -> str:
         theirs = sum(results[k]["htmldate"] == labels[k] for k in both)
         verdict = "may override htmldate" if mine > theirs else "after htmldate"
         lines.append(f"{name:16} {len(both):>5} {mine:>12} {theirs:>14} {len(both) - mine - theirs:>7}  {verdict}")
-    lines += ["", "3. Day accuracy of the whole cascade vs the libraries alone"]
-    cascade_right = sum(results[k]["cascade"] == labels[k] for k in keys)
-    rows = [(f"PolicyWatch (extract, DAY_ORDER {'>'.join(DAY_ORDER)})", cascade_right)]
-    rows.append((f"old order {'>'.join(OLD_ORDER)} (same signals)",
-                 sum(order_day(results[k], OLD_ORDER) == labels[k] for k in keys)))
-    rows += [(f"{name} alone", sum(results[k].get(name) == labels[k] for k in keys)) for name in LIBRARIES]
-    for what, right in rows:
-        per_round = "  ".join(f"round {r}: {_ratio(sum(results[k]['cascade' if what.startswith('PolicyWatch') else _name(what)] == labels[k] for k in by_round[r]) if not what.startswith('old') else sum(order_day(results[k], OLD_ORDER) == labels[k] for k in by_round[r]), len(by_round[r]))}"
+    lines += ["", "3. Day accuracy of the whole cascade vs the libraries alone, and other orders of the same signals"]
+    rows = [(f"PolicyWatch (extract(), DAY_ORDER {'>'.join(DAY_ORDER)})", lambda k: results[k]["cascade"])]
+    rows += [(f"order {'>'.join(order)}", lambda k, order=order: order_day(results[k], order)) for order in ALTERNATIVES]
+    rows += [(f"{name} alone", lambda k, name=name: results[k].get(name)) for name in LIBRARIES]
+    for what, day in rows:
+        right = sum(day(k) == labels[k] for k in keys)
+        per_round = "  ".join(f"round {r}: {_ratio(sum(day(k) == labels[k] for k in by_round[r]), len(by_round[r]))}"
                               for r in sorted(by_round))
-        lines.append(f"  {what:58} {_ratio(right, n)}  ({right}/{n})  {per_round}")
+        lines.append(f"  {what:62} {_ratio(right, n)}  ({right}/{n})  {per_round}")
     return "\n".join(lines)
-
-
-def _name(what: str) -> str:
-    return what.split()[0]
 
 
 def _ratio(a: int, b: int) -> str:
@@ -158,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.save:
             args.save.write_text(json.dumps({"\t".join(k): v for k, v in results.items()}, indent=0))
     print(f"machine: {cpu_model()}; {time.process_time() - started:.0f} CPU s for {len(results)} pages")
-    print(report(results, labels, rounds()))
+    print(report(results, labels, rp.date_label_rounds()))
     return 0
 
 
