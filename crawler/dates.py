@@ -1,11 +1,14 @@
 """When a page was published: the instant with its offset, and the page's own local day.
 
 Two kinds of evidence. The page's structured data (JSON-LD of any type, meta tags, <time>)
-carries an instant and usually an offset; htmldate (original_date, extensive search) is the
-better day finder on real pages, since it also reads URLs, visible bylines in many formats and
-languages, and weighs the candidates. The day comes from htmldate where the structured data
-disagrees or is missing; the time and offset come from the structured data whose local day
-agrees with it. A page without an offset keeps its day in the source's time zone."""
+carries an instant and usually an offset; the day comes from the first signal of DAY_ORDER
+that finds one, an order each signal earns by its precision measured on hand-labelled real
+pages (bench/date_signals.py: no signal of ours goes before htmldate unless it is right more
+often than htmldate where both decide and disagree). Today: the date printed by the headline
+(right on 61 of the 67 pages where it and htmldate disagree), then htmldate (original_date,
+extensive search), then the first structured instant; structured data alone loses to
+htmldate. The time and offset come from the structured instant whose local day agrees with
+the chosen day. A page without an offset keeps its day in the source's time zone."""
 from __future__ import annotations
 
 import logging
@@ -171,7 +174,8 @@ def _local(moment: datetime, given: bool, tz) -> datetime:
     return moment
 
 
-# The order in which signals decide the day: the first one that finds a day wins.
+# The order in which signals decide the day: the first one that finds a day wins. Measured by
+# bench/date_signals.py (its "head to head with htmldate" table) before any change here.
 DAY_ORDER = ("headline", "htmldate", "structured")
 # Every signal a page can give a day by (bench/date_signals.py measures each): "structured" is
 # the first structured instant of any kind, the fallback when nothing else decides.
