@@ -9,8 +9,8 @@ decides the day, and quotes the visible text that shows it.
 
     python label_helper.py pick [N]             round-2 ids: one page per site not labelled in round 1
     python label_helper.py show DATASET ID...   the evidence for pages (ID may be a prefix)
-    python label_helper.py brief [FROM TO]      compact evidence for the round-2 picks FROM..TO-1
-    python label_helper.py add < rows           'DATASET ID | YYYY-MM-DD | decided-by | how' or
+    python label_helper.py brief [FROM TO [R]]  compact evidence for round R's picks FROM..TO-1 (R = 2 or 3)
+    python label_helper.py add [R] < rows                 'DATASET ID | YYYY-MM-DD | decided-by | how' or
                                                 'DATASET ID | uncertain | decided-by | how' or
                                                 'DATASET ID | skip:KIND | reason'
 
@@ -70,6 +70,18 @@ def pick(n: int = 120) -> list[tuple[str, str]]:
         chosen += [(dataset, first[h]) for h in order[:n]]
         taken |= set(first)
     return chosen
+
+
+# Which of each dataset's ordered new-site pages a round takes: round 2 was labelled before the
+# headline-rule fixes of issue 27 and used to measure and tune them; round 3 was labelled after
+# them, as a check on pages nothing was tuned on.
+ROUNDS = {2: (0, 120), 3: (120, 160)}
+
+
+def round_picks(round_: int) -> list[tuple[str, str]]:
+    lo, hi = ROUNDS[round_]
+    chosen = pick(hi)
+    return [key for dataset in ROUND2_DATASETS for key in [k for k in chosen if k[0] == dataset][lo:hi]]
 
 
 def wcxb_dates() -> dict[str, str]:
@@ -139,8 +151,8 @@ def print_evidence(ev: dict) -> None:
         print(f"  {i:5d}* {ln}")
 
 
-def add(rows: list[str]) -> int:
-    """Append round-2 rows to labels.jsonl / skipped.jsonl (checked like round 1's)."""
+def add(rows: list[str], round_: int = 2) -> int:
+    """Append round-2 (or -3) rows to labels.jsonl / skipped.jsonl (checked like round 1's)."""
     bad = 0
     for row in filter(str.strip, rows):
         parts = [p.strip() for p in row.split("|", 3)]      # the quote in `how` may hold a '|'
@@ -150,14 +162,14 @@ def add(rows: list[str]) -> int:
         if verdict.startswith("skip:"):
             kind = verdict.removeprefix("skip:")
             problem = None if kind in show_dates.SKIP_KINDS else f"unknown skip kind {kind!r}"
-            rec, name = {"dataset": dataset, "id": pid, "kind": kind, "reason": " | ".join(parts[2:]), "round": 2}, \
+            rec, name = {"dataset": dataset, "id": pid, "kind": kind, "reason": " | ".join(parts[2:]), "round": round_}, \
                 "skipped.jsonl"
         else:
             uncertain = verdict.startswith("uncertain")
             day = verdict.split()[-1] if uncertain else verdict
             decided_by, how = parts[2], parts[3]
             problem = show_dates.label_problem(dataset, pid, day, how)
-            rec = {"dataset": dataset, "id": pid, "date": day, "how": how, "round": 2, "decided_by": decided_by}
+            rec = {"dataset": dataset, "id": pid, "date": day, "how": how, "round": round_, "decided_by": decided_by}
             if uncertain:
                 rec["uncertain"] = True
             name = "labels.jsonl"
@@ -178,13 +190,13 @@ def main(argv: list[str]) -> int:
         truth = show_dates.load(args[0])
         for prefix in args[1:]:
             print_evidence(evidence(args[0], show_dates.resolve(truth, prefix)))
-    elif command == "brief" and len(args) in (0, 2):
-        chosen = pick()
+    elif command == "brief" and len(args) in (0, 2, 3):
+        chosen = round_picks(int(args[2]) if len(args) == 3 else 2)
         lo, hi = (int(args[0]), int(args[1])) if args else (0, len(chosen))
         for dataset, pid in chosen[lo:hi]:
             print_evidence(evidence(dataset, pid))
-    elif command == "add" and not args:
-        return add(sys.stdin.read().splitlines())
+    elif command == "add" and len(args) <= 1:
+        return add(sys.stdin.read().splitlines(), int(args[0]) if args else 2)
     else:
         print(__doc__, file=sys.stderr)
         return 2

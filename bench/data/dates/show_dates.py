@@ -216,9 +216,9 @@ def check() -> int:
     labels = [json.loads(ln) for ln in (HERE / "labels.jsonl").open(encoding="utf-8")]
     skips = [json.loads(ln) for ln in (HERE / "skipped.jsonl").open(encoding="utf-8")]
     chosen = {d: set(pick(d)) | set(pick(d, second_pass=True)) for d in STEP}
-    # round 2 (issue 27) has its own fixed rule: label_helper.pick, one page per new site
-    from label_helper import pick as pick_round2
-    chosen2 = set(pick_round2())
+    # rounds 2 and 3 (issue 27) have their own fixed rule: label_helper.pick, one page per new site
+    from label_helper import ROUNDS, round_picks
+    chosen_later = {r: set(round_picks(r)) for r in ROUNDS}
     problems = []
     seen = set()
     for rec in labels + skips:
@@ -226,7 +226,7 @@ def check() -> int:
         if key in seen:
             problems.append(f"{key} appears twice")
         seen.add(key)
-        if rec.get("round", 1) == 2 and key not in chosen2 or \
+        if rec.get("round", 1) in chosen_later and key not in chosen_later[rec["round"]] or \
                 rec.get("round", 1) == 1 and rec["id"] not in chosen.get(rec["dataset"], ()):
             problems.append(f"{key} is not chosen by the selection rule")
     problems += [f"{r['dataset']} {r['id']}: {p}" for r in labels
