@@ -7,10 +7,10 @@ our own signals (the headline rule, the cascade's answer), the WCXB dataset's ow
 publish_date, and the visible lines near the headline with a date on them. A person still
 decides the day, and quotes the visible text that shows it.
 
-    python label_helper.py pick [N]             round-2 ids: one page per site not labelled in round 1
+    python label_helper.py pick [N]             the first N new-site pages per dataset (round 2: 0-119, round 3: 120-159)
     python label_helper.py show DATASET ID...   the evidence for pages (ID may be a prefix)
     python label_helper.py brief [FROM TO [R]]  compact evidence for round R's picks FROM..TO-1 (R = 2 or 3)
-    python label_helper.py add [R] < rows                 'DATASET ID | YYYY-MM-DD | decided-by | how' or
+    python label_helper.py add [R] < rows       'DATASET ID | YYYY-MM-DD | decided-by | how' or
                                                 'DATASET ID | uncertain | decided-by | how' or
                                                 'DATASET ID | skip:KIND | reason'
 
