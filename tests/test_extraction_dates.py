@@ -32,6 +32,8 @@ def day(result) -> str | None:
     ("August 9th, 2012", "2012-08-09"),
     ("First Published: 11:57 IST(13/1/2008)", "2008-01-13"),   # 13 cannot be a month
     ("Updated May 22, 2024 | Published May 21, 2024", "2024-05-21"),  # an update time is not the day
+    ("12-30-2007, 02h53", "2007-12-30"),                # month first with dashes (turkishpress.com)
+    ("Posted on: 17-01-2008", "2008-01-17"),            # day first with dashes: 17 cannot be a month
 ])
 def test_visible_dates_in_every_common_order(text, expected):
     assert str(dates.text_date(text)) == expected
@@ -42,6 +44,51 @@ def test_visible_date_by_the_headline_beats_the_site_clock():
                           clock="Wednesday, 16 January 2008"),
                      "https://news.example/story")
     assert day(result) == "2008-01-14" and result.published_from == "headline"
+
+
+def test_a_date_on_the_previous_line_is_not_this_lines():
+    # the previous line only says whether this one is an update time ('Updated' / 'May 22, 2024')
+    assert dates.text_date("YOU WERE READING", "January 12, 2008") is None
+    assert dates.text_date("May 22, 2024", "Updated") is None
+
+
+def test_another_storys_date_next_to_the_title_is_not_the_storys():
+    # Hindustan Times, Jan 2008 (l3s-gn1 9f873f81): an 'ALSO READ' box right under the headline
+    # lists other stories with their dates; the story's own dateline comes after it
+    related = ("<div class='also'>ALSO READ"
+               "<div class='item'><h2><a href='/news/1'>Fire at Burrabazar building yet to be controlled</a></h2>"
+               "<div class='when'>January 14, 2008</div></div>"
+               "<div class='item'><h2><a href='/news/2'>Jan 12 | 4,000 shops gutted in Kolkata fire</a></h2>"
+               "<div class='when'>January 12, 2008</div></div></div>"
+               "<div class='dateline'><span>Kolkata, January 13, 2008</span></div>")
+    result = extract(page(title="Fire in Burrabazar rages amidst fear building might collapse", top=related),
+                     "https://hindustantimes.example/story")
+    assert day(result) == "2008-01-13" and result.published_from == "headline"
+
+
+def test_the_sites_clock_right_above_the_title_loses_to_the_byline_under_it():
+    # NY Daily News, Jan 2008 (l3s-gn1 4a3cd9c0): the crawl day printed right above the headline
+    html = (f"<html><head><title>Golden Globes show nixed by strike</title></head><body>"
+            f"<div class='today'>Tuesday, January 15, 2008</div><div class='story'>"
+            f"<h1>Golden Globes show nixed by strike</h1><p class='by'>BY RICHARD HUFF</p>"
+            f"<p class='when'>Tuesday, January 8th 2008, 4:00 AM</p>{BODY}</div></body></html>").encode()
+    assert day(extract(html, "https://nydailynews.example/story")) == "2008-01-08"
+
+
+def test_a_masthead_h1_linking_home_is_not_the_headline():
+    # The Columbus Dispatch (l3s-gn1 234b1541): the <h1> is the paper's name linking to "/", and
+    # the date beside it is the site's clock
+    from extract.metadata import parse_tree
+    tree = parse_tree("<html><body><h1><a href='/' title='Home'>The Columbus Dispatch</a></h1>"
+                      "<span>Jan 15, 2008 |</span><p>Weather</p></body></html>")
+    assert dates.headline_date(tree, "The Columbus Dispatch") is None
+
+
+def test_a_photo_captions_date_is_not_the_storys():
+    top = ("<figure><img src='a.jpg'><figcaption>Cybill Shepherd arrives at the Race to Erase MS on May 18, "
+           "2012, in Century City.</figcaption></figure><p class='date'>July 24, 2012 11:25 AM</p>")
+    result = extract(page(title="Cybill Shepherd is engaged to her jeweler", top=top), "https://cbs.example/a")
+    assert day(result) == "2012-07-24"
 
 
 def test_json_ld_with_comments_and_trailing_garbage_is_read():

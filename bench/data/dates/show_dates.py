@@ -18,6 +18,7 @@ Exit status: 0 fine, 1 a row or label failed its check, 2 bad usage.
 import datetime
 import gzip
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -27,7 +28,8 @@ import lxml.html
 from lxml import etree
 
 HERE = Path(__file__).resolve().parent
-CORPORA = (HERE.parents[2] / ".." / "shared" / "corpora").resolve()  # ROOT/../shared/corpora
+# ROOT/../shared/corpora; POLICYWATCH_CORPORA names it for a checkout elsewhere (a git worktree)
+CORPORA = Path(os.environ.get("POLICYWATCH_CORPORA") or (HERE.parents[2] / ".." / "shared" / "corpora").resolve())
 
 # Fixed selection rule: ids sorted as strings, every STEP-th from the first (pass 1);
 # pass 2 takes every STEP-th from index STEP // 2, between the pass-1 pages.
@@ -214,6 +216,9 @@ def check() -> int:
     labels = [json.loads(ln) for ln in (HERE / "labels.jsonl").open(encoding="utf-8")]
     skips = [json.loads(ln) for ln in (HERE / "skipped.jsonl").open(encoding="utf-8")]
     chosen = {d: set(pick(d)) | set(pick(d, second_pass=True)) for d in STEP}
+    # rounds 2 and 3 (issue 27) have their own fixed rule: label_helper.pick, one page per new site
+    from label_helper import ROUNDS, round_picks
+    chosen_later = {r: set(round_picks(r)) for r in ROUNDS}
     problems = []
     seen = set()
     for rec in labels + skips:
@@ -221,7 +226,8 @@ def check() -> int:
         if key in seen:
             problems.append(f"{key} appears twice")
         seen.add(key)
-        if rec["id"] not in chosen.get(rec["dataset"], ()):
+        if rec.get("round", 1) in chosen_later and key not in chosen_later[rec["round"]] or \
+                rec.get("round", 1) == 1 and rec["id"] not in chosen.get(rec["dataset"], ()):
             problems.append(f"{key} is not chosen by the selection rule")
     problems += [f"{r['dataset']} {r['id']}: {p}" for r in labels
                  if (p := label_problem(r["dataset"], r["id"], r["date"], r["how"]))]
@@ -229,7 +235,7 @@ def check() -> int:
                  if r.get("kind") not in SKIP_KINDS]
     for line in problems:
         print(line)
-    for dataset in STEP:
+    for dataset in sorted({r["dataset"] for r in labels + skips}):
         n_label = sum(r["dataset"] == dataset for r in labels)
         n_skip = sum(r["dataset"] == dataset for r in skips)
         print(f"{dataset:16s} labelled {n_label:4d}  skipped {n_skip:4d}")
