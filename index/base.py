@@ -206,6 +206,7 @@ class StatementRow:
     language: str | None
     cluster: str             # story cluster: near-duplicate copies share it
     statement: StatementRef
+    indexed: str | None = None   # when the article was first written to the index (what alerts call new)
 
 
 class Index(Protocol):

@@ -116,7 +116,8 @@ class Search:
             yield docs.from_doc(hit["_source"])
 
     # what a statement row needs of its article: statements only come with an action tag
-    _STATEMENT_FIELDS = ["id", "url", "title", "source", "published", "language", "cluster", "detail.statements"]
+    _STATEMENT_FIELDS = ["id", "url", "title", "source", "published", "language", "cluster", "indexed",
+                         "detail.statements"]
 
     def statements(self, case: str | None = None) -> Iterator[StatementRow]:
         # detail is not indexed (no schema change): the articles with an action tag are read and
@@ -127,7 +128,8 @@ class Search:
                 if case is None or st.get("case") == case:
                     yield StatementRow(d["id"], d["url"], d["title"], d["source"], d.get("published"),
                                        d.get("language"), d.get("cluster") or d["id"],
-                                       StatementRef(**{k: v for k, v in st.items() if k != "case"}))
+                                       StatementRef(**{k: v for k, v in st.items() if k != "case"}),
+                                       d.get("indexed"))
 
     def _entity_query(self, entity: str, date_from, date_to) -> dict:
         q = {"bool": {"filter": [{"nested": {"path": "entities", "query": {"term": {"entities.name": entity}}}},

@@ -216,12 +216,12 @@ class Search:
     def statements(self, case: str | None = None) -> Iterator[StatementRow]:
         where, params = ("WHERE s.case_id = ?", [case]) if case else ("", [])
         rows = self.db.execute(
-            "SELECT a.id, a.url, a.title, a.source, a.published, a.language, a.cluster, s.statement "
+            "SELECT a.id, a.url, a.title, a.source, a.published, a.language, a.cluster, s.statement, a.indexed "
             f"FROM statements s JOIN articles a ON a.rowid = s.article {where} "
             "ORDER BY a.published_utc IS NULL, a.published_utc, a.id, s.position", params)
-        for id_, url, title, source, published, language, cluster, statement in rows:
+        for id_, url, title, source, published, language, cluster, statement, indexed in rows:
             yield StatementRow(id_, url, title, source, published, language, cluster or id_,
-                               StatementRef(**json.loads(statement)))
+                               StatementRef(**json.loads(statement)), indexed)
 
     def mentions(self, entity: str, date_from=None, date_to=None,
                  newest: int | None = None) -> Iterator[tuple[str, str, str, str, str]]:
