@@ -39,6 +39,7 @@ class Alert:
     name: str
     query: str = ""                 # search language (index/query.py); "" for an entity alert
     entity: str | None = None       # canonical name: the alert is entity:"NAME"
+    case: str | None = None         # a case id (index/cases.py): new stages and new sources are news
     every: str = "instant"
     at: str = "08:00"               # daily/weekly digests: local time in `tz`
     tz: str = "UTC"
@@ -48,6 +49,9 @@ class Alert:
     channels: list[Channel] = field(default_factory=list)
 
     def query_text(self) -> str:
+        """The search-language query, or for a case alert "case:ID" (shown, never searched)."""
+        if self.case:
+            return f"case:{self.case}"
         if self.entity:
             return 'entity:"' + self.entity.replace('"', "") + '"'
         return self.query

@@ -28,6 +28,13 @@ def _meta(item: Item) -> str:
     return line
 
 
+def _action(a: dict) -> str:
+    """'action investigation', or for a case alert 'new stage charge (Paris prosecutor's office)'."""
+    if a.get("news"):
+        return f"{a['news']} {a['action']}" + (f" ({a['authority']})" if a.get("authority") else "")
+    return f"action {a['action']}"
+
+
 def text(digest: Digest) -> str:
     lines = [title(digest), f"Query: {digest.query} ({digest.every}; {_period(digest)})",
              f"Coverage: {digest.coverage.summary()}", ""]
@@ -41,7 +48,7 @@ def text(digest: Digest) -> str:
         for e in item.entities:
             lines.append(f"   - {e['name']} ({e['type']})" + (f": {e['sentence']}" if e["sentence"] else ""))
         for a in item.actions:
-            lines.append(f"   - action {a['action']}: {a['sentence']}")
+            lines.append(f"   - {_action(a)}: {a['sentence']}")
         lines.append(f"   original: {item.url}")
         if item.link:
             lines.append(f"   in PolicyWatch: {item.link}")
@@ -67,7 +74,7 @@ def html(digest: Digest) -> str:
                 links += f' · <a href="{e(item.link)}">in PolicyWatch</a>'
             facts = "".join(f"<li>{e(x['name'])} ({e(x['type'])}){': ' + e(x['sentence']) if x['sentence'] else ''}</li>"
                             for x in item.entities)
-            facts += "".join(f"<li>action <em>{e(x['action'])}</em>: {e(x['sentence'])}</li>" for x in item.actions)
+            facts += "".join(f"<li>{e(_action(x))}: {e(x['sentence'])}</li>" for x in item.actions)
             out.append(f"<li><p><strong>{e(item.title)}</strong><br><small>{e(_meta(item))}</small></p>"
                        f"<p>{e(item.snippet)}</p>" + (f"<ul>{facts}</ul>" if facts else "") + f"<p>{links}</p></li>")
         out.append("</ol>")

@@ -20,6 +20,7 @@ from index.query import Node
 
 from . import channels, render
 from .channels import Secrets
+from .case_digest import build_case
 from .coverage import assess_coverage
 from .digest import Digest, build
 from .model import Alert, all_alerts, get, save
@@ -54,6 +55,8 @@ class Outcome:
 
 def digest_for(index, ctx: Context, alert: Alert, start: str | None, end: str, now: datetime) -> Digest:
     cover = assess_coverage(index, ctx.sources, start, now)
+    if alert.case:
+        return build_case(index, alert, start, end, cover, ctx.base_url)
     return build(index, alert, ctx.parse_query(alert.query_text()), start, end, cover, ctx.base_url)
 
 
@@ -134,10 +137,12 @@ def preview(index, ctx: Context, alert: Alert, since: str | None = None) -> Dige
 
 
 def create(index, secrets: Secrets, name: str, channel_urls: list[str], *, query: str = "",
-           entity: str | None = None, every: str = "instant", at: str = "08:00", tz: str = "UTC",
+           entity: str | None = None, case: str | None = None, every: str = "instant", at: str = "08:00",
+           tz: str = "UTC",
            since: datetime | None = None, empty_digest: bool = True, saved: str | None = None) -> Alert:
     """Check and store a new alert (the CLI's `alert add`, the web UI's "Alert me"). BadUsage for a
-    bad name, time, zone, frequency or channel: nothing is stored then. The query is the caller's
+    bad name, time, zone, frequency or channel, or a case the index does not hold: nothing is
+    stored then. The query is the caller's
     to check (it resolves aliases and collections)."""
     from .model import FREQUENCIES, Channel, add, check_name, check_time
     from .timing import zone
@@ -152,7 +157,9 @@ def create(index, secrets: Secrets, name: str, channel_urls: list[str], *, query
         channels.check(url, secrets)
     made = utc_text(datetime.now(timezone.utc))
     mark = utc_text(since) if since else made
-    alert = Alert(name, query=query, entity=entity, every=every, at=at, tz=tz, empty_digest=empty_digest,
+    if case is not None and next(iter(index.statements(case=case)), None) is None:
+        raise BadUsage(f"no case '{case}' in the index (see policywatch cases)")
+    alert = Alert(name, query=query, entity=entity, case=case, every=every, at=at, tz=tz, empty_digest=empty_digest,
                   created=made, saved=saved, channels=[Channel(url, mark) for url in dict.fromkeys(channel_urls)])
     add(index, alert)
     return alert

@@ -14,7 +14,7 @@ _MARK = re.compile(r"</?mark>")
 
 # The columns of a CSV export, from the CLI and from the web API alike.
 EXPORT_COLUMNS = ["id", "url", "source", "title", "published", "authors", "language", "entities", "actions",
-                  "revisions", "cluster", "first_copy", "body"]
+                  "statements", "revisions", "cluster", "first_copy", "body"]
 # An entity timeline's columns (`policywatch timeline`, the web's downloads).
 TIMELINE_COLUMNS = ["date", "entity", "articles", "stories", "mentions"]
 
@@ -49,7 +49,8 @@ def write_csv(records: Iterable[dict], columns: list[str], out: TextIO) -> int:
 
 def _cell(value):
     """A readable spreadsheet cell: lists joined with '; ', entities as 'Telegram (PLATFORM, 7)', actions
-    by name once each ('legislation; investigation'); the sentences stay in the JSON exports."""
+    by name once each ('legislation; investigation'), statements as 'Paris Judicial Court: charge ->
+    Pavel Durov [case 1a2b3c4d5e6f]'; the sentences stay in the JSON exports."""
     if isinstance(value, (list, tuple)):
         parts = [_item(v) for v in value]
         return "; ".join(dict.fromkeys(parts))
@@ -61,6 +62,10 @@ def _cell(value):
 def _item(value) -> str:
     if not isinstance(value, dict):
         return str(value)
+    if "authority" in value and "target" in value:
+        status = f" ({value['status']})" if value.get("status") not in (None, "happened") else ""
+        return (f"{value['authority']}: {value.get('stage') or value['action']}{status} -> {value['target']}"
+                f" [case {value.get('case')}]")
     if "action" in value:
         return str(value["action"])
     if "name" in value and "type" in value:

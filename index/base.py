@@ -206,6 +206,7 @@ class StatementRow:
     language: str | None
     cluster: str             # story cluster: near-duplicate copies share it
     statement: StatementRef
+    indexed: str | None = None   # when the article was first written to the index (what alerts call new)
 
 
 class Index(Protocol):
@@ -236,10 +237,12 @@ class Index(Protocol):
         """Matching articles and stories per period, and all articles per period (index/trend.py
         turns these into `policywatch trend` rows); undated articles are in no period."""
         ...
-    def statements(self, case: str | None = None) -> Iterator[StatementRow]:
-        """Every stored statement (of one case, when given: index/cases.py's case_id), in the order
-        of their articles' publication (undated last, then by id) and, within one, as written.
-        index/cases.py merges them into cases, the same way for every backend."""
+    def statements(self, case: str | None = None, names: list[str] | None = None) -> Iterator[StatementRow]:
+        """Every stored statement (of one case, when given: index/cases.py's case_id; with `names`,
+        of the cases where a statement names one of them as authority, target or related, compared
+        casefolded), in the order of their articles' publication (undated last, then by id) and,
+        within one, as written. index/cases.py merges them into cases, the same way for every
+        backend."""
         ...
     def stats(self) -> dict: ...
     # incremental crawling, revisions and source health (issue: scheduled incremental crawling)

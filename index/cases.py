@@ -40,6 +40,12 @@ def case_id(st: StatementRef) -> str:
     return hashlib.sha1(case_key(st).encode()).hexdigest()[:12]
 
 
+def case_names(statements: Iterable[StatementRef]) -> set[str]:
+    """The names statements put in their cases (authority, target, related), casefolded: what the
+    backends look up for `cases --entity/--authority/--target` (CaseFilter keeps the exact test)."""
+    return {n.casefold() for st in statements for n in (st.authority, st.target, *st.related)}
+
+
 # -- dates -------------------------------------------------------------------------------
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {m: i for i, ms in enumerate((("jan",), ("feb",), ("mar",), ("apr",), ("may",), ("jun",), ("jul",),
@@ -299,9 +305,12 @@ class CaseFilter:
 
 
 def find(index, flt: CaseFilter | None = None) -> list[Case]:
-    """The cases of an index that pass the filter, newest first."""
+    """The cases of an index that pass the filter, newest first. A name to filter by reads only
+    the statements of the cases naming it (the index looks them up), not every statement."""
     flt = flt or CaseFilter()
-    return [c for c in build(index.statements()) if flt.keeps(c)]
+    name = flt.target or flt.authority or flt.entity
+    rows = index.statements(names=[name]) if name else index.statements()
+    return [c for c in build(rows) if flt.keeps(c)]
 
 
 def get(index, cid: str) -> Case | None:

@@ -91,9 +91,18 @@ class Article:
             "language": self.language,
             "entities": [{"name": e.name, "type": e.type, "mentions": e.mentions} for e in self.entities],
             "actions": [{"action": a.action, "sentence": a.sentence} for a in self.actions],
+            "statements": [_export_statement(st) for st in self.statements],
             "revisions": self.revisions, "cluster": self.cluster or self.id,
             "first_copy": (self.cluster or self.id) == self.id,
         }
+
+
+def _export_statement(st: StatementRef) -> dict[str, Any]:
+    """A statement as exports give it: who, what, on whom, and the case it belongs to."""
+    from .cases import case_id          # cases.py builds on this module
+    return {"authority": st.authority, "action": st.action, "stage": st.stage, "target": st.target,
+            "target_type": st.target_type, "status": st.status, "when": st.when, "sentence": st.sentence,
+            "case": case_id(st)}
 
 
 def content_hash(title: str, body: list[str]) -> str:

@@ -267,6 +267,25 @@ def test_statements_merge_into_the_same_cases_on_both_backends(index):
     assert [c.target for c in cases.find(index, cases.CaseFilter(authority="French police"))] == ["Pavel Durov"]
 
 
+def test_statements_by_case_or_name_read_only_those_cases(index):
+    everything = list(index.statements())
+    durov = next(r.statement for r in everything if r.statement.target == "Pavel Durov")
+    cid = cases.case_id(durov)
+    assert {cases.case_id(r.statement) for r in index.statements(case=cid)} == {cid}
+    assert [r.article for r in index.statements(case=cid)] == [r.article for r in everything
+                                                                if cases.case_id(r.statement) == cid]
+    # a name: every statement of the cases where one names it (casefolded), in the same order
+    telegram = {cases.case_id(r.statement) for r in everything
+                if "telegram" in cases.case_names([r.statement])}
+    by_name = list(index.statements(names=["TELEGRAM"]))
+    assert {cases.case_id(r.statement) for r in by_name} == telegram and len(telegram) == 3
+    assert by_name == [r for r in everything if cases.case_id(r.statement) in telegram]
+    assert [cases.case_id(r.statement) for r in index.statements(names=["French police"])] == [cid] * 2
+    assert list(index.statements(names=["Nobody At All"])) == []
+    assert list(index.statements(case=cid, names=["Korea Communications Standards Commission"])) == []
+    assert all(r.indexed for r in everything)
+
+
 def test_export_filters_like_search(index):
     assert {a.id for a in index.export(parse("action:legislation"))} == {"a4"}
     assert {a.id for a in index.export(parse(""), datetime(2024, 11, 1, tzinfo=timezone.utc))} == {"a7"}

@@ -132,6 +132,33 @@ def test_a_collection_of_the_previous_schema_warns_works_and_reindexes_into_the_
     client.close()
 
 
+@pytest.mark.es
+def test_a_schema_5_collection_made_before_the_case_fields_takes_them_on_opening(es_collection):
+    """case_ids and case_names came within schema 5 (issue 26): a collection made without them
+    (the mapping is strict) gets them when opened, so articles with statements are written, and
+    `cases` reads them."""
+    from elasticsearch import Elasticsearch
+    from index import cases
+    from index.elastic.schema import NORI, load_template
+    name = es_collection.rsplit("/", 1)[1]
+    client = Elasticsearch(ES_URL)
+    old = load_template(NORI)["template"]
+    for field in ("case_ids", "case_names"):
+        del old["mappings"]["properties"][field]
+    old["settings"]["index"]["analysis"]["analyzer"].pop("pw_korean", None)        # nori may be absent
+    old["mappings"]["properties"]["title_ko"]["analyzer"] = old["mappings"]["properties"]["body_ko"]["analyzer"] = \
+        "pw_stemmed"
+    client.indices.create(index=f"{name}-v1", settings=old["settings"], mappings=old["mappings"], aliases={name: {}})
+    ix = open_index(es_collection)
+    assert ix.write(CORPUS).new == len(CORPUS)
+    ix.refresh()
+    mapping = client.indices.get_mapping(index=f"{name}-v1")[f"{name}-v1"]["mappings"]["properties"]
+    assert mapping["case_ids"] == {"type": "keyword"}
+    assert {c.target for c in cases.find(ix, cases.CaseFilter(entity="Telegram"))} == {"Telegram", "Pavel Durov"}
+    ix.close()
+    client.close()
+
+
 def test_reindex_is_for_elasticsearch_only(tmp_path):
     with pytest.raises(IndexConfigError):
         reindex(f"sqlite:///{tmp_path}/x.db")

@@ -6,7 +6,7 @@ import hashlib
 from functools import lru_cache
 
 from .. import korean
-from ..cases import case_id
+from ..cases import case_id, case_names
 from ..document import Article
 from nlp.model import ENTITY_TYPES
 from common.dates import utc_iso
@@ -37,6 +37,8 @@ def to_doc(a: Article, *, cluster: str, first_seen: str, fingerprint: str | None
         "actions": sorted({x.action for x in a.actions}),
         "entities": [{"name": e.name, "type": e.type, "mentions": e.mentions, "key": f"{e.name}|{e.type}",
                       "group": f"{e.name.lower()}\x01{e.type}"} for e in unique.values()],
+        "case_ids": sorted({case_id(st) for st in a.statements}),
+        "case_names": sorted(case_names(a.statements)),
         "cluster": cluster, "first_seen": first_seen, "indexed": indexed, "revisions": len(revisions),
         "fingerprint": fingerprint, "dedup_bands": bands,
         "detail": {"entities": [{"name": e.name, "type": e.type, "mentions": e.mentions} for e in a.entities],

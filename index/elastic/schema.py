@@ -26,9 +26,14 @@ logger = logging.getLogger(__name__)
 # pw_unicode61 / pw_remove_diacritics, which only our es/ module has: it still opens there, with
 # the same words, until `policywatch reindex` moves it. Also 5: `indexed`, when the article was
 # first written to the collection (what alerts call new); setup adds the field to an older
-# collection's mapping, so it takes new articles at once.
+# collection's mapping, so it takes new articles at once. Also 5 (issue 26): `case_ids` and
+# `case_names`, added the same way.
 SCHEMA_VERSION = 5
-INDEXED_SINCE = 5
+# fields a collection made before them gets on opening (the mapping is strict: a write with a field
+# it lacks fails); their documents lack them until rewritten (`reprocess --nlp-only` for the case
+# fields: `cases` reads no article without them)
+ADDED_FIELDS = {"indexed": {"type": "keyword"}, "case_ids": {"type": "keyword"},
+                "case_names": {"type": "keyword", "doc_values": False}}
 MAPPINGS = Path(__file__).parent
 
 
@@ -160,8 +165,10 @@ class Schema:
             if schema > SCHEMA_VERSION:
                 raise IndexConfigError(f"{index} has schema version {schema}; this PolicyWatch knows up to "
                                        f"{SCHEMA_VERSION} — upgrade PolicyWatch")
-            if schema < INDEXED_SINCE:       # an added field: older documents simply lack it
-                self.client.indices.put_mapping(index=index, properties={"indexed": {"type": "keyword"}})
+            known = spec.get("mappings", {}).get("properties") or {}
+            added = {f: m for f, m in ADDED_FIELDS.items() if f not in known}
+            if added:       # fields added within a schema: older documents simply lack them
+                self.client.indices.put_mapping(index=index, properties=added)
             if schema < SCHEMA_VERSION:
                 logger.warning("%s has schema version %s, this PolicyWatch writes %s: run `policywatch reindex "
                                "--index %s`", index, schema, SCHEMA_VERSION, self.location)

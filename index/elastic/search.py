@@ -116,18 +116,29 @@ class Search:
             yield docs.from_doc(hit["_source"])
 
     # what a statement row needs of its article: statements only come with an action tag
-    _STATEMENT_FIELDS = ["id", "url", "title", "source", "published", "language", "cluster", "detail.statements"]
+    _STATEMENT_FIELDS = ["id", "url", "title", "source", "published", "language", "cluster", "indexed",
+                         "detail.statements"]
 
-    def statements(self, case: str | None = None) -> Iterator[StatementRow]:
-        # detail is not indexed (no schema change): the articles with an action tag are read and
-        # their statements filtered here, as SQLite's statements table holds them
-        for hit in self._scan({"exists": {"field": "actions"}}, self._OLDEST_FIRST, self._STATEMENT_FIELDS):
+    def statements(self, case: str | None = None, names: list[str] | None = None) -> Iterator[StatementRow]:
+        # detail is not indexed: the articles are found by their keyword fields case_ids and
+        # case_names, and their statements filtered here, as SQLite's statements table holds them
+        cases = {case} if case else None
+        if names is not None:       # the cases naming them, then every article of those cases
+            named = {cid for hit in self._scan({"terms": {"case_names": [n.casefold() for n in names]}},
+                                               [{"id": "asc"}], ["case_ids"])
+                     for cid in hit["_source"].get("case_ids") or []}
+            cases = named & cases if cases else named
+            if not cases:
+                return
+        query = {"terms": {"case_ids": sorted(cases)}} if cases else {"exists": {"field": "case_ids"}}
+        for hit in self._scan(query, self._OLDEST_FIRST, self._STATEMENT_FIELDS):
             d = hit["_source"]
             for st in (d.get("detail") or {}).get("statements") or []:
-                if case is None or st.get("case") == case:
+                if cases is None or st.get("case") in cases:
                     yield StatementRow(d["id"], d["url"], d["title"], d["source"], d.get("published"),
                                        d.get("language"), d.get("cluster") or d["id"],
-                                       StatementRef(**{k: v for k, v in st.items() if k != "case"}))
+                                       StatementRef(**{k: v for k, v in st.items() if k != "case"}),
+                                       d.get("indexed"))
 
     def _entity_query(self, entity: str, date_from, date_to) -> dict:
         q = {"bool": {"filter": [{"nested": {"path": "entities", "query": {"term": {"entities.name": entity}}}},

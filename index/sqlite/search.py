@@ -10,6 +10,7 @@ from itertools import islice
 from typing import Iterator
 
 from ..base import EntityCount, Hit, PeriodCounts, Revision, SearchRequest, SearchResult, StatementRow, TimelineRow
+from ..cases import case_names
 from ..document import Article, StatementRef
 from ..query import MatchAll, Node, positive_texts
 from .. import korean
@@ -213,15 +214,24 @@ class Search:
             section=section, image=image, fetched=fetched, content_hash=chash, entities=ents,
             actions=json.loads(actions), revisions=revisions, cluster=cluster, first_seen=first_seen))
 
-    def statements(self, case: str | None = None) -> Iterator[StatementRow]:
-        where, params = ("WHERE s.case_id = ?", [case]) if case else ("", [])
+    def statements(self, case: str | None = None, names: list[str] | None = None) -> Iterator[StatementRow]:
+        cases = [case] if case else []
+        if names is not None:       # the cases naming them, found in the statements alone; then theirs in full
+            wanted = {n.casefold() for n in names}
+            named = {cid for cid, st in self.db.execute("SELECT case_id, statement FROM statements")
+                     if wanted & case_names([StatementRef(**json.loads(st))])}
+            cases = sorted(named & set(cases) if case else named)
+            if not cases:
+                return
+        marks = ",".join("?" * len(cases))
+        where, params = (f"WHERE s.case_id IN ({marks})", cases) if cases else ("", [])
         rows = self.db.execute(
-            "SELECT a.id, a.url, a.title, a.source, a.published, a.language, a.cluster, s.statement "
+            "SELECT a.id, a.url, a.title, a.source, a.published, a.language, a.cluster, s.statement, a.indexed "
             f"FROM statements s JOIN articles a ON a.rowid = s.article {where} "
             "ORDER BY a.published_utc IS NULL, a.published_utc, a.id, s.position", params)
-        for id_, url, title, source, published, language, cluster, statement in rows:
+        for id_, url, title, source, published, language, cluster, statement, indexed in rows:
             yield StatementRow(id_, url, title, source, published, language, cluster or id_,
-                               StatementRef(**json.loads(statement)))
+                               StatementRef(**json.loads(statement)), indexed)
 
     def mentions(self, entity: str, date_from=None, date_to=None,
                  newest: int | None = None) -> Iterator[tuple[str, str, str, str, str]]:

@@ -40,9 +40,11 @@ def _now(args) -> datetime | None:
 
 
 def _definition(args, cfg: Config):
-    """(query text, entity, saved search name) from --query / --entity / --saved."""
+    """(query text, entity, saved search name, case id) from --query / --entity / --saved / --case."""
+    if getattr(args, "case", None):
+        return "", None, None, args.case.strip().lower()
     if args.entity:
-        return "", _canonical(cfg, args.entity), None
+        return "", _canonical(cfg, args.entity), None, None
     if args.saved:
         # a saved search of the web UI (its own small file, serve --state): its query and filters
         from web.errors import NotFound
@@ -52,20 +54,21 @@ def _definition(args, cfg: Config):
             saved = SavedSearches(args.state).get(slugify(args.saved))
         except NotFound:
             raise BadUsage(f"no saved search '{args.saved}' in {args.state}") from None
-        return SearchForm.from_saved(saved.query, saved.filters).query_text(), None, saved.name
-    return args.query, None, None
+        return SearchForm.from_saved(saved.query, saved.filters).query_text(), None, saved.name, None
+    return args.query, None, None, None
 
 
 def cmd_add(args, cfg: Config) -> int:
     from alerts.run import create
     from common.dates import parse_iso
-    query, entity, saved = _definition(args, cfg)
-    _query(cfg, query or ('entity:"' + entity + '"'))        # a malformed query: exit 2 now, not at send time
+    query, entity, saved, case = _definition(args, cfg)
+    if case is None:
+        _query(cfg, query or ('entity:"' + entity + '"'))    # a malformed query: exit 2 now, not at send time
     since = parse_iso(args.since) if args.since else None
     if args.since and since is None:
         raise BadUsage(f"bad --since '{args.since}': use YYYY-MM-DD or an ISO 8601 date-time")
     with _opened(cfg) as index:
-        alert = create(index, _context(args, cfg).secrets, args.name, args.to, query=query, entity=entity,
+        alert = create(index, _context(args, cfg).secrets, args.name, args.to, query=query, entity=entity, case=case,
                        every=args.every, at=args.at, tz=args.tz, since=since,
                        empty_digest=not args.no_empty_digest, saved=saved)
     print(f"alert {args.name}: {alert.query_text()} ({args.every}) to {len(alert.channels)} channel(s)",
@@ -150,8 +153,8 @@ def cmd_preview(args, cfg: Config) -> int:
     from alerts import render
     from alerts.model import Alert
     from alerts.run import preview
-    query, entity, _ = _definition(args, cfg)
-    alert = Alert("preview", query=query, entity=entity)
+    query, entity, _, case = _definition(args, cfg)
+    alert = Alert("preview", query=query, entity=entity, case=case)
     with _opened(cfg) as index:
         digest = preview(index, _context(args, cfg), alert, since=args.since)
     if args.format == "json":
@@ -191,6 +194,8 @@ def _what(p: argparse.ArgumentParser, saved: bool) -> None:
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--query", metavar="Q", help="a query in the search language")
     what.add_argument("--entity", metavar="E", help="an entity (name or alias): Korean articles linked to it too")
+    what.add_argument("--case", metavar="ID", help="a case (policywatch cases): a new stage, or a new source "
+                      "reporting a stage, is news")
     if saved:
         what.add_argument("--saved", metavar="SEARCH", help="a saved search of the web UI (see --state)")
         p.add_argument("--state", default=DEFAULT_STATE, metavar="FILE", help="the web UI's saved searches "
