@@ -23,8 +23,7 @@ Each action hit of an article (nlp/actions.py for English, nlp/korean.py for Kor
   happened. ``when`` is the date phrase of the sentence, resolved against the publication date
   by index/cases.py (the nlp stage does not know that date).
 
-The dependency parser was measured and is not used (bench/cases_eval.py --parser); clauses are
-cut at punctuation and conjunctions instead (_clause).
+The dependency parser was measured and is not used (bench/cases_eval.py --parser).
 """
 
 from __future__ import annotations
@@ -55,15 +54,6 @@ _MODALS = frozenset({"will", "would", "'ll", "plans", "plan", "planned", "planni
 _PASSIVE_AUX = frozenset({"was", "were", "been", "being", "is", "are", "be", "got", "get"})
 _AGENT_CUES = (("by",), ("request", "of"), ("request", "from"), ("requested", "by"), ("flagged", "by"),
                ("ordered", "by"), ("requests", "from"), ("demand", "of"), ("order", "of"))
-# a trigger's arguments stay in its clause: these words open another one ("..., but noted that
-# cooperation ...", "... after Japan's guidance was seen as pressuring Naver", "; police ...")
-_CLAUSE_WORDS = frozenset({"but", "while", "whereas", "although", "though", "because", "unless"})
-# "after"/"before" open a clause only when a verb follows ("after police raided ..."), not a noun
-# phrase ("after a five-year investigation by ...")
-_CLAUSE_PREPS = frozenset({"after", "before", "since"})
-_FINITE = frozenset({"was", "were", "is", "are", "had", "has", "have", "said", "did", "does", "will", "would"})
-_CLAUSE_PUNCT = frozenset({";", "—", "–", ":"})
-_RELATIVES = frozenset({"which", "who", "whom", "whose"})
 _SPEECH = frozenset({"said", "says", "told", "added", "noted", "stated", "wrote", "explained", "according"})
 _VENUE_BEFORE = frozenset({"on", "via", "through", "using", "across", "in", "from", "into"}) - {"into"}
 _VENUE_AFTER = frozenset({"chatroom", "chatrooms", "channel", "channels", "group", "groups", "chats", "chat", "users",
@@ -91,7 +81,6 @@ _IN_FORCE = re.compile(r"\b(took effect|takes effect|came into force|comes into 
 _KO_AUTHORITY_PARTICLE = re.compile(r"(?:은|는|이|가|에서는|에서|측은|께서)(?![가-힣])")
 _KO_TARGET_PARTICLE = re.compile(r"(?:을|를|에 대해|에 대한|에게|의)")
 _KO_RELATIVE = re.compile(r"^[가-힣]{0,3}(?:한|된|했던|하는|중인)\s+")
-_KO_COOPERATION = re.compile(r"\s*(?:에\s*)?(?:협조|공조|협력)")
 _KO_PLANNED = re.compile(r"계획|예정|방침|추진|하겠|할 것|키로|기로|검토")
 _KO_DENIED = re.compile(r"지 않|않았|않는|없다|없었|부인|거부")
 
@@ -116,8 +105,6 @@ class AuthorityTable:
     known: dict[str, Authority]         # canonical name -> role, country
     words: dict[str, str]               # role word (lower-case) -> role
     countries: dict[str, Country]
-    generic: dict[str, dict]            # word -> {role: R} or {name_ends: S}: one body the article names
-    acts: dict[str, tuple[str, ...]]    # action -> roles a country named as the actor stands for
 
     @classmethod
     def load(cls, path: str | Path = AUTHORITIES_PATH) -> "AuthorityTable":
@@ -136,12 +123,7 @@ class AuthorityTable:
         countries = {code: Country(code, spec.get("adjective", code), frozenset(str(w).lower() for w in spec.get("words") or ()),
                                    dict(spec.get("bodies") or {}))
                      for code, spec in (data.get("countries") or {}).items()}
-        generic = {str(w).lower(): dict(spec) for w, spec in (data.get("generic") or {}).items()}
-        for w, spec in generic.items():
-            if spec.get("role") not in tracks and not spec.get("name_ends"):
-                raise PatternError(path, f"generic.{w}", "needs a role or a name_ends")
-        acts = {action: tuple(roles) for action, roles in (data.get("acts") or {}).items()}
-        return cls(tracks, known, words, countries, generic, acts)
+        return cls(tracks, known, words, countries)
 
     def authority(self, name: str) -> Authority:
         return self.known.get(name, Authority("agency", None))
@@ -155,24 +137,6 @@ class AuthorityTable:
         if role == "government" and action == "legislation":
             return "legislative"
         return track
-
-    def generic_body(self, word: str, country: str | None, agencies: list[str]) -> str | None:
-        """The one body of the article a generic word ("the watchdog", "the commission") stands
-        for, or None when the article names none or several."""
-        spec = self.generic.get(word.lower())
-        if spec is None:
-            return None
-        found = {n for n in agencies
-                 if (n.endswith(spec["name_ends"]) if spec.get("name_ends") else self.authority(n).role == spec["role"])
-                 and (country is None or self.authority(n).country == country)}
-        return found.pop() if len(found) == 1 else None
-
-    def country_body(self, country: str | None, action: str) -> tuple[str, str] | None:
-        """(body, role) a country named as the actor stands for: "EU Investigates Meta" is the
-        European Commission."""
-        bodies = self.countries[country].bodies if country in self.countries else {}
-        role = next((r for r in self.acts.get(action, ()) if r in bodies), None)
-        return (bodies[role], role) if role else None
 
     def country_of_word(self, word: str) -> str | None:
         w = word.lower().strip(".,")
@@ -265,20 +229,19 @@ def english_statements(doc, table: AuthorityTable | None = None) -> list[Stateme
     mentions = doc._.pw_mentions or []
     country = article_country(table, [t.text for t in doc if t.is_alpha or "." in t.text or "'" in t.text],
                               [m.name for m in mentions if m.type == "AGENCY"])
-    agencies = list(dict.fromkeys(m.name for m in mentions if m.type == "AGENCY"))
-    named = named_authorities(table, agencies)
+    named = named_authorities(table, [m.name for m in mentions if m.type == "AGENCY"])
     out, seen = [], set()
     for hit, denied in sorted(hits, key=lambda h: h[0].start_char):
         token = _token_at(doc, hit.start_char)
         if token is None or any(m.start_char <= hit.start_char < m.end_char for m in mentions):
             continue        # "the National Office of Investigation" names an agency; it is no investigation
         sent = token.sent if doc.has_annotation("SENT_START") else doc[:]
-        cands = _english_candidates(doc, sent, mentions, table, country, named, agencies)
-        for st in _english_statement(doc, sent, token.i, token.i + max(1, len(hit.trigger.split())), hit.action,
-                                     cands, denied, table):
-            if (key := (st.authority, st.action, st.target, st.sentence)) not in seen:
-                seen.add(key)
-                out.append(st)
+        cands = _english_candidates(doc, sent, mentions, table, country, named)
+        st = _english_statement(doc, sent, token.i, token.i + max(1, len(hit.trigger.split())), hit.action,
+                                cands, denied, table)
+        if st is not None and (key := (st.authority, st.action, st.target, st.sentence)) not in seen:
+            seen.add(key)
+            out.append(st)
     return out
 
 
@@ -301,35 +264,22 @@ def named_authorities(table: AuthorityTable, names: list[str]) -> dict[tuple[str
 
 
 def _english_candidates(doc, sent, mentions, table: AuthorityTable, article_cc: str | None,
-                        named: dict | None = None, agencies: list[str] = ()) -> list[Candidate]:
+                        named: dict | None = None) -> list[Candidate]:
     cands: list[Candidate] = []
     taken = set()
     for m in mentions:
-        if not (sent.start_char <= m.start_char < sent.end_char):
-            continue
-        if m.type == "GPE":
-            _country_candidate(doc, m, table, cands)
+        if not (sent.start_char <= m.start_char < sent.end_char) or m.type == "GPE":
             continue
         span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
         if span is None:
             continue
-        name = m.name if m.source == "gazetteer" or m.type not in TARGET_TYPES else _clean_name(m.name, m.type)
-        if name is None:
-            continue
-        c = Candidate(name, m.type, span.start, span.end)
+        c = Candidate(m.name, m.type, span.start, span.end)
         if m.type == "AGENCY":
             a = table.authority(m.name)
             c.role, c.country = a.role, a.country
         cands.append(c)
         taken.update(range(span.start, span.end))
     for t in sent:
-        if t.lower_ in table.generic and t.i not in taken and _role_word_is_actor(doc, t):
-            before = doc[t.i - 1].text if t.i > sent.start else ""
-            name = table.generic_body(t.text, table.country_of_word(before), list(agencies))
-            if name is not None:
-                a = table.authority(name)
-                cands.append(Candidate(name, "AGENCY", t.i, t.i + 1, role=a.role, country=a.country))
-            continue
         role = table.words.get(t.lower_)
         if role is None or t.i in taken or not _role_word_is_actor(doc, t):
             continue
@@ -365,32 +315,6 @@ _MODIFIED = frozenset({"hearing", "hearings", "ruling", "rulings", "order", "ord
                        "custody", "station", "chief", "report"})
 
 
-def _country_candidate(doc, m, table: AuthorityTable, cands: list[Candidate]) -> None:
-    """A country (GPE) that may be named as the actor: kept aside with type COUNTRY; its body
-    is chosen for the action (AuthorityTable.country_body)."""
-    code = next((c for w in m.name.split() if (c := table.country_of_word(w))), None)
-    span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
-    if code and span is not None:
-        cands.append(Candidate(m.name, "COUNTRY", span.start, span.end, country=code))
-
-
-def _clean_name(name: str, type_: str) -> str | None:
-    """An NER name the gazetteer does not know, or None when it looks like junk: digits, more
-    than four words, or all-capital titles glued to its front ("AL MVP Miguel Tejada"; a person
-    keeps the name after them)."""
-    words = name.split()
-    caps = 0
-    while caps < len(words) - 1 and len(words[caps]) > 1 and words[caps].isupper() and words[caps].isalpha():
-        caps += 1
-    if type_ == "PERSON":
-        words = words[caps:]
-    elif caps >= 2:
-        return None
-    if len(words) > 4 or any(ch.isdigit() for ch in name):
-        return None
-    return " ".join(words)
-
-
 def _role_word_is_actor(doc, t) -> bool:
     """'court' in 'court hearing', 'government' in 'government officials' modifies another noun."""
     nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
@@ -409,98 +333,51 @@ def _target_types(action: str) -> tuple[str, ...]:
     return ("LAW",) if action == "legislation" else TARGET_TYPES
 
 
-def _clause(doc, sent, t_start: int, t_end: int) -> tuple[int, int]:
-    """The token range of the trigger's clause: from the last clause opener before it to the
-    next one after it (a relative pronoun after a comma opens one too)."""
-    def verb_follows(i: int) -> bool:
-        for t in doc[i + 1:min(i + 9, sent.end)]:
-            if t.is_punct:
-                return False
-            if t.lower_ in _FINITE or (t.lower_.endswith("ed") and not t.is_title):
-                return True
-        return False
-
-    def opens(i: int) -> bool:
-        t = doc[i]
-        return (t.text in _CLAUSE_PUNCT or t.lower_ in _CLAUSE_WORDS
-                or (t.lower_ in _CLAUSE_PREPS and verb_follows(i))
-                or (t.lower_ in _RELATIVES and i > sent.start and doc[i - 1].text == ","))
-    lo = next((i for i in range(t_start - 1, sent.start - 1, -1) if opens(i)), sent.start - 1) + 1
-    hi = next((i for i in range(t_end, sent.end) if opens(i)), sent.end)
-    return lo, hi
-
-
 def _english_statement(doc, sent, t_start: int, t_end: int, action: str, cands: list[Candidate], denied: bool,
-                       table: AuthorityTable) -> list[Statement]:
-    """The trigger's statements: one, or one per target of a list ("asked Naver, Kakao and ..."),
-    or none."""
-    lo, hi = _clause(doc, sent, t_start, t_end)
-    # an agent outside the clause still counts: "Telegram Takes Down Videos After Regulator's Request"
-    cands = [c for c in cands if (c.start >= lo and c.end <= hi) or _possessive_agent(doc, c, sent)]
+                       table: AuthorityTable) -> Statement | None:
     authorities = [c for c in cands if c.type == "AGENCY" and _allowed(c, action)]
     targets = [c for c in cands if c.type in _target_types(action) and not c.speaker
                and (action in PLATFORM_ACTIONS or not _english_venue(doc, c, sent))]
     if not targets:
-        return []
+        return None
     passive = any(doc[i].lower_ in _PASSIVE_AUX for i in range(max(sent.start, t_start - 3), t_start))
-    authority = _agent(doc, [c for c in authorities if -12 <= c.start - t_end <= 8], sent)
-    if authority is None and not authorities:
-        authority = _country_actor(doc, sent, t_start, t_end, action, cands, passive, table)
+    authority = _agent(doc, [c for c in authorities if -12 <= c.start - t_end <= 8])
     if authority is None and passive:
         # an agentless passive ("Durov was charged in France") names no authority; one later in
         # the sentence belongs to another clause ("..., and as investigators in Korea look into")
         authority = next((c for c in reversed(authorities) if c.end <= t_start), None)
         if authority is None:
-            return []
+            return None
     if authority is None:
         if not authorities:
-            return []
+            return None
         authority = _nearest(authorities, t_start, t_end, before_first=True)
     targets = [c for c in targets if not (c.start < authority.end and authority.start < c.end)]
     if not targets:
-        return []
+        return None
     if action == "cooperation" and any(c is not authority and 0 <= c.start - t_end <= 4 for c in authorities):
-        return []     # "seek cooperation from French investigators": authorities working together
+        return None     # "seek cooperation from French investigators": authorities working together
     if action in PLATFORM_ACTIONS:
         platforms = [c for c in targets if c.type in ("PLATFORM", "ORG")] or targets
         target = min(platforms, key=lambda c: _distance(c, t_start, t_end))
     elif passive:
         before = [c for c in targets if c.end <= t_start]
-        # after a passive trigger only a preposition brings the target ("an investigation was
-        # opened into Telegram"; not "... was opened after Telegram's silence")
-        target = before[-1] if before else _first_after(targets, t_end, doc, need_prep=True)
+        target = before[-1] if before else _first_after(targets, t_end, doc)
         if target is None:
-            return []
+            return None
     else:
         target = _first_after(targets, t_end, doc)
         if target is None:
-            return []
+            return None
     related = [c.name for c in targets if c.type in ("PLATFORM", "ORG")]
-    leader = _leader(doc, target, targets, sent) if action not in PLATFORM_ACTIONS and target.type in ("PLATFORM", "ORG") else None
-    chosen = [leader] if leader is not None else _conjoined(doc, target, targets)
+    if action not in PLATFORM_ACTIONS and target.type in ("PLATFORM", "ORG"):
+        leader = _leader(doc, target, targets, sent)
+        if leader is not None:
+            target = leader
     status = "denied" if denied and _hard_negation(doc, t_start, sent) else "planned" if _modal(doc, t_start, sent) else "happened"
     if denied and status != "denied":
-        return []     # cancelled by "threats of", "refused to", ...: not a statement of anything
-    text = " ".join(sent.text.split())
-    return [_statement(table, action, text, authority, t, status, related, False) for t in chosen]
-
-
-def _country_actor(doc, sent, t_start: int, t_end: int, action: str, cands: list[Candidate], passive: bool,
-                   table: AuthorityTable) -> Candidate | None:
-    """A country named as the actor, for want of any authority: right before an active trigger
-    ("EU Investigates Meta", "the EU's probe"), not after a passive one ("Durov
-    was charged in France" is no actor). It stands for the country's body for the action, if it has one."""
-    for c in cands:
-        if c.type != "COUNTRY":
-            continue
-        between = [t.lower_ for t in doc[c.end:t_start]] if c.end <= t_start else None
-        # "Durov was charged in France" stays without authority: a country as the place of an
-        # action does not say who acted (the labels' convention)
-        if not passive and between is not None and len(between) <= 1 and all(w in ("'s", "\u2019s") for w in between):
-            found = table.country_body(c.country, action)
-            if found:
-                return Candidate(found[0], "AGENCY", c.start, c.end, role=found[1], country=c.country)
-    return None
+        return None     # cancelled by "threats of", "refused to", ...: not a statement of anything
+    return _statement(table, action, " ".join(sent.text.split()), authority, target, status, related, False)
 
 
 def _english_venue(doc, c: Candidate, sent) -> bool:
@@ -512,20 +389,8 @@ def _english_venue(doc, c: Candidate, sent) -> bool:
     return before in _VENUE_BEFORE or after in _VENUE_AFTER
 
 
-_TARGET_PREPS = frozenset({"on", "against", "into"})
-_REQUESTS = frozenset({"request", "requests", "order", "orders", "demand", "demands"})
-
-
-def _possessive_agent(doc, c: Candidate, sent) -> bool:
-    """"the regulator's request": the authority that asked."""
-    return (c.type == "AGENCY" and c.end + 1 < sent.end and doc[c.end].lower_ in ("'s", "\u2019s")
-            and doc[c.end + 1].lower_ in _REQUESTS)
-
-
-def _agent(doc, authorities: list[Candidate], sent=None) -> Candidate | None:
+def _agent(doc, authorities: list[Candidate]) -> Candidate | None:
     for c in authorities:
-        if sent is not None and _possessive_agent(doc, c, sent):
-            return c
         before = tuple(t.lower_ for t in doc[max(0, c.start - 3):c.start] if t.lower_ not in ("the", "its", "a"))
         if any(before[-len(cue):] == cue for cue in _AGENT_CUES):
             return c
@@ -543,47 +408,16 @@ def _nearest(cands: list[Candidate], t_start: int, t_end: int, before_first: boo
     return min(cands, key=lambda c: _distance(c, t_start, t_end))
 
 
-def _first_after(cands: list[Candidate], t_end: int, doc=None, need_prep: bool = False) -> Candidate | None:
+def _first_after(cands: list[Candidate], t_end: int, doc=None) -> Candidate | None:
     """The first target after the trigger, within reach: at most 7 tokens on and no clause break
-    between ("the probe, which started last week, came after Kim ..." names no target); 14
-    tokens when a preposition introduces it ("a fine of 1.98 billion won (US$1.4 million) on
-    AliExpress"), a parenthesis between counting for nothing."""
+    between ("the probe, which started last week, came after Kim ..." names no target)."""
     for c in cands:
         if c.start >= t_end:
-            if doc is None:
-                return c if c.start - t_end <= 7 else None
-            between, depth = [], 0
-            for t in doc[t_end:c.start]:
-                depth += (t.text == "(") - (t.text == ")")
-                if depth == 0 and t.text not in "()":
-                    between.append(t)
-            prep = any(t.lower_ in _TARGET_PREPS for t in between)
-            if need_prep and not prep:
-                return None
-            reach = 14 if prep else 7
-            # "opened after Telegram's silence": what comes after "after" is a cause, not the target
-            if len(between) <= reach and not any(t.text in (",", ";", ":", "—") or t.lower_ in _CLAUSE_PREPS
-                                                 for t in between):
+            between = doc[t_end:c.start] if doc is not None else []
+            if c.start - t_end <= 7 and not any(t.text in (",", ";", ":", "(", "—") for t in between):
                 return c
             return None
     return None
-
-
-def _conjoined(doc, target: Candidate, targets: list[Candidate]) -> list[Candidate]:
-    """The companies listed with the chosen one ("asked Naver, Kakao and other portals"): each
-    gets its statement."""
-    def joined(a: Candidate, b: Candidate) -> bool:
-        gap = [t.lower_ for t in doc[a.end:b.start]]
-        # companies only: a list of persons is as often judges or officials as targets
-        return {a.type, b.type} <= {"PLATFORM", "ORG"} and 0 < len(gap) <= 2 and all(w in (",", "and", "or") for w in gap)
-    ordered = sorted(targets, key=lambda c: c.start)
-    i = next(k for k, c in enumerate(ordered) if c is target)
-    lo, hi = i, i
-    while lo > 0 and joined(ordered[lo - 1], ordered[lo]):
-        lo -= 1
-    while hi + 1 < len(ordered) and joined(ordered[hi], ordered[hi + 1]):
-        hi += 1
-    return ordered[lo:hi + 1]
 
 
 def _leader(doc, org: Candidate, targets: list[Candidate], sent) -> Candidate | None:
@@ -636,8 +470,6 @@ def korean_statements(sentence: str, hits: list[tuple[str, int, int, bool]],
     for action, start, end, negated in hits:
         if any(c.start <= start < c.end for c in cands):
             continue            # 수사 in 수사당국: a name, not an action
-        if action == "investigation" and _KO_COOPERATION.match(sentence, end):
-            continue            # 수사 협조: cooperating with an investigation, told by its own cue
         st = _korean_statement(sentence, action, start, end, negated, cands, table)
         if st is not None and all((s.authority, s.action, s.target) != (st.authority, st.action, st.target) for s in out):
             out.append(st)
