@@ -13,14 +13,13 @@ as one story.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Iterable
 
 from .base import StatementRow
-from .document import StatementRef
+from .document import StatementRef, case_id, case_key   # noqa: F401  (the case ids live with the statement)
 
 # the usual order of a matter's steps: the tie-break when two stages are first reported the same day
 STAGE_ORDER = ("investigation", "arrest", "charge", "court", "penalty", "bill", "passed", "in force",
@@ -28,16 +27,6 @@ STAGE_ORDER = ("investigation", "arrest", "charge", "court", "penalty", "bill", 
 COUNTRY_NAMES = {"KR": "South Korea", "FR": "France", "GB": "United Kingdom", "US": "United States",
                  "EU": "European Union", "BR": "Brazil", "AU": "Australia", "IE": "Ireland", "DE": "Germany",
                  "CN": "China"}
-
-
-def case_key(st: StatementRef) -> str:
-    """'KR|criminal|telegram': a country's authorities on one track, or one authority (no country)."""
-    who = f"{st.country}|{st.track}" if st.country and st.track != "own" else f"@{st.authority.casefold()}"
-    return f"{who}|{' '.join(st.target.casefold().split())}"
-
-
-def case_id(st: StatementRef) -> str:
-    return hashlib.sha1(case_key(st).encode()).hexdigest()[:12]
 
 
 def case_names(statements: Iterable[StatementRef]) -> set[str]:

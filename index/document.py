@@ -97,9 +97,20 @@ class Article:
         }
 
 
+def case_key(st: StatementRef) -> str:
+    """'KR|criminal|telegram': a country's authorities on one track, or one authority (no country)."""
+    who = f"{st.country}|{st.track}" if st.country and st.track != "own" else f"@{st.authority.casefold()}"
+    return f"{who}|{' '.join(st.target.casefold().split())}"
+
+
+def case_id(st: StatementRef) -> str:
+    """The stable id of the case a statement belongs to, whatever the outlet or language
+    (index/cases.py merges the statements of one id into a case)."""
+    return hashlib.sha1(case_key(st).encode()).hexdigest()[:12]
+
+
 def _export_statement(st: StatementRef) -> dict[str, Any]:
     """A statement as exports give it: who, what, on whom, and the case it belongs to."""
-    from .cases import case_id          # cases.py builds on this module
     return {"authority": st.authority, "action": st.action, "stage": st.stage, "target": st.target,
             "target_type": st.target_type, "status": st.status, "when": st.when, "sentence": st.sentence,
             "case": case_id(st)}

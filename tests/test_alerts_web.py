@@ -93,4 +93,4 @@ def test_a_saved_search_becomes_an_alert_from_the_saved_searches_page(site):
     assert stored.name == "tg-saved" and stored.record.get("saved") == "Telegram at Yonhap"
     # removing an alert that is not there is a 404 with the reason, not a 400 or a 500
     gone = httpx.post(f"{base}/alerts/no-such-alert/delete", follow_redirects=False)
-    assert gone.status_code == 404 and "no alert named 'no-such-alert'" in gone.text
+    assert gone.status_code == 404 and "no alert named &#39;no-such-alert&#39;" in gone.text
