@@ -117,7 +117,7 @@ def test_export_jsonl_and_csv(site, tmp_path):
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(records) == len(site["truth"])
     assert set(records[0]) == {"id", "url", "source", "title", "body", "published", "authors", "language",
-                               "entities", "actions", "revisions", "cluster", "first_copy"}
+                               "entities", "actions", "statements", "revisions", "cluster", "first_copy"}
     assert all(r["published"][-6] in "+-" for r in records)          # ISO 8601 with an offset
     subset = run_cli("export", "source:yonhap", "--index", site["index"], "--format", "csv").stdout
     rows = list(csv.DictReader(io.StringIO(subset)))

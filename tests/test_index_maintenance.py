@@ -140,8 +140,8 @@ def test_a_schema_5_collection_made_before_the_case_fields_takes_them_on_opening
     from elasticsearch import Elasticsearch
     from index import cases
     from index.elastic.schema import NORI, load_template
-    name = es_collection.rsplit("/", 1)[1]
-    client = Elasticsearch(ES_URL)
+    node, name = es_collection.rsplit("/", 1)
+    client = Elasticsearch(node)                        # the collection's own node (8.x or 9.x)
     old = load_template(NORI)["template"]
     for field in ("case_ids", "case_names"):
         del old["mappings"]["properties"][field]
