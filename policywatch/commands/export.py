@@ -6,7 +6,7 @@ import sys
 from core import output
 from core.config import Config, parse_range
 
-from .flags import _date_flags, _gazetteer_flag, _index_flags, _sources_flag
+from .flags import _date_flags, _gazetteer_flag, _index_flags, _sources_flag, _output_flag
 from .shared import EXPORT_FORMATS, _opened, _out, _output_format, _query, _to_file, _unused_sources_note
 
 
@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
     _index_flags(p)
     _date_flags(p)
     p.add_argument("--format", choices=EXPORT_FORMATS, help="default: the --output file's extension, else jsonl")
-    p.add_argument("--output", metavar="FILE", help="write here instead of standard output (the folder must exist)")
+    _output_flag(p)
     _gazetteer_flag(p)
     _sources_flag(p)
     p.set_defaults(func=cmd_export)

@@ -33,6 +33,11 @@ def _date_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="date_to", metavar="DATE", help="published on or before (a YYYY-MM-DD day is included)")
 
 
+def _output_flag(p: argparse.ArgumentParser) -> None:
+    """--output of the commands that write a file (its format follows the extension: core/output)."""
+    p.add_argument("--output", metavar="FILE", help="write here instead of standard output (the folder must exist)")
+
+
 def _archive_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--archive", metavar="DIR", help="the page archive (WARC files); default archive/ beside a SQLite "
                    "index, data/archive/NAME for Elasticsearch")

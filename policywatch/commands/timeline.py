@@ -5,7 +5,7 @@ from index.base import INTERVALS
 from core import notes, output
 from core.config import Config, parse_range
 
-from .flags import MAX_LIMIT, _bounded, _date_flags, _gazetteer_flag, _index_flags
+from .flags import MAX_LIMIT, _bounded, _date_flags, _gazetteer_flag, _index_flags, _output_flag
 from .shared import CHART_FORMATS, _canonical, _note, _opened, _out, _output_format, _wrote
 
 
@@ -49,6 +49,6 @@ def add_parser(sub) -> None:
     p.add_argument("--detail", action="store_true", help="one row per mention, with its sentence")
     p.add_argument("--newest", type=_bounded(1, MAX_LIMIT), metavar="N",
                    help="only the N newest mentions, newest first (implies --detail)")
-    p.add_argument("--output", metavar="FILE", help="write here instead of standard output (the folder must exist)")
+    _output_flag(p)
     _gazetteer_flag(p)
     p.set_defaults(func=cmd_timeline)

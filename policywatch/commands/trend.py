@@ -5,7 +5,7 @@ from index.base import INTERVALS
 from core import output
 from core.config import Config, parse_range
 
-from .flags import _date_flags, _gazetteer_flag, _index_flags, _sources_flag
+from .flags import _date_flags, _gazetteer_flag, _index_flags, _sources_flag, _output_flag
 from .shared import CHART_FORMATS, _opened, _out, _output_format, _query, _unused_sources_note, _wrote
 
 
@@ -34,7 +34,7 @@ def add_parser(sub) -> None:
     p.add_argument("--interval", choices=INTERVALS, default="month")
     p.add_argument("--tz", metavar="ZONE", help="IANA time zone for periods (default UTC)")
     p.add_argument("--format", choices=CHART_FORMATS, help="default: the --output file's extension, else csv")
-    p.add_argument("--output", metavar="FILE", help="write here instead of standard output (the folder must exist)")
+    _output_flag(p)
     _gazetteer_flag(p)
     _sources_flag(p)
     p.set_defaults(func=cmd_trend)
