@@ -76,6 +76,9 @@ def ids(ix, q):
     ("딥페이크 NOT (경찰청 OR 국회)", {"k1"}),
     ("deepfakes OR 성착취물", {"e1", "k2", "k3"}),  # English and Korean words in one query
     ("telegram", {"e1"}),                       # English words as before
+    ("딥페*", {"k1", "k2", "k3"}),               # a prefix of a word nori splits (딥 + 페이크)
+    ("성착*", {"k2", "k3"}),
+    ("경찰*", {"k1", "k2", "k4"}),
     ("lang:ko 수사", {"k1"}),
     ("entity:Telegram 딥페이크", {"k1", "k2"}),
     ("action:legislation 국회", {"k3"}),

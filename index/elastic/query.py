@@ -27,7 +27,9 @@ def _text_clause(text: Text, field: str, boost: float = 1.0, korean: str = NORI)
     if korean == CJK and field.endswith("_ko"):
         return _bigram_clause(text, field, boost)
     if text.prefix:
-        if len(text.words) == 1:
+        # nori splits a Korean word into morphemes (딥페이크 → 딥 페이크): a Korean prefix is
+        # analysed too and read as a phrase prefix (딥페* → 딥 + 페…), as SQLite's stems find it
+        if len(text.words) == 1 and not field.endswith("_ko"):
             return {"prefix": {field: {"value": fold(text.words[0]), "boost": boost}}}
         return {"match_phrase_prefix": {field: {"query": " ".join(text.words), "boost": boost,
                                                 "max_expansions": MAX_EXPANSIONS}}}
