@@ -22,69 +22,71 @@ def site(tmp_path):
         yield base, url
 
 
-def test_alert_me_on_a_search_adds_an_alert_shown_redacted(site):
+@pytest.fixture
+def page(site):
+    """A page of a fresh headless Chromium on the site; the browser closes even when a test fails."""
     from playwright.sync_api import sync_playwright
-    from index import open_index
-    base, url = site
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(base_url=base)
-        page.set_default_timeout(15_000)
-        page.goto("/?q=telegram&source=yonhap")
-        page.get_by_text("Alert me").click()
-        page.fill("#alert-name", "tg-web")
-        page.fill("#alert-to", f"mailtos://desk:{SECRET}@mail.example.org?to=desk@example.org")
-        page.select_option("#alert-every", "daily")
-        page.get_by_role("button", name="Create alert").click()
-        page.wait_for_url("**/alerts")
-        shot(page, "alerts-page")
-        text = page.content()
-        assert "tg-web" in text and '(telegram) source:"yonhap"' in text      # the search's filters kept
-        assert "mailtos://desk:****@mail.example.org" in text and SECRET not in text
-        ix = open_index(url)
         try:
-            [stored] = ix.alerts()
+            page = browser.new_page(base_url=site[0])
+            page.set_default_timeout(15_000)
+            yield page
         finally:
-            ix.close()
-        assert stored.name == "tg-web" and stored.record["every"] == "daily"
-        # a bad channel URL: one clear message, no alert, no 500
-        page.goto("/?q=telegram")
-        page.get_by_text("Alert me").click()
-        page.fill("#alert-name", "bad")
-        page.fill("#alert-to", "nosuch://x")
-        response_status = []
-        page.on("response", lambda r: response_status.append(r.status) if r.url.endswith("/alerts") else None)
-        page.get_by_role("button", name="Create alert").click()
-        page.wait_for_load_state()
-        assert response_status and response_status[-1] == 400 and "bad channel URL" in page.content()
-        page.goto("/alerts")
-        page.get_by_role("button", name="Remove tg-web").click()
-        page.wait_for_url("**/alerts")
-        assert "No alert yet" in page.content()
-        browser.close()
+            browser.close()
 
 
-def test_a_saved_search_becomes_an_alert_from_the_saved_searches_page(site):
-    import httpx
-    from playwright.sync_api import sync_playwright
+def test_alert_me_on_a_search_adds_an_alert_shown_redacted(site, page):
     from index import open_index
     base, url = site
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(base_url=base)
-        page.set_default_timeout(15_000)
-        page.goto("/?q=telegram&source=yonhap")
-        page.get_by_text("Save this search").click()
-        page.fill("#save-name", "Telegram at Yonhap")
-        page.get_by_role("button", name="Save").click()
-        page.goto("/saved")
-        page.locator("li.saved").first.get_by_text("Alert me").click()
-        page.fill("#alert-1-name", "tg-saved")
-        page.fill("#alert-1-to", "json://127.0.0.1:9/hook")
-        page.get_by_role("button", name="Create alert").click()
-        page.wait_for_url("**/alerts")
-        assert "tg-saved" in page.content() and '(telegram) source:"yonhap"' in page.content()
-        browser.close()
+    page.goto("/?q=telegram&source=yonhap")
+    page.get_by_text("Alert me").click()
+    page.fill("#alert-name", "tg-web")
+    page.fill("#alert-to", f"mailtos://desk:{SECRET}@mail.example.org?to=desk@example.org")
+    page.select_option("#alert-every", "daily")
+    page.get_by_role("button", name="Create alert").click()
+    page.wait_for_url("**/alerts")
+    shot(page, "alerts-page")
+    text = page.content()
+    assert "tg-web" in text and '(telegram) source:"yonhap"' in text      # the search's filters kept
+    assert "mailtos://desk:****@mail.example.org" in text and SECRET not in text
+    ix = open_index(url)
+    try:
+        [stored] = ix.alerts()
+    finally:
+        ix.close()
+    assert stored.name == "tg-web" and stored.record["every"] == "daily"
+    # a bad channel URL: one clear message, no alert, no 500
+    page.goto("/?q=telegram")
+    page.get_by_text("Alert me").click()
+    page.fill("#alert-name", "bad")
+    page.fill("#alert-to", "nosuch://x")
+    response_status = []
+    page.on("response", lambda r: response_status.append(r.status) if r.url.endswith("/alerts") else None)
+    page.get_by_role("button", name="Create alert").click()
+    page.wait_for_load_state()
+    assert response_status and response_status[-1] == 400 and "bad channel URL" in page.content()
+    page.goto("/alerts")
+    page.get_by_role("button", name="Remove tg-web").click()
+    page.wait_for_url("**/alerts")
+    assert "No alert yet" in page.content()
+
+
+def test_a_saved_search_becomes_an_alert_from_the_saved_searches_page(site, page):
+    import httpx
+    from index import open_index
+    base, url = site
+    page.goto("/?q=telegram&source=yonhap")
+    page.get_by_text("Save this search").click()
+    page.fill("#save-name", "Telegram at Yonhap")
+    page.get_by_role("button", name="Save").click()
+    page.goto("/saved")
+    page.locator("li.saved").first.get_by_text("Alert me").click()
+    page.fill("#alert-1-name", "tg-saved")
+    page.fill("#alert-1-to", "json://127.0.0.1:9/hook")
+    page.get_by_role("button", name="Create alert").click()
+    page.wait_for_url("**/alerts")
+    assert "tg-saved" in page.content() and '(telegram) source:"yonhap"' in page.content()
     ix = open_index(url)
     try:
         [stored] = ix.alerts()
