@@ -3,7 +3,8 @@ and of the case merge on hand-labelled action sentences, beside a naive baseline
 
     python bench/cases_eval.py                  # the held-out half (report on this)
     python bench/cases_eval.py --split dev      # the half the rules were tuned on
-    python bench/cases_eval.py --split all
+    python bench/cases_eval.py --split all      # both halves of labels.jsonl
+    python bench/cases_eval.py --split blind    # blind.jsonl: labelled by someone who never saw the rules
     python bench/cases_eval.py --candidates     # unlabelled action sentences, for labelling
 
 Labels: bench/data/cases/labels.jsonl, one action sentence a line: {"id", "source" (the article:
@@ -11,7 +12,9 @@ newsroom:OUTLET:ID or corpus:DATASET:ID), "text" (the sentence), "split" (dev|te
 [{"authority", "action", "target", "case"}]} - every (authority, action, target) the sentence
 reports, with canonical names as nlp/gazetteer.yaml and nlp/authorities.yaml give them; "case"
 names the matter the triple belongs to (same name = same case). An empty list: an action sentence
-that names no authority acting on a target. The rules run on the whole article (they read the
+that names no authority acting on a target. bench/data/cases/blind.jsonl has the same format with
+split "blind": sentences of other articles, labelled without sight of the rules or their output
+(docs/cases.md, Blind labels); "all" never includes it. The rules run on the whole article (they read the
 article's country), and their statements for the labelled sentence are scored.
 
 Baseline: for every action trigger, the nearest agency and the nearest platform or organisation
@@ -38,6 +41,7 @@ from index.cases import case_id  # noqa: E402
 from index.document import StatementRef  # noqa: E402
 
 LABELS = ROOT / "bench" / "data" / "cases" / "labels.jsonl"
+BLIND = ROOT / "bench" / "data" / "cases" / "blind.jsonl"
 CORPORA = ROOT.parent.parent / "shared" / "corpora"
 if not CORPORA.exists():
     CORPORA = Path("/work/shared/corpora")
@@ -164,7 +168,7 @@ def score(labels: list[dict], predicted: dict[str, list[tuple]], cases_of: dict)
 
 
 def evaluate(split: str) -> None:
-    labels = [json.loads(line) for line in LABELS.open(encoding="utf-8")]
+    labels = [json.loads(line) for line in (BLIND if split == "blind" else LABELS).open(encoding="utf-8")]
     if split != "all":
         labels = [item for item in labels if item["split"] == split]
     refs = {item["source"] for item in labels}
@@ -237,7 +241,7 @@ def candidates(limit: int) -> None:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--split", choices=("test", "dev", "all"), default="test")
+    p.add_argument("--split", choices=("test", "dev", "all", "blind"), default="test")
     p.add_argument("--candidates", type=int, metavar="N", help="print N unlabelled action sentences instead")
     p.add_argument("--parser", action="store_true", help="measure the dependency parser's cost per action sentence")
     args = p.parse_args(argv)
