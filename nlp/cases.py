@@ -9,7 +9,7 @@ Each action hit of an article (nlp/actions.py for English, nlp/korean.py for Kor
   else the article's (Korean text; else the country its names and place words point to most).
 - **Targets** are platforms, companies and persons (for legislation also laws); a person
   quoted as speaking ("Woo said", "told reporters") is no target.
-- **Rules over spans, not a parser.** English: an agent after "by", "at the request of" or
+- **Rules over spans, checked against the parse.** English: an agent after "by", "at the request of" or
   "flagged by" is the authority; a passive trigger ("was charged", "has been detained") takes
   its target from before it; otherwise the authority is the nearest one before the trigger
   (else after it, as in "..., the KCSC said") and the target the first one after it (else
@@ -23,7 +23,9 @@ Each action hit of an article (nlp/actions.py for English, nlp/korean.py for Kor
   happened. ``when`` is the date phrase of the sentence, resolved against the publication date
   by index/cases.py (the nlp stage does not know that date).
 
-The dependency parser was measured and is not used (bench/cases_eval.py --parser).
+With a parser model (the Analyzer passes its own), each English action sentence is parsed
+(nlp/dependencies.py) and only the authorities and targets that fill a slot of the trigger's
+predicate, or stand in its clause, are left to these rules (docs/cases.md, "Quality").
 """
 
 from __future__ import annotations
