@@ -6,6 +6,7 @@ and of the case merge on hand-labelled action sentences, beside a naive baseline
     python bench/cases_eval.py --split all      # both halves of labels.jsonl
     python bench/cases_eval.py --split blind    # blind.jsonl: labelled by someone who never saw the rules
     python bench/cases_eval.py --candidates     # unlabelled action sentences, for labelling
+    python bench/cases_eval.py --split dev --errors   # each dev sentence the rules get wrong
 
 Labels: bench/data/cases/labels.jsonl, one action sentence a line: {"id", "source" (the article:
 newsroom:OUTLET:ID or corpus:DATASET:ID), "text" (the sentence), "split" (dev|test), "labels":
@@ -167,7 +168,7 @@ def score(labels: list[dict], predicted: dict[str, list[tuple]], cases_of: dict)
             "cases_with_two_targets": sum(len(t) > 1 for t in by_case.values())}
 
 
-def evaluate(split: str) -> None:
+def evaluate(split: str, errors: bool = False) -> None:
     labels = [json.loads(line) for line in (BLIND if split == "blind" else LABELS).open(encoding="utf-8")]
     if split != "all":
         labels = [item for item in labels if item["split"] == split]
@@ -192,6 +193,8 @@ def evaluate(split: str) -> None:
         for sentence, a, act, t in reader.baseline(texts[ref]):
             if (ref, sentence) in by_sentence:
                 naive[by_sentence[(ref, sentence)]].append((a, act, t, f"{a.casefold()}|{t.casefold()}"))
+    if errors:
+        _print_errors(labels, ours)
     n_triples = sum(len(i["labels"]) for i in labels)
     langs = defaultdict(int)
     for i in labels:
@@ -207,6 +210,15 @@ def evaluate(split: str) -> None:
     print(f"(rules tp/fp/fn {a['triples']['tp']}/{a['triples']['fp']}/{a['triples']['fn']}; "
           f"baseline {b['triples']['tp']}/{b['triples']['fp']}/{b['triples']['fn']}; "
           f"merge pairs in gold {a['merge']['pairs']})")
+
+
+def _print_errors(labels: list[dict], ours: dict) -> None:
+    """Each sentence whose triples differ from its labels: what to tune on (the dev half only)."""
+    for item in labels:
+        gold = {key(g["authority"], g["action"], g["target"]) for g in item["labels"]}
+        pred = {key(a, act, t) for a, act, t, _ in ours.get(item["id"], [])}
+        if gold != pred:
+            print(f"{item['id']} {item['text']}\n   missed {sorted(gold - pred)}\n   wrong  {sorted(pred - gold)}")
 
 
 def parser_cost(limit: int = 40) -> None:
@@ -242,15 +254,19 @@ def candidates(limit: int) -> None:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--split", choices=("test", "dev", "all", "blind"), default="test")
+    p.add_argument("--errors", action="store_true", help="print the sentences the rules get wrong (dev split only:"
+                   " the held-out half and the blind set are for reporting, never for tuning)")
     p.add_argument("--candidates", type=int, metavar="N", help="print N unlabelled action sentences instead")
     p.add_argument("--parser", action="store_true", help="measure the dependency parser's cost per action sentence")
     args = p.parse_args(argv)
+    if args.errors and args.split != "dev":
+        p.error("--errors is for the dev split only (the held-out half is never looked at while tuning)")
     if args.candidates:
         candidates(args.candidates)
     elif args.parser:
         parser_cost()
     else:
-        evaluate(args.split)
+        evaluate(args.split, args.errors)
     return 0
 
 

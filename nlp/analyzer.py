@@ -67,7 +67,7 @@ def build_pipeline(
     resolver = nlp.add_pipe("policywatch_entities", config={"spans_key": "gazetteer", "rules_path": _str(rules_path)})
     resolver.set_gazetteer(gazetteer)
     nlp.add_pipe("policywatch_actions", config={"patterns_path": _str(actions_path)})
-    nlp.add_pipe("policywatch_statements")
+    nlp.add_pipe("policywatch_statements", config={"parser_model": model})
     logger.info("nlp pipeline for %s: %s", model, ", ".join(nlp.pipe_names))
     return nlp
 

@@ -9,7 +9,7 @@ Each action hit of an article (nlp/actions.py for English, nlp/korean.py for Kor
   else the article's (Korean text; else the country its names and place words point to most).
 - **Targets** are platforms, companies and persons (for legislation also laws); a person
   quoted as speaking ("Woo said", "told reporters") is no target.
-- **Rules over spans, not a parser.** English: an agent after "by", "at the request of" or
+- **Rules over spans, checked against the parse.** English: an agent after "by", "at the request of" or
   "flagged by" is the authority; a passive trigger ("was charged", "has been detained") takes
   its target from before it; otherwise the authority is the nearest one before the trigger
   (else after it, as in "..., the KCSC said") and the target the first one after it (else
@@ -23,7 +23,9 @@ Each action hit of an article (nlp/actions.py for English, nlp/korean.py for Kor
   happened. ``when`` is the date phrase of the sentence, resolved against the publication date
   by index/cases.py (the nlp stage does not know that date).
 
-The dependency parser was measured and is not used (bench/cases_eval.py --parser).
+With a parser model (the Analyzer passes its own), each English action sentence is parsed
+(nlp/dependencies.py) and only the authorities and targets that fill a slot of the trigger's
+predicate, or stand in its clause, are left to these rules (docs/cases.md, "Quality").
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from spacy.tokens import Doc
 
 from common import yamlfile
 
+from . import dependencies
 from .errors import PatternError
 from .model import Statement
 
@@ -220,8 +223,10 @@ def _statement(table: AuthorityTable, action: str, sentence: str, authority: Can
 
 
 # -- English ---------------------------------------------------------------------------------
-def english_statements(doc, table: AuthorityTable | None = None) -> list[Statement]:
-    """Statements of a processed English Doc (doc._.pw_actions, doc._.pw_denied, doc._.pw_mentions)."""
+def english_statements(doc, table: AuthorityTable | None = None, parser_model: str | None = None) -> list[Statement]:
+    """Statements of a processed English Doc (doc._.pw_actions, doc._.pw_denied, doc._.pw_mentions).
+    With ``parser_model``, the action sentences are parsed (nlp/dependencies.py) and an authority
+    or target counts only when it fills a slot of the trigger's predicate."""
     table = table or default_table()
     hits = [(h, False) for h in doc._.pw_actions or []] + [(h, True) for h in getattr(doc._, "pw_denied", None) or []]
     if not hits:
@@ -231,18 +236,51 @@ def english_statements(doc, table: AuthorityTable | None = None) -> list[Stateme
                               [m.name for m in mentions if m.type == "AGENCY"])
     named = named_authorities(table, [m.name for m in mentions if m.type == "AGENCY"])
     out, seen = [], set()
+    found = []
     for hit, denied in sorted(hits, key=lambda h: h[0].start_char):
         token = _token_at(doc, hit.start_char)
         if token is None or any(m.start_char <= hit.start_char < m.end_char for m in mentions):
             continue        # "the National Office of Investigation" names an agency; it is no investigation
-        sent = token.sent if doc.has_annotation("SENT_START") else doc[:]
+        found.append((hit, denied, token, token.sent if doc.has_annotation("SENT_START") else doc[:]))
+    parsed = {}
+    if parser_model and found:
+        sents = list({s.start: s for *_, s in found}.values())
+        parsed = dict(zip((s.start for s in sents), dependencies.parse(parser_model, sents)))
+    for hit, denied, token, sent in found:
         cands = _english_candidates(doc, sent, mentions, table, country, named)
-        st = _english_statement(doc, sent, token.i, token.i + max(1, len(hit.trigger.split())), hit.action,
-                                cands, denied, table)
+        t_end = token.i + max(1, len(hit.trigger.split()))
+        if sent.start in parsed:
+            cands = _in_slots(parsed[sent.start], sent.start, token.i, t_end, cands, hit.action)
+        st = _english_statement(doc, sent, token.i, t_end, hit.action, cands, denied, table)
         if st is not None and (key := (st.authority, st.action, st.target, st.sentence)) not in seen:
             seen.add(key)
             out.append(st)
     return out
+
+
+def _in_slots(parsed, offset: int, t_start: int, t_end: int, cands: list[Candidate], action: str) -> list[Candidate]:
+    """The candidates that fill a slot of the trigger's predicate: authorities among its actors,
+    targets among those it acts upon (nlp/dependencies.py). A takedown or cooperation is the
+    platform's own act, asked for in many shapes ("at the regulator's request", "flagged by the
+    KCSC", "after South Korean regulator's request"): only its platform is held to the slots."""
+    trigger = dependencies.root(parsed, t_start - offset, t_end - offset)
+    if dependencies.hypothetical(trigger):
+        return []
+    actors, patients = dependencies.arguments(trigger)
+    # a pronoun or "the company" in a slot stands for a company named before it
+    anaphor = min((i + offset for i in patients if parsed[i].lower_ in dependencies.ANAPHORS), default=None)
+
+    def fills(c: Candidate) -> bool:
+        if c.type == "AGENCY" and action in PLATFORM_ACTIONS:
+            return True
+        if c.type in ("PLATFORM", "ORG") and anaphor is not None and c.end <= anaphor:
+            return True
+        slots = actors if c.type == "AGENCY" else patients
+        if any(i - offset in slots for i in range(c.start, c.end)):
+            return True
+        head = dependencies.root(parsed, c.start - offset, c.end - offset)
+        return dependencies.in_clause(trigger, head)
+    return [c for c in cands if fills(c)]
 
 
 def _token_at(doc, char: int):
@@ -451,11 +489,14 @@ if not Doc.has_extension("pw_statements"):
     Doc.set_extension("pw_statements", default=None)
 
 
-@Language.component("policywatch_statements")
-def add_statements(doc: Doc) -> Doc:
-    """Statements of the Doc's action hits (after policywatch_actions)."""
-    doc._.pw_statements = english_statements(doc)
-    return doc
+@Language.factory("policywatch_statements", default_config={"parser_model": None})
+def make_statements(nlp: Language, name: str, parser_model: str | None):
+    """Statements of the Doc's action hits (after policywatch_actions); ``parser_model`` names the
+    spaCy model whose parser reads the action sentences (None: rules over spans alone)."""
+    def add_statements(doc: Doc) -> Doc:
+        doc._.pw_statements = english_statements(doc, parser_model=parser_model)
+        return doc
+    return add_statements
 
 
 # -- Korean ----------------------------------------------------------------------------------
@@ -470,6 +511,8 @@ def korean_statements(sentence: str, hits: list[tuple[str, int, int, bool]],
     for action, start, end, negated in hits:
         if any(c.start <= start < c.end for c in cands):
             continue            # 수사 in 수사당국: a name, not an action
+        if any(a != action and s2 >= end and not sentence[end:s2].strip() for a, s2, _, _ in hits):
+            continue            # 수사 협조: a Korean compound is its last noun's (cooperation), not an investigation
         st = _korean_statement(sentence, action, start, end, negated, cands, table)
         if st is not None and all((s.authority, s.action, s.target) != (st.authority, st.action, st.target) for s in out):
             out.append(st)

@@ -12,8 +12,7 @@ from nlp.errors import PatternError
 from nlp.korean import KoreanAnalyzer
 
 
-@pytest.fixture(scope="module")
-def nlp():
+def _pipeline(parser_model=None):
     gazetteer = Gazetteer.load()
     pipeline = spacy.blank("en")
     pipeline.add_pipe("policywatch_paragraphs")
@@ -23,8 +22,13 @@ def nlp():
     ruler.add_patterns(gazetteer.patterns())
     pipeline.add_pipe("policywatch_entities").set_gazetteer(gazetteer)
     pipeline.add_pipe("policywatch_actions")
-    pipeline.add_pipe("policywatch_statements")
+    pipeline.add_pipe("policywatch_statements", config={"parser_model": parser_model})
     return pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return _pipeline()
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +124,49 @@ def test_a_role_word_in_an_article_about_a_country_with_no_bodies_listed_still_g
     a = to_analysis(nlp("The Data Protection Commission fined Meta. Police opened an investigation into Telegram."))
     assert a.statements
     assert all(s.authority for s in a.statements)
+
+
+# -- the dependency parse of action sentences (nlp/dependencies.py), sentences of the sample newsroom
+@pytest.fixture(scope="module")
+def parsed():
+    """The blank pipeline above with the statements read through the model's parser."""
+    from nlp.analyzer import DEFAULT_MODEL
+    return _pipeline(DEFAULT_MODEL)
+
+
+def test_a_company_named_in_a_phrase_of_time_or_cause_is_no_target(parsed, nlp):
+    text = ("The Paris prosecutor's office said the investigation was opened after Telegram's "
+            "\"near-total absence\" of responses to judicial requests.")
+    assert triples(to_analysis(nlp(text)))          # the rules over spans alone take Telegram
+    assert to_analysis(parsed(text)).statements == []
+
+
+def test_a_company_in_another_clause_is_no_target(parsed):
+    text = ("The government said Friday it will respond firmly to any unfair treatment of South Korean companies "
+            "after Japan's administrative guidance was seen as pressuring Naver Corp. to sell its stake.")
+    assert to_analysis(parsed(text)).statements == []
+
+
+def test_an_action_talked_of_in_a_would_clause_is_no_statement(parsed):
+    text = ("South Korean police will continue their investigation into whether Telegram aided and abetted the "
+            "crimes, but noted that cooperation from the company would be taken into account.")
+    assert triples(to_analysis(parsed(text))) == {("Korean National Police Agency", "investigation", "Telegram",
+                                                   "planned")}
+
+
+def test_the_parse_keeps_the_object_of_a_light_verb_and_the_speakers_own_act(parsed):
+    a = to_analysis(parsed("The European Commission on Monday opened a second set of formal proceedings "
+                           "against TikTok over the launch of TikTok Lite."))
+    assert ("European Commission", "investigation", "TikTok") in {t[:3] for t in triples(a)}
+    a = to_analysis(parsed("South Korean police said on Monday they had opened an investigation into Telegram."))
+    assert triples(a) == {("Korean National Police Agency", "investigation", "Telegram", "happened")}
+
+
+def test_its_stands_for_the_company_named_before_it(parsed):
+    a = to_analysis(parsed("Meta said it looks forward to continuing its cooperation with the European Commission."))
+    assert ("European Commission", "cooperation", "Meta", "happened") in triples(a)
+
+
+def test_a_korean_compound_is_its_last_nouns_action(korean):
+    a = korean.analyze('텔레그램, 경찰 요청에 딥페이크 자료 회신…"수사 협조 늘린다"')
+    assert all(s.action != "investigation" for s in a.statements)

@@ -65,7 +65,7 @@ def test_only_the_needed_pipes_run(analyzer):
         "ner",
         "policywatch_entities",
         "policywatch_actions",
-        "policywatch_statements",     # cases (nlp/cases.py): rules over the spans, no parser
+        "policywatch_statements",     # cases (nlp/cases.py): parses action sentences only, on first use
     ]
 
 
