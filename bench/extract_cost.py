@@ -27,6 +27,7 @@ SEED = 27
 # (module, function) pairs timed as stages when the checkout has them; nested calls are
 # counted in the outermost stage only.
 STAGES = (("extract.metadata", "parse_tree", "parse"),
+          ("extract.metadata", "page_tree", "parse"),
           ("extract.bodies", "_precise", "trafilatura precise"),
           ("extract.bodies", "_default", "trafilatura default"),
           ("extract.bodies", "_readability", "readability"),
@@ -127,7 +128,7 @@ def main() -> None:
             b, n = runs["base"][-1], runs["new"][-1]
             print(f"round {r + 1} ratio new/base: {b['cpu'] / n['cpu']:.2f}x pages/s per core")
     print("\nCPU ms per page by stage (mean over rounds):")
-    labels = [label for *_, label in STAGES] + ["other"]
+    labels = list(dict.fromkeys(label for *_, label in STAGES)) + ["other"]
     print(f"{'stage':22}" + "".join(f"{name:>10}" for name, _ in trees))
     for label in labels:
         row = [sum(x["stages"].get(label, 0.0) for x in runs[name]) / sum(x["pages"] for x in runs[name]) * 1000

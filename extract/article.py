@@ -96,7 +96,7 @@ def extract(page: bytes | str, url: str, hints: Hints | None = None, header_char
     if "\x00" in text[:4096]:
         return _not_article(url, "binary content (NUL characters)")
     try:
-        tree = md.parse_tree(text)
+        tree, shared = md.page_tree(text)
     except (etree.ParserError, ValueError) as exc:
         return _not_article(url, f"unparseable HTML: {exc}")
     tz = dates.zone(hints.timezone)
@@ -109,7 +109,7 @@ def extract(page: bytes | str, url: str, hints: Hints | None = None, header_char
     title = _field(url, "title", md.title, None, tree, ld, meta, site) or hints.title or ""
     published, published_from = _field(url, "publication date", dates.published_date, (None, "none"),
                                        tree, ld_objects, meta, url, tz, hints.published, title)
-    body, body_from = find_body(text, url, title)
+    body, body_from = find_body(text, url, title, tree if shared else None)
     if not title and words_in(body) >= STORY_WORDS:
         title = first_words(body[0], 12)     # a whole story without any title markup is still a story
     result = Extracted(

@@ -74,10 +74,13 @@ _SIGN_OFF = re.compile(r"^(?:<?\s*(?:copyright|ⓒ|©).*|reporting by .*|(?:writ
 _READABILITY_BLOCKS = ("p", "h2", "h3", "h4", "li", "pre", "blockquote")
 
 
-def body(text: str, url: str, title: str) -> tuple[list[str], str]:
-    """(paragraphs, which step gave them: precise, default or readability)."""
-    precise = clean(_precise(text, url), title)
-    default = clean(_default(text, url), title) if _words(precise) < SECOND_BELOW else []
+def body(text: str, url: str, title: str, tree=None) -> tuple[list[str], str]:
+    """(paragraphs, which step gave them: precise, default or readability). `tree` is the page
+    parsed by extract.metadata.parse_tree (trafilatura's loader): both trafilatura passes work on
+    copies of it and give what they give from the text, without parsing it again."""
+    page = tree if isinstance(tree, lxml_html.HtmlElement) else text
+    precise = clean(_precise(page, url), title)
+    default = clean(_default(page, url), title) if _words(precise) < SECOND_BELOW else []
     if _words(default) > WIDER_BY * _words(precise) + WIDER_PLUS:
         best = (default, "default")           # precision mode cut part of the story away
     else:
@@ -108,19 +111,19 @@ def plausible(paragraphs: list[str]) -> bool:
     return n >= MIN_WORDS and n >= PLAUSIBLE_WORDS_PER_LINE * len(paragraphs)
 
 
-def _trafilatura(text: str, url: str, **options) -> list[str]:
-    doc = trafilatura.bare_extraction(text, url=url, with_metadata=False, include_comments=False,
+def _trafilatura(page, url: str, **options) -> list[str]:
+    doc = trafilatura.bare_extraction(page, url=url, with_metadata=False, include_comments=False,
                                       include_tables=True, include_images=False, deduplicate=False,
                                       **options)
     return ((doc.text if doc is not None else "") or "").split("\n")
 
 
-def _precise(text: str, url: str) -> list[str]:
-    return _trafilatura(text, url, favor_precision=True, prune_xpath=_PRUNE)
+def _precise(page, url: str) -> list[str]:
+    return _trafilatura(page, url, favor_precision=True, prune_xpath=_PRUNE)
 
 
-def _default(text: str, url: str) -> list[str]:
-    return _trafilatura(text, url)
+def _default(page, url: str) -> list[str]:
+    return _trafilatura(page, url)
 
 
 def _readability(text: str, url: str) -> list[str]:

@@ -7,6 +7,7 @@ import logging
 import re
 
 from lxml import html as lxml_html
+from trafilatura.utils import load_html
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +26,21 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
 def parse_tree(text: str):
-    # lxml refuses a str that still carries an encoding declaration (XHTML pages do); the text
-    # is decoded already, so the declaration has nothing left to say.
-    return lxml_html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
+    return page_tree(text)[0]
+
+
+def page_tree(text: str):
+    """(tree, whether it is trafilatura's): the page's one tree, shared by every stage of
+    extract.article. It is built by trafilatura's own loader (comments dropped, faulty markup
+    repaired), so trafilatura given the tree extracts exactly what it extracts from the text (it
+    parses text with this call and works on a copy of a tree) and the page is parsed once."""
+    tree = load_html(text)
+    if tree is not None:
+        return tree, True
+    # trafilatura refuses what does not look like HTML (and then extracts nothing); lxml still
+    # reads it for the metadata. lxml refuses a str that still carries an encoding declaration
+    # (XHTML pages do); the text is decoded already, so the declaration has nothing left to say.
+    return lxml_html.document_fromstring(_XML_DECLARATION.sub("", text, count=1)), False
 
 
 def json_ld(tree) -> list[dict]:
