@@ -132,7 +132,7 @@ GATE_SEED = 9
 GATE_PER_DATASET = 30          # x 6 datasets
 GATE_DATED = 120               # labelled pages for the date figure
 GATE_LABEL_ROUNDS = (1,)       # ... drawn from these labelling rounds
-GATE_MIN = {"f1": 0.93, "date_day": 0.96, "lost": 0}
+GATE_MIN = {"f1": 0.935, "date_day": 0.97, "lost": 0}     # measured 0.936, 0.971, 0 (issue 27)
 
 
 # --------------------------------------------------------------------------- scoring
