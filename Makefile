@@ -85,6 +85,7 @@ bench: install
 	$(BIN)/python bench/nlp_eval.py
 	$(BIN)/python bench/korean_eval.py
 	$(BIN)/python bench/crawl_rate.py --articles 1000
+	$(BIN)/python bench/paths_rate.py
 	$(BIN)/python bench/incremental.py --articles 1000
 	$(BIN)/python bench/crawl_memory.py
 	$(BIN)/python bench/index_bench.py --articles 50000

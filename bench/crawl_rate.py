@@ -103,37 +103,45 @@ def crawl(sources: Path, db: Path, outlets: list[str], nlp: bool, profile: Path 
     return elapsed, n, cpu
 
 
-def single_process_rates(pages: list[Page], nlp: bool) -> tuple[float, float | None, float]:
-    """The ingest path (ingest/pages.py) in this one process: extraction alone, then NLP alone
-    on the same texts (articles/s each), and the CPU seconds of both per article."""
+def bare_seconds(pages: list[Page], nlp: bool) -> tuple[float, float, int, float]:
+    """The ingest path (ingest/pages.py) in this one process, models loaded beforehand: seconds of
+    extraction alone over the pages, seconds of NLP alone over their articles' texts (0 without
+    NLP), how many articles, and the CPU seconds of both."""
     ingest = Ingest(work.InlineExecutor(False, []), None, Counter(), nlp=False, dedupe=False)
+    if nlp:
+        work.init_worker(True, [])
+        work.analyze(["warm up the model"])
 
     async def extract_all():
         return [await ingest.page(p) for p in pages]
     started, cpu = time.perf_counter(), time.process_time()
     outcomes = asyncio.run(extract_all())
-    extract_rate = len(pages) / (time.perf_counter() - started)
-    cpu_per_article = (time.process_time() - cpu) / len(pages)
-    nlp_rate = None
+    extract_s = time.perf_counter() - started
+    articles = [o.article for o in outcomes if o.article is not None]
+    nlp_s = 0.0
     if nlp:
-        work.init_worker(True, [])
-        work.analyze(["warm up the model"])
-        articles = [o.article for o in outcomes if o.article is not None]
         texts = [analysis_text(a) for a in articles]
         # with each article's language, as the crawl sends them: NER runs on English texts only
         languages = [a.language for a in articles]
-        started, cpu = time.perf_counter(), time.process_time()
+        started = time.perf_counter()
         for i in range(0, len(texts), 16):                      # the crawl's spaCy batch size
             work.analyze(texts[i:i + 16], languages[i:i + 16])
-        nlp_rate = len(texts) / (time.perf_counter() - started)
-        cpu_per_article += (time.process_time() - cpu) / len(texts)
-    return extract_rate, nlp_rate, cpu_per_article
+        nlp_s = time.perf_counter() - started
+    return extract_s, nlp_s, len(articles), time.process_time() - cpu
+
+
+def single_process_rates(pages: list[Page], nlp: bool) -> tuple[float, float | None, float]:
+    """bare_seconds as rates: extraction alone (pages/s), NLP alone (articles/s, None without
+    NLP), and the CPU seconds of both per article."""
+    extract_s, nlp_s, articles, cpu = bare_seconds(pages, nlp)
+    nlp_rate = articles / nlp_s if nlp and nlp_s else None
+    return len(pages) / extract_s, nlp_rate, cpu / max(articles if nlp else len(pages), 1)
 
 
 # What a crawl worker runs before its first page: the spawned process imports the CLI module (as
-# multiprocessing's __mp_main__) and ingest.work, then the pool's initializer loads spaCy.
+# multiprocessing's __mp_main__) and ingest.work, then its first text loads spaCy.
 _STARTUP = ("import resource, sys; sys.path.insert(0, sys.argv[1]); import policywatch.cli; from ingest import work; "
-            "work.init_worker(sys.argv[2] == 'nlp', [], None, True); "
+            "work.init_worker(sys.argv[2] == 'nlp', [], None); sys.argv[2] == 'nlp' and work.analyzer(); "
             "u = resource.getrusage(resource.RUSAGE_SELF); print(u.ru_utime + u.ru_stime)")
 
 

@@ -17,7 +17,7 @@ from index.base import ArchiveRef, UrlState
 
 from ingest import work
 from ingest.outcome import CRASH_KEY, RUNS_RECORDED_KEY, source_runs
-from ingest.stats import PENDING_KEY, count
+from ingest.stats import NLP_LOADS_KEY, PENDING_KEY, count
 from ingest.pages import Ingest, Page, Writer
 from ingest.urls import normalize_url
 
@@ -85,6 +85,9 @@ class ArticlePipeline:
         self.ingest.close()
         self._flush()
         self.pool.shutdown(wait=True, cancel_futures=True)
+        loads = self.pool.nlp_loads()
+        self.stats.set_value(NLP_LOADS_KEY, loads)
+        logger.info("the NLP pipeline was loaded by %d of %d worker processes", loads, work.pool_size(self.workers))
         try:
             spider = self.crawler.spider
             self.index.record_runs(source_runs(self.stats.get_stats(), [s.name for s in spider.sources],

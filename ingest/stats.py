@@ -9,6 +9,7 @@ from .outcome import judge
 OUTCOMES = ("pages_fetched", "new", "updated", "unchanged", "skipped", "errors")
 VERDICT = ("outcome", "cause", "requests", "failed_requests")
 PENDING_KEY = f"{PREFIX}/pending"      # pages fetched, not yet through extraction and the index write
+NLP_LOADS_KEY = f"{PREFIX}/nlp_loads"  # worker processes that loaded the spaCy pipeline in this run
 
 
 def count(stats, source: str, outcome: str, reason: str | None = None, n: int = 1) -> None:

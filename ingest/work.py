@@ -13,7 +13,6 @@ import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 from index import dedup
-from nlp.errors import NLPError
 
 from common.logs import quiet_libraries
 
@@ -29,20 +28,14 @@ PR_SET_PDEATHSIG = 1          # from <linux/prctl.h>
 WATCH_SECONDS = 1.0           # how often a worker checks that its crawl is still alive
 
 
-def init_worker(nlp_enabled: bool, gazetteers: list[str], crawl_pid: int | None = None, warm: bool = False) -> None:
-    """`warm`: load the spaCy pipeline now rather than on the first text."""
-    _config.update(nlp_enabled=nlp_enabled, gazetteers=gazetteers)
+def init_worker(nlp_enabled: bool, gazetteers: list[str], crawl_pid: int | None = None, loads=None) -> None:
+    """`loads`: a counter shared with the process that started the pool (WorkerPool.nlp_loads).
+    The spaCy pipeline is not loaded here but by the first text to analyse (analyzer()): a crawl
+    that finds nothing new, or an extraction without NLP, never pays its second of start-up."""
+    _config.update(nlp_enabled=nlp_enabled, gazetteers=gazetteers, loads=loads)
     quiet_libraries()            # a worker has no -v: its libraries' per-page errors are counted skips
     if crawl_pid is not None:
         die_with(crawl_pid)
-    if warm and nlp_enabled:
-        try:
-            analyzer()
-        except (NLPError, OSError) as exc:
-            # A gazetteer or pattern file that cannot be used: the first analyze() meets the same
-            # error and it reaches the caller through that call's future, with its message (an
-            # initializer's error would only break the pool).
-            logger.debug("the NLP pipeline did not load ahead of use: %s", exc)
 
 
 def die_with(parent: int) -> None:
@@ -89,6 +82,9 @@ def analyzer():
     if _analyzer is None:
         from nlp import Analyzer, Gazetteer
         _analyzer = Analyzer(Gazetteer.load(_config.get("gazetteers") or None))
+        if (loads := _config.get("loads")) is not None:
+            with loads.get_lock():
+                loads.value += 1
     return _analyzer
 
 
@@ -105,14 +101,28 @@ def pool_size(workers: int) -> int:
     return workers or multiprocessing.cpu_count()
 
 
-def pool(workers: int, nlp_enabled: bool, gazetteers: list[str]) -> ProcessPoolExecutor:
-    """The worker processes of a crawl, import or reprocess (workers=0: one per core), started
-    at once: each loads spaCy (a second or two of CPU) while the crawl is still fetching its
-    feeds and listings, not when the first articles are waiting for it.
+class WorkerPool(ProcessPoolExecutor):
+    """The worker processes of a crawl, import, reprocess or multi-file extract, and how many of
+    them have loaded the spaCy pipeline (nlp_loads: logged and counted by the crawl, so that a
+    crawl that found nothing new shows it paid no model start-up)."""
+
+    def __init__(self, size: int, nlp_enabled: bool, gazetteers: list[str]):
+        context = multiprocessing.get_context("spawn")
+        self.loads = context.Value("i", 0)
+        super().__init__(size, mp_context=context, initializer=init_worker,
+                         initargs=(nlp_enabled, gazetteers, os.getpid(), self.loads))
+
+    def nlp_loads(self) -> int:
+        return self.loads.value
+
+
+def pool(workers: int, nlp_enabled: bool, gazetteers: list[str]) -> WorkerPool:
+    """The worker processes (workers=0: one per core), started at once, so that their imports
+    (extraction's libraries, a second of CPU) overlap the crawl's first feeds and listings; each
+    loads spaCy only when the first text reaches it.
     'spawn': forking a process that runs Twisted's reactor and threads is unsafe."""
     size = pool_size(workers)
-    executor = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker,
-                                   initargs=(nlp_enabled, gazetteers, os.getpid(), True))
+    executor = WorkerPool(size, nlp_enabled, gazetteers)
     for _ in range(size):           # with 'spawn' the pool starts one process per call submitted
         executor.submit(_started)
     return executor

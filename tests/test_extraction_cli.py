@@ -37,3 +37,30 @@ def test_bad_url_map_is_a_one_line_usage_error(tmp_path):
     assert missing.returncode == 2 and "nope.html" in missing.stderr and "Traceback" not in missing.stderr
     both = run_cli("extract", str(page), str(page), "--url", "https://x.example/a", check=False)
     assert both.returncode == 2 and "--url" in both.stderr
+
+
+def test_several_files_give_what_each_gives_alone_in_their_order(tmp_path):
+    """Several pages run on the crawl's worker processes; each page's result, entities included,
+    is the one a run on that page alone gives, printed in the command line's order."""
+    pages = sorted(FIXTURES.glob("*.html"))[:4]
+    files = []
+    for p in pages:
+        (tmp_path / p.name).write_bytes(p.read_bytes())
+        files.append(str(tmp_path / p.name))
+    together = [json.loads(line) for line in run_cli("extract", *files, "--format", "jsonl").stdout.splitlines()]
+    assert [r.pop("file") for r in together] == files
+    alone = [json.loads(run_cli("extract", f, "--format", "json").stdout) for f in files[:2]]
+    assert together[:2] == alone
+    assert any(r["entities"] for r in together)
+
+
+def test_a_page_that_fails_is_one_counted_line_and_the_others_still_print(tmp_path):
+    from conftest import free_port
+    pages = sorted(FIXTURES.glob("*.html"))[:2]
+    files = [str(p) for p in pages]
+    gone = f"http://127.0.0.1:{free_port()}/story.html"          # nothing listens there
+    result = run_cli("extract", files[0], gone, files[1], "--format", "jsonl", "--no-nlp", check=False)
+    assert result.returncode == 1
+    assert [json.loads(line)["file"] for line in result.stdout.splitlines()] == files
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("policywatch: ") and "127.0.0.1" in line and "Traceback" not in result.stderr

@@ -202,3 +202,25 @@ def test_the_scheduler_outlives_an_index_that_is_briefly_away(caplog, monkeypatc
     assert "cannot read the last crawl runs" in caplog.text
     assert scheduler.launch_due() == ["a"]                      # next tick: the index answers again
     assert launched and launched[0][-2:] == ["--source", "a"]
+
+
+def _nlp_loads(stderr: str) -> int:
+    """Worker processes that loaded the spaCy pipeline, from the crawl's log line."""
+    import re
+    (found,) = re.findall(r"the NLP pipeline was loaded by (\d+) of \d+ worker processes", stderr)
+    return int(found)
+
+
+def test_a_crawl_that_finds_nothing_new_loads_no_nlp_model(newsroom):
+    """spaCy's start-up (a second or two per worker) is paid by the first text to tag: the first
+    crawl tags the outlet's articles, the next finds nothing new and loads no model at all."""
+    _, sources, index, _ = newsroom
+    args = ("-v", "crawl", "--sources", str(sources), "--index", index, "--source", "dmr", "--format", "json",
+            *FAST_CRAWL)
+    first = run_cli(*args)
+    assert json.loads(first.stdout)[0]["new"] > 0
+    assert _nlp_loads(first.stderr) >= 1
+    again = run_cli(*args)
+    report = json.loads(again.stdout)[0]
+    assert (report["new"], report["updated"]) == (0, 0)
+    assert _nlp_loads(again.stderr) == 0

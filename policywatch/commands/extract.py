@@ -13,46 +13,101 @@ from .flags import _gazetteer_flag
 
 def cmd_extract(args, cfg: Config) -> int:
     import asyncio
+
+    from archive.offline import IN_FLIGHT_PER_WORKER, drive
     from ingest import work
-    from crawler.fetch import FetchError, fetch
-    from ingest.pages import Counter, Ingest, Page
-    pages = _extract_targets(args.targets, args.url, args.urls)
-    # The crawl's own ingest path, in this process (spaCy loaded once for every page), nothing indexed.
-    ingest = Ingest(work.InlineExecutor(not args.no_nlp, cfg.gazetteers), None, Counter(), not args.no_nlp,
-                    dedupe=False)
-    failed = 0
-    results = []
-    for target, file, url in pages:
-        if file:
-            page, charset = Path(file).read_bytes(), None
-        else:
+    from ingest.pages import Counter, Ingest
+    targets = _extract_targets(args.targets, args.url, args.urls)
+    nlp = not args.no_nlp
+    # The crawl's own ingest path, nothing indexed. Several pages go to the worker processes a
+    # crawl or an import uses (every core); one page is read in this process, which spares the
+    # workers' start-up.
+    several = len(targets) > 1
+    with work.pool(0, nlp, cfg.gazetteers) if several else work.InlineExecutor(nlp, cfg.gazetteers) as pool:
+        workers = work.pool_size(0) if several else 1
+        ingest = Ingest(pool, None, Counter(), nlp, dedupe=False, offline_workers=workers)
+        run = _Extraction(args.format, targets)
+
+        async def main() -> None:
             try:
-                page, url, charset = fetch(target)
-            except FetchError as exc:
-                print(f"policywatch: {exc}", file=sys.stderr)
-                failed += 1
-                continue
-        outcome = asyncio.run(ingest.page(Page(source="-", url=url, body=page, fetched="", header_charset=charset)))
+                await drive(run.pages(), lambda job: ingest.page(job[1]), run.done, run.failed,
+                            IN_FLIGHT_PER_WORKER * workers, waiting=ingest.keep_workers_busy)
+            finally:
+                ingest.close()
+        asyncio.run(main())
+    run.finish()
+    return 1 if run.errors else 0
+
+
+class _Extraction:
+    """The pages of `extract` in, each page's result out in the order of the command line, however
+    the workers finish them; a page that cannot be fetched or extracted is one line on stderr and
+    counts as an error."""
+
+    def __init__(self, format: str, targets: list[tuple[str, str | None, str | None]]):
+        self.format, self.targets = format, targets
+        self.results: dict[int, dict | None] = {}     # finished, waiting for the pages before them
+        self.next = 0                                 # the next page to print
+        self.printed: list[dict] = []                 # json and text: printed at the end
+        self.errors = 0
+
+    def pages(self):
+        from crawler.fetch import FetchError, fetch
+        from ingest.pages import Page
+        for n, (target, file, url) in enumerate(self.targets):
+            if file:
+                body, charset = Path(file).read_bytes(), None
+            else:
+                try:
+                    body, url, charset = fetch(target)
+                except FetchError as exc:
+                    self._error(n, str(exc))
+                    continue
+            yield n, Page(source="-", url=url, body=body, fetched="", header_charset=charset)
+
+    def done(self, job, outcome) -> None:
+        n, _ = job
         if outcome.degraded:
-            print(f"policywatch: {target}: NLP failed ({outcome.degraded}); no entities", file=sys.stderr)
+            print(f"policywatch: {self.targets[n][0]}: NLP failed ({outcome.degraded}); no entities", file=sys.stderr)
         result = outcome.extracted.to_dict()
         article = outcome.article
         result["entities"] = [{"name": e.name, "type": e.type, "mentions": e.mentions}
                               for e in article.entities] if article else []
         result["actions"] = [{"action": a.action, "sentence": a.sentence} for a in article.actions] if article else []
-        if args.format == "jsonl":
-            output.write_jsonl([{"file": file, **result}], sys.stdout)
+        self._put(n, result)
+
+    def failed(self, job, exc: BaseException) -> None:
+        n, _ = job
+        self._error(n, f"{self.targets[n][0]}: extraction failed ({type(exc).__name__}: {exc})".splitlines()[0])
+
+    def _error(self, n: int, message: str) -> None:
+        print(f"policywatch: {message}", file=sys.stderr)
+        self.errors += 1
+        self._put(n, None)
+
+    def _put(self, n: int, result: dict | None) -> None:
+        self.results[n] = result
+        while self.next in self.results:
+            ready = self.results.pop(self.next)
+            if ready is not None:
+                self._print(self.next, ready)
+            self.next += 1
+
+    def _print(self, n: int, result: dict) -> None:
+        if self.format == "jsonl":
+            output.write_jsonl([{"file": self.targets[n][1], **result}], sys.stdout)
             sys.stdout.flush()
         else:
-            results.append(result)
-    if args.format == "json":
-        output.write_json(results[0] if len(pages) == 1 and results else results, sys.stdout)
-    elif args.format == "text":
-        for i, result in enumerate(results):
-            if i:
-                print("\n" + "-" * 72)
-            _print_extracted(result)
-    return 1 if failed else 0
+            self.printed.append(result)
+
+    def finish(self) -> None:
+        if self.format == "json":
+            output.write_json(self.printed[0] if len(self.targets) == 1 and self.printed else self.printed, sys.stdout)
+        elif self.format == "text":
+            for i, result in enumerate(self.printed):
+                if i:
+                    print("\n" + "-" * 72)
+                _print_extracted(result)
 
 
 def _print_extracted(result: dict) -> None:
