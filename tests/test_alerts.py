@@ -231,4 +231,5 @@ def test_alert_test_sends_a_sample_and_moves_no_mark(index_url, config, webhook)
     alert(index_url, config, "run")
     assert len(webhook.received) == 1              # FIRST predates the alert: the test moved nothing
     alert(index_url, config, "remove", "tg")
-    assert "tg" not in alert(index_url, config, "list").stdout
+    listed = alert(index_url, config, "list")
+    assert "tg" not in listed.stdout and "no alert on" in listed.stderr      # an empty list says so

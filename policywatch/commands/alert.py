@@ -13,7 +13,7 @@ from core import output
 from core.config import DEFAULT_STATE, Config
 
 from .flags import _gazetteer_flag, _index_flags, _sources_flag
-from .shared import _canonical, _opened, _query
+from .shared import _canonical, _note, _opened, _query
 
 
 def _context(args, cfg: Config):
@@ -90,6 +90,8 @@ def cmd_list(args, cfg: Config) -> int:
     now = datetime.now(timezone.utc)
     with _opened(cfg) as index:
         summaries = [summary(a, ctx.secrets, now) for a in all_alerts(index)]
+    if not summaries:
+        _note([f"no alert on {cfg.index_url} yet: policywatch alert add NAME --query Q --to URL (docs/alerts.md)"])
     if args.format == "json":
         output.write_json(summaries, sys.stdout)
     else:
