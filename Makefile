@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast serve es-start es-stop es9-start es9-stop os-start os-stop es-cluster es-cluster-stop chromium bench clean
+.PHONY: install demo test test-fast serve es-start es-stop es9-start es9-stop os-start os-stop es-cluster es-cluster-stop chromium bench bench-real clean
 
 install: $(STAMP)
 
@@ -89,6 +89,13 @@ bench: install
 	$(BIN)/python bench/incremental.py --articles 1000
 	$(BIN)/python bench/crawl_memory.py
 	$(BIN)/python bench/index_bench.py --articles 50000
+
+# Real pages in one run (issue 27): date signals beside htmldate and trafilatura, body F1 and lost
+# pages per corpus beside the libraries, then the throughput of every ingest path.
+bench-real: install
+	$(BIN)/python bench/date_signals.py
+	$(BIN)/python bench/extraction_eval.py --real
+	$(BIN)/python bench/paths_rate.py
 
 clean:
 	rm -rf $(VENV) data .es .es9 .os build *.egg-info
