@@ -229,7 +229,7 @@ def newspaper4k_extractor() -> Callable[[bytes, str], Any]:
     import newspaper
 
     def run(html: bytes, url: str) -> SimpleNamespace:
-        article = newspaper.Article(url)
+        article = newspaper.Article(url, fetch_images=False)     # its image check fetches every <img> over the network
         article.download(input_html=html.decode("utf-8", "replace"))
         article.parse()
         return SimpleNamespace(
