@@ -72,6 +72,8 @@ _ROLE_LABELS = {"police": "police", "prosecutor": "prosecutors", "court": "court
                 "regulator": "regulator", "government": "authorities", "agency": "agency"}
 # a person titled so is the court, never its target ("U.S. District Judge Lucy Koh", "the judge, Colleen ...")
 _BENCH_TITLES = frozenset({"judge", "judges", "justice", "justices", "magistrate", "senior"})
+_STAFF = frozenset({"executives", "employees", "officials", "members", "directors", "managers", "staff", "workers",
+                    "officers", "executive", "employee", "official", "member", "director", "manager"})
 _LEADER_WORDS = frozenset({"founder", "co-founder", "chief", "ceo", "head", "executive", "boss", "owner", "creator",
                            "president", "chairman", "operator", "operators", "administrator"})
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|March|Mar\.|April|Apr\.|May|June|July|Aug(?:ust)?|"
@@ -433,6 +435,9 @@ def _english_statement(doc, sent, t_start: int, t_end: int, action: str, cands: 
         target = _first_after(targets, t_end, doc)
         if target is None:
             return None
+    if action in PERSON_ACTIONS and target.type == "ORG" and target.start >= 2 and doc[target.start - 1].lower_ == "of" \
+            and doc[target.start - 2].lower_ in _STAFF:
+        return None     # "arrested two former executives of Anglo Irish Bank": unnamed people, not the bank
     related = [c.name for c in targets if c.type in ("PLATFORM", "ORG")]
     if action not in PLATFORM_ACTIONS and target.type in ("PLATFORM", "ORG"):
         leader = _leader(doc, target, targets, sent)

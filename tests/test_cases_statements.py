@@ -192,9 +192,16 @@ def test_a_judge_named_by_title_is_the_court_not_its_target(analyzer):
     a = analyzer.analyze("In Tucson, Arizona, a federal judge on Thursday sentenced Jared Lee Loughner to seven "
                          "consecutive life sentences.")
     assert {(s.authority, s.action, s.target) for s in a.statements} == {("U.S. court", "court", "Jared Lee Loughner")}
-    a = analyzer.analyze("Despite efforts by U.S. District Judge Lucy Koh to convince the combatants to settle out "
-                         "of court, a truce seems unlikely.")
-    assert not any(s.target == "Lucy Koh" for s in a.statements)
+    from nlp.cases import Candidate, _on_the_bench
+    doc = analyzer.nlp("U.S. District Judge Lucy Koh and judges Mary Briscoe and Bobby Baldock heard Robert Legg.")
+    sent = doc[:]
+
+    def person(name):
+        span = doc.text.index(name)
+        s = doc.char_span(span, span + len(name))
+        return Candidate(name, "PERSON", s.start, s.end)
+    assert _on_the_bench(doc, person("Lucy Koh"), sent) and _on_the_bench(doc, person("Mary Briscoe"), sent)
+    assert not _on_the_bench(doc, person("Robert Legg"), sent)
 
 
 def test_a_body_the_table_lacks_is_no_target(analyzer):
