@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -68,8 +68,12 @@ _ACTION_ROLES = {
     "arrest": {"police", "prosecutor", "court", "government", "agency"},
     "prosecution": {"police", "prosecutor", "court", "government", "agency"},
 }
-_ROLE_LABELS = {"police": "police", "prosecutor": "prosecutors", "court": "courts", "legislature": "legislature",
+_ROLE_LABELS = {"police": "police", "prosecutor": "prosecutors", "court": "court", "legislature": "legislature",
                 "regulator": "regulator", "government": "authorities", "agency": "agency"}
+# a person titled so is the court, never its target ("U.S. District Judge Lucy Koh", "the judge, Colleen ...")
+_BENCH_TITLES = frozenset({"judge", "judges", "justice", "justices", "magistrate", "senior"})
+_STAFF = frozenset({"executives", "employees", "officials", "members", "directors", "managers", "staff", "workers",
+                    "officers", "executive", "employee", "official", "member", "director", "manager"})
 _LEADER_WORDS = frozenset({"founder", "co-founder", "chief", "ceo", "head", "executive", "boss", "owner", "creator",
                            "president", "chairman", "operator", "operators", "administrator"})
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|March|Mar\.|April|Apr\.|May|June|July|Aug(?:ust)?|"
@@ -108,6 +112,7 @@ class AuthorityTable:
     known: dict[str, Authority]         # canonical name -> role, country
     words: dict[str, str]               # role word (lower-case) -> role
     countries: dict[str, Country]
+    heads: dict[str, str] = field(default_factory=dict)   # last word of a body the table lacks -> role
 
     @classmethod
     def load(cls, path: str | Path = AUTHORITIES_PATH) -> "AuthorityTable":
@@ -126,7 +131,18 @@ class AuthorityTable:
         countries = {code: Country(code, spec.get("adjective", code), frozenset(str(w).lower() for w in spec.get("words") or ()),
                                    dict(spec.get("bodies") or {}))
                      for code, spec in (data.get("countries") or {}).items()}
-        return cls(tracks, known, words, countries)
+        heads = {}
+        for role, listed in (data.get("heads") or {}).items():
+            if role not in tracks:
+                raise PatternError(path, f"heads.{role}", f"unknown role (one of {', '.join(tracks)})")
+            heads.update({str(w).lower(): role for w in listed})
+        return cls(tracks, known, words, countries, heads)
+
+    def headed(self, name: str) -> str | None:
+        """The role of an organisation the table lacks, by its head word: 'Utah Supreme Court' is a
+        court, 'Serious Fraud Investigation Office' an agency; None for any other organisation."""
+        words = name.replace("’", "'").split()
+        return self.heads.get(words[-1].lower()) if len(words) > 1 else None
 
     def authority(self, name: str) -> Authority:
         return self.known.get(name, Authority("agency", None))
@@ -312,7 +328,11 @@ def _english_candidates(doc, sent, mentions, table: AuthorityTable, article_cc: 
         if span is None:
             continue
         c = Candidate(m.name, m.type, span.start, span.end)
-        if m.type == "AGENCY":
+        if m.type == "ORG" and table.headed(m.name):
+            # an organisation named like a body ("Utah Supreme Court") acts as one; it is no target
+            c = Candidate(m.name, "AGENCY", span.start, span.end, role=table.headed(m.name),
+                          country=_country_before(doc, table, span.start, sent) or article_cc)
+        elif m.type == "AGENCY":
             a = table.authority(m.name)
             c.role, c.country = a.role, a.country
         cands.append(c)
@@ -346,6 +366,14 @@ def _english_candidates(doc, sent, mentions, table: AuthorityTable, article_cc: 
     return sorted(cands, key=lambda c: c.start)
 
 
+def _country_before(doc, table: AuthorityTable, start: int, sent) -> str | None:
+    for j in range(start, max(sent.start, start - 3) - 1, -1):
+        code = table.country_of_word(doc[j].text)
+        if code:
+            return code
+    return None
+
+
 _MODIFIED = frozenset({"hearing", "hearings", "ruling", "rulings", "order", "orders", "case", "cases", "documents",
                        "date", "official", "officials", "agencies", "agency", "ministries", "spokesperson", "spokesman",
                        "source", "sources", "data", "records", "proceedings", "filing", "filings", "system", "approval",
@@ -374,7 +402,7 @@ def _target_types(action: str) -> tuple[str, ...]:
 def _english_statement(doc, sent, t_start: int, t_end: int, action: str, cands: list[Candidate], denied: bool,
                        table: AuthorityTable) -> Statement | None:
     authorities = [c for c in cands if c.type == "AGENCY" and _allowed(c, action)]
-    targets = [c for c in cands if c.type in _target_types(action) and not c.speaker
+    targets = [c for c in cands if c.type in _target_types(action) and not c.speaker and not _on_the_bench(doc, c, sent)
                and (action in PLATFORM_ACTIONS or not _english_venue(doc, c, sent))]
     if not targets:
         return None
@@ -407,6 +435,9 @@ def _english_statement(doc, sent, t_start: int, t_end: int, action: str, cands: 
         target = _first_after(targets, t_end, doc)
         if target is None:
             return None
+    if action in PERSON_ACTIONS and target.type == "ORG" and target.start >= 2 and doc[target.start - 1].lower_ == "of" \
+            and doc[target.start - 2].lower_ in _STAFF:
+        return None     # "arrested two former executives of Anglo Irish Bank": unnamed people, not the bank
     related = [c.name for c in targets if c.type in ("PLATFORM", "ORG")]
     if action not in PLATFORM_ACTIONS and target.type in ("PLATFORM", "ORG"):
         leader = _leader(doc, target, targets, sent)
@@ -416,6 +447,15 @@ def _english_statement(doc, sent, t_start: int, t_end: int, action: str, cands: 
     if denied and status != "denied":
         return None     # cancelled by "threats of", "refused to", ...: not a statement of anything
     return _statement(table, action, " ".join(sent.text.split()), authority, target, status, related, False)
+
+
+def _on_the_bench(doc, c: Candidate, sent) -> bool:
+    """'Judge Merrick Garland', 'judges Mary Briscoe, Bobby Baldock', 'The judge, Colleen Kollar-Kotelly':
+    a judge named by title sits on the case; the court's target is someone else."""
+    if c.type != "PERSON":
+        return False
+    before = [t.lower_ for t in doc[max(sent.start, c.start - 3):c.start]]
+    return bool(set(before) & _BENCH_TITLES)
 
 
 def _english_venue(doc, c: Candidate, sent) -> bool:

@@ -1,9 +1,11 @@
-"""The blind case labels (bench/data/cases/blind.jsonl) keep the bench's format: unique ids, split
-"blind", known action types, canonical names, and no sentence shared with labels.jsonl."""
+"""The blind case labels (bench/data/cases/blind.jsonl) and the open-domain dev set (open_dev.jsonl)
+keep the bench's format: unique ids, their split, known action types, canonical names, and no
+article shared with labels.jsonl (nor, for open-dev, with the blind set)."""
 import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,13 +38,15 @@ def _name_problem(name, aliases):
     return None
 
 
-def test_blind_labels_format():
-    rows = _rows("blind.jsonl")
-    assert len(rows) >= 160
+@pytest.mark.parametrize("name, split, prefix, sentences, triples", [
+    ("blind.jsonl", "blind", "b", 160, 70), ("open_dev.jsonl", "open-dev", "o", 200, 20)])
+def test_labels_format(name, split, prefix, sentences, triples):
+    rows = _rows(name)
+    assert len(rows) >= sentences
     ids = [r["id"] for r in rows]
     assert len(set(ids)) == len(ids)
-    assert all(re.fullmatch(r"b\d{3}", i) for i in ids)
-    assert {r["split"] for r in rows} == {"blind"}
+    assert all(re.fullmatch(prefix + r"\d{3}", i) for i in ids)
+    assert {r["split"] for r in rows} == {split}
     assert all(set(r) == {"id", "source", "text", "split", "labels"} for r in rows)
     assert all(re.fullmatch(r"(newsroom|corpus):[\w.-]+:\S+", r["source"]) and r["text"].strip() for r in rows)
 
@@ -60,7 +64,7 @@ def test_blind_labels_format():
                 if why:
                     problems.append((r["id"], field, lab[field], why))
     assert problems == []
-    assert sum(len(r["labels"]) for r in rows) >= 70
+    assert sum(len(r["labels"]) for r in rows) >= triples
 
 
 def test_canonical_check_catches_aliases():
@@ -84,3 +88,11 @@ def test_blind_sentences_are_not_in_the_tuning_labels():
     assert len(blind) == len(_rows("blind.jsonl"))
     assert not tuned & blind
     assert {r["split"] for r in _rows("labels.jsonl")} == {"dev", "test"}
+
+
+def test_open_dev_articles_are_new():
+    """Open-dev tunes the rules: it must hold no article of the held-out half or the blind set."""
+    open_dev = {r["source"] for r in _rows("open_dev.jsonl")}
+    assert not open_dev & {r["source"] for r in _rows("labels.jsonl")}
+    assert not open_dev & {r["source"] for r in _rows("blind.jsonl")}
+    assert all(s.startswith("corpus:") for s in open_dev)

@@ -170,3 +170,40 @@ def test_its_stands_for_the_company_named_before_it(parsed):
 def test_a_korean_compound_is_its_last_nouns_action(korean):
     a = korean.analyze('텔레그램, 경찰 요청에 딥페이크 자료 회신…"수사 협조 늘린다"')
     assert all(s.action != "investigation" for s in a.statements)
+
+
+# -- open-domain news (bench/data/cases/open_dev.jsonl): bodies and people the gazetteer lacks, found
+# by the statistical NER of the full Analyzer
+@pytest.fixture(scope="module")
+def analyzer():
+    from nlp import Analyzer
+    return Analyzer()
+
+
+def test_an_organisation_named_like_a_body_acts_as_one():
+    table = AuthorityTable.load()
+    assert table.headed("Utah Supreme Court") == "court"
+    assert table.headed("Serious Fraud Investigation Office") == "agency"
+    assert table.headed("House Oversight Committee") == "legislature"
+    assert table.headed("Apple") is None and table.headed("Court") is None
+
+
+def test_a_judge_named_by_title_is_the_court_not_its_target(analyzer):
+    a = analyzer.analyze("In Tucson, Arizona, a federal judge on Thursday sentenced Jared Lee Loughner to seven "
+                         "consecutive life sentences.")
+    assert {(s.authority, s.action, s.target) for s in a.statements} == {("U.S. court", "court", "Jared Lee Loughner")}
+    from nlp.cases import Candidate, _on_the_bench
+    doc = analyzer.nlp("U.S. District Judge Lucy Koh and judges Mary Briscoe and Bobby Baldock heard Robert Legg.")
+    sent = doc[:]
+
+    def person(name):
+        span = doc.text.index(name)
+        s = doc.char_span(span, span + len(name))
+        return Candidate(name, "PERSON", s.start, s.end)
+    assert _on_the_bench(doc, person("Lucy Koh"), sent) and _on_the_bench(doc, person("Mary Briscoe"), sent)
+    assert not _on_the_bench(doc, person("Robert Legg"), sent)
+
+
+def test_a_body_the_table_lacks_is_no_target(analyzer):
+    text = "Swamy demanded an investigation by the Serious Fraud Investigation Office or the Central Bureau of Investigation."
+    assert not any(s.target == "Serious Fraud Investigation Office" for s in analyzer.analyze(text).statements)
