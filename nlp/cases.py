@@ -160,7 +160,7 @@ class AuthorityTable:
     def country_of_word(self, word: str) -> str | None:
         w = word.lower().strip(".,")
         for code, country in self.countries.items():
-            if w in country.words:
+            if w in country.words or word.lower() in country.words:     # "U.K." as well as "UK,"
                 return code
         return None
 
@@ -264,10 +264,16 @@ def english_statements(doc, table: AuthorityTable | None = None, parser_model: s
         parsed = dict(zip((s.start for s in sents), dependencies.parse(parser_model, sents)))
     for hit, denied, token, sent in found:
         cands = _english_candidates(doc, sent, mentions, table, country, named)
-        t_end = token.i + max(1, len(hit.trigger.split()))
+        t_start, t_end = token.i, token.i + max(1, len(hit.trigger.split()))
+        if sent.start in parsed and hit.action == "court":
+            # the court itself as trigger ("a U.K. court ordered"): its verb is the action
+            verb = dependencies.ruling_verb(parsed[sent.start][token.i - sent.start])
+            if verb is not None:
+                t_start = t_end = verb.i + sent.start
+                t_end += 1
         if sent.start in parsed:
-            cands = _in_slots(parsed[sent.start], sent.start, token.i, t_end, cands, hit.action)
-        st = _english_statement(doc, sent, token.i, t_end, hit.action, cands, denied, table)
+            cands = _in_slots(parsed[sent.start], sent.start, t_start, t_end, cands, hit.action)
+        st = _english_statement(doc, sent, t_start, t_end, hit.action, cands, denied, table)
         if st is not None and (key := (st.authority, st.action, st.target, st.sentence)) not in seen:
             seen.add(key)
             out.append(st)
@@ -282,7 +288,7 @@ def _in_slots(parsed, offset: int, t_start: int, t_end: int, cands: list[Candida
     trigger = dependencies.root(parsed, t_start - offset, t_end - offset)
     if dependencies.hypothetical(trigger):
         return []
-    actors, patients = dependencies.arguments(trigger)
+    actors, patients = dependencies.arguments(trigger, ruling=action == "court")
     # a pronoun or "the company" in a slot stands for a company named before it
     anaphor = min((i + offset for i in patients if parsed[i].lower_ in dependencies.ANAPHORS), default=None)
 

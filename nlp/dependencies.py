@@ -73,6 +73,20 @@ def root(doc: Doc, start: int, end: int) -> Token:
     return doc[start]
 
 
+def ruling_verb(trigger: Token) -> Token | None:
+    """The verb a court acts through when the trigger is the court itself ("a federal judge
+    sentenced", "was ordered by a U.K. court", "U.S. District Judge R. Barclay Surrick ordered",
+    "the court has ruled"): the verb the name it is part of is the subject or "by" agent of."""
+    t = trigger
+    while t.dep_ in ("compound", "appos") and t.head.tag_.startswith("NN"):
+        t = t.head
+    if t.dep_ == "nsubj" and t.head.tag_.startswith("VB"):
+        return t.head
+    if t.dep_ == "pobj" and t.head.dep_ == "agent" and t.head.head.tag_.startswith("VB"):
+        return t.head.head
+    return None
+
+
 def _predicates(trigger: Token) -> list[Token]:
     """The trigger and the verbs whose arguments are its own: the light verb of a noun trigger
     ("opened an investigation", "imposed a fine", "is under investigation"), the verb it is the
@@ -104,15 +118,26 @@ def hypothetical(trigger: Token) -> bool:
         c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in trigger.head.children)
 
 
-def arguments(trigger: Token) -> tuple[set[int], set[int]]:
+def arguments(trigger: Token, ruling: bool = False) -> tuple[set[int], set[int]]:
     """(tokens that may name the actor, tokens that may name the one acted upon): the slots of
     the trigger's predicates and the names they head. A trigger in what someone said, whose own
     clause names no actor but a pronoun or none ("police said they had begun an investigation",
-    "the prosecutor said the investigation was opened"), takes the speaker as its actor."""
+    "the prosecutor said the investigation was opened"), takes the speaker as its actor. With
+    ``ruling`` (a court's action), what the ruling says of someone is about them: the subject of
+    a complement clause and what it is on ("the court has ruled Apple must pay", "ruled that a
+    sales ban on the Samsung Galaxy Tab 7.7 should be extended", "ordered that Apple publish")."""
     slots: set[Token] = set()
     actors: set[Token] = set()
     heads = _predicates(trigger)
     for h in heads:
+        if ruling and h.tag_.startswith("VB"):
+            for cl in h.children:
+                if cl.dep_ != "ccomp":
+                    continue
+                for subj in (c for c in cl.children if c.dep_ in ("nsubj", "nsubjpass")):
+                    slots.add(subj)
+                    slots.update(g for p in subj.children if p.dep_ == "prep" and p.lower_ not in _CIRCUMSTANCE
+                                 for g in p.children if g.dep_ == "pobj")
         for c in h.children:
             if c.dep_ in _ARGUMENT_DEPS:
                 slots.add(c)

@@ -207,3 +207,22 @@ def test_a_judge_named_by_title_is_the_court_not_its_target(analyzer):
 def test_a_body_the_table_lacks_is_no_target(analyzer):
     text = "Swamy demanded an investigation by the Serious Fraud Investigation Office or the Central Bureau of Investigation."
     assert not any(s.target == "Serious Fraud Investigation Office" for s in analyzer.analyze(text).statements)
+
+
+def test_a_court_acting_through_a_verb_takes_its_passive_subject(analyzer):
+    """The court word itself is the trigger: the verb it is the "by" agent of is the action."""
+    statements = analyzer.analyze("Meta was ordered by a U.K. court to pay damages to the photographers.").statements
+    assert ("British court", "court", "Meta") in {(s.authority, s.action, s.target) for s in statements}
+
+
+def test_what_a_court_rules_of_someone_is_about_them(analyzer):
+    """The subject of the ruling's complement clause, and what it is on, are the court's target."""
+    for text in ("A German court has ruled that Meta must pay the fees.",
+                 "A German court has ruled that an existing sales ban on the Samsung Galaxy S3 should be extended."):
+        got = {(s.authority, s.action, s.target) for s in analyzer.analyze(text).statements}
+        assert any(a == "German court" and act == "court" and t in ("Meta", "Samsung Electronics") for a, act, t in got), got
+
+
+def test_a_dotted_country_abbreviation_is_the_country():
+    table = AuthorityTable.load()
+    assert table.country_of_word("U.K.") == "GB" and table.country_of_word("UK,") == "GB"
