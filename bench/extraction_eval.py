@@ -386,7 +386,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     real.add_argument("--with-dated", action="store_true", help="with --per-dataset: add every labelled page")
     real.add_argument("--save", type=Path, metavar="FILE", help="write per-page outcomes here (JSON)")
     real.add_argument("--load", type=Path, action="append", default=[], metavar="FILE",
-                      help="add saved outcomes (from --save) of extractors not run now")
+                      help="add saved outcomes (from --save) of pages not run now; --extractors '' runs none")
     return parser.parse_args(argv)
 
 
@@ -414,9 +414,11 @@ def main_real(args: argparse.Namespace) -> int:
     results = real_pages.run(pages, extractors, progress)
     if args.save:
         real_pages.save(results, args.save)
-    for path in args.load:
+    wanted = {p.key for p in pages}
+    for path in args.load:      # several saves (e.g. datasets run in two processes) add up page by page
         for name, outcomes in real_pages.load_saved(path).items():
-            results.setdefault(name, {k: v for k, v in outcomes.items() if k in {p.key for p in pages}})
+            kept = results.setdefault(name, {})
+            kept.update({k: v for k, v in outcomes.items() if k in wanted and k not in kept})
     names = [e for e in real_pages.EXTRACTORS if e in results]
     table = real_pages.summarise(pages, results, labels)
     print(real_pages.format_report(table, names))
