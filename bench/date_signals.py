@@ -45,8 +45,8 @@ def answers(page) -> dict[str, str | None]:
     import trafilatura
     from htmldate import find_date
 
-    from crawler import dates, metadata as md
-    from crawler.encoding import decode_html
+    from extract import dates, metadata as md
+    from extract.encoding import decode_html
     from extract.article import extract
 
     text = decode_html(page.html, None)[0]

@@ -77,8 +77,8 @@ def main() -> int:
     if not real_pages.available():
         print(f"no corpora at {real_pages.CORPORA} (see the corpora README)", file=sys.stderr)
         return 2
-    from crawler import metadata as md
-    from crawler.encoding import decode_html
+    from extract import metadata as md
+    from extract.encoding import decode_html
     from extract.article import extract
 
     wide = all_labels()

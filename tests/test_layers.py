@@ -136,3 +136,58 @@ def test_the_checks_see_a_wrong_import(tmp_path, monkeypatch):
         test_no_room_imports_one_above_it_or_beside_it()
     with pytest.raises(AssertionError, match="modules that import each other"):
         test_no_two_modules_import_each_other()
+
+
+def _top_level_names(path: Path) -> set[str]:
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8"), str(path)).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in getattr(node, "targets", [])):
+                # a package that hands out names lazily (module __getattr__) lists them here
+                names |= {c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant)}
+        elif isinstance(node, (ast.If, ast.Try)):       # names defined under a guard count too
+            names |= {n.name for n in ast.walk(node) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    return names
+
+
+def stale_imports(files) -> list[str]:
+    """`from ROOM.x import y` lines, in `files`, whose module or name the rooms no longer have
+    (bench scripts import lazily, inside functions, so a move breaks them only when they run)."""
+    mods = modules()
+    rooms = {name.split(".")[0] for name in mods}
+    stale = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if not isinstance(node, ast.ImportFrom) or node.level or node.module.split(".")[0] not in rooms:
+                continue
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            if node.module not in mods:
+                stale.append(f"{where} {node.module}")
+                continue
+            defined = _top_level_names(mods[node.module])
+            stale += [f"{where} {node.module}.{a.name}" for a in node.names
+                      if a.name != "*" and a.name not in defined and f"{node.module}.{a.name}" not in mods]
+    return stale
+
+
+def test_bench_and_test_files_import_what_the_rooms_have():
+    files = sorted((ROOT / "bench").rglob("*.py")) + sorted((ROOT / "tests").rglob("*.py"))
+    assert stale_imports(files) == []
+
+
+def test_a_stale_import_is_seen(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    (tmp_path / "extract").mkdir()
+    (tmp_path / "extract" / "__init__.py").write_text("")
+    (tmp_path / "extract" / "dates.py").write_text("def day():\n    pass\n")
+    (tmp_path / "crawler").mkdir()
+    (tmp_path / "crawler" / "__init__.py").write_text("")
+    script = tmp_path / "bench.py"
+    script.write_text("def f():\n    from crawler import dates\n    from extract.dates import day, night\n")
+    assert stale_imports([script]) == ["bench.py:2 crawler.dates", "bench.py:3 extract.dates.night"]

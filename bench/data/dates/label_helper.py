@@ -93,8 +93,8 @@ def evidence(dataset: str, pid: str) -> dict:
     """Every signal's answer for one page (days as YYYY-MM-DD)."""
     from htmldate import find_date
     import trafilatura
-    from crawler import dates, metadata as md
-    from crawler.encoding import decode_html
+    from extract import dates, metadata as md
+    from extract.encoding import decode_html
     from extract.article import extract
 
     rec = show_dates.load(dataset)[pid]
