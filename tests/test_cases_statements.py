@@ -226,27 +226,3 @@ def test_what_a_court_rules_of_someone_is_about_them(analyzer):
 def test_a_dotted_country_abbreviation_is_the_country():
     table = AuthorityTable.load()
     assert table.country_of_word("U.K.") == "GB" and table.country_of_word("UK,") == "GB"
-
-
-@pytest.mark.parametrize("article, expected", [
-    ("Britain's photographers took Meta to a hearing in London. The court ordered Meta to pay damages to them.",
-     ("British court", "court", "Meta")),
-    ("French prosecutors opened the case in Paris. The judge ordered Meta to pay damages to the photographers.",
-     ("Paris Judicial Court", "court", "Meta")),
-    ("The case was heard in Ireland. A Dublin court ordered Meta to pay damages to the photographers.",
-     ("Dublin court", "court", "Meta")),
-])
-def test_a_bare_court_is_the_court_of_the_articles_country(analyzer, article, expected):
-    """'the court', 'the judge' alone: the article's country's court, named as its bodies say."""
-    assert expected in {(s.authority, s.action, s.target) for s in analyzer.analyze(article).statements}
-
-
-def test_a_bare_court_makes_no_statement_when_the_country_is_unknown(analyzer):
-    text = "The court ordered Meta to pay damages to the photographers."
-    assert not [s for s in analyzer.analyze(text).statements if s.role == "court"]
-
-
-def test_a_role_word_owned_or_placed_elsewhere_is_not_the_articles_countrys(analyzer):
-    for text in ("U.S. officials watched as Putin's investigators charged Alexei Navalny with embezzlement.",
-                 "U.S. officials said on Monday that police in Belize continue to investigate John McAfee."):
-        assert not [s for s in analyzer.analyze(text).statements if s.country == "US"], text
