@@ -360,17 +360,8 @@ def _english_candidates(doc, sent, mentions, table: AuthorityTable, article_cc: 
                 cc = table.country_of_word(doc[j].text)
                 if cc:
                     break
-        if cc is None and _owned_elsewhere(doc, t, sent):
-            continue        # "Putin's investigators", "police in Belize": a place or owner the table does not know
-        if cc is None and t.lower_ == "court" and article_cc is not None and t.i > sent.start \
-                and doc[t.i - 1].ent_type_ == "GPE" and doc[t.i - 1].is_title:
-            # a court named by its seat ("a Dublin court") is that court, in the article's country
-            cands.append(Candidate(f"{doc[t.i - 1].text} {t.lower_}", "AGENCY", t.i - 1, t.i + 1, role=role,
-                                   country=article_cc))
-            continue
-        # a bare "the court", "a judge" is the court of the article's country (named as its bodies
-        # or the one court the article names, else "<adjective> court"); with no country it is
-        # nameless and _allowed keeps no statement of it
+        if t.lower_ == "court" and cc is None:
+            continue        # "the court" alone: which court is the article's business, not a guess
         name, country = table.body(role, cc or article_cc, t.text, named)
         cands.append(Candidate(name, "AGENCY", start, t.i + 1, role=role, country=country))
     for c in cands:
@@ -379,14 +370,6 @@ def _english_candidates(doc, sent, mentions, table: AuthorityTable, article_cc: 
             before = {x.lower_ for x in doc[max(sent.start, c.start - 2):c.start]}
             c.speaker = bool(after & _SPEECH) or bool(before & {"said", "says", "told"})
     return sorted(cands, key=lambda c: c.start)
-
-
-def _owned_elsewhere(doc, t, sent) -> bool:
-    """A role word whose owner or place the sentence names and the table does not know ("Putin's
-    investigators", "police in Belize") is not the article's country's body."""
-    if t.i > sent.start and doc[t.i - 1].text.replace("’", "'") in ("'s", "'"):
-        return True
-    return t.i + 2 < sent.end and doc[t.i + 1].lower_ == "in" and doc[t.i + 2].ent_type_ == "GPE"
 
 
 def _country_before(doc, table: AuthorityTable, start: int, sent) -> str | None:
