@@ -20,6 +20,17 @@ def test_an_unknown_entity_names_the_nearest_known_ones(site):
     assert "no articles mention Telegramm; nearest known names: Telegram" in r.stderr
 
 
+def test_an_empty_export_trend_or_case_list_says_why(site, tmp_path):
+    r = run_cli("export", "entity:Telegramm", "--index", site["index"], "--output", str(tmp_path / "x.csv"))
+    assert "exported 0 articles" in r.stderr and "no articles mention Telegramm; nearest known names: Telegram" in r.stderr
+    r = run_cli("trend", "entity:Telegramm", "deepfake", "--index", site["index"])
+    assert r.stderr.count("no articles mention") == 1 and "nearest known names: Telegram" in r.stderr
+    r = run_cli("cases", "--entity", "Telegramm", "--index", site["index"])
+    assert "no cases" in r.stderr and "no articles mention Telegramm; nearest known names: Telegram" in r.stderr
+    r = run_cli("export", "entity:Telegram", "--index", site["index"], "--output", str(tmp_path / "y.csv"))
+    assert "note" not in r.stderr          # something matched: nothing to explain
+
+
 def test_an_unknown_language_code_lists_the_known_ones(site):
     r = run_cli("search", "deepfake lang:kr", "--index", site["index"])
     assert "no articles in language 'kr' (known: en;" in r.stderr

@@ -8,10 +8,11 @@ import sys
 from typing import Callable
 
 from common.errors import BadUsage
-from core import output
+from core import notes, output
 from core.config import Config, parse_date
 from index import open_index
 from index import cases
+from .shared import _note
 
 LIST_COLUMNS = ["id", "title", "current", "stages", "first", "last", "stories", "sources", "languages"]
 STAGE_COLUMNS = ["stage", "date", "status", "stories", "sources", "first_source", "first_title", "evidence"]
@@ -74,6 +75,9 @@ def cmd_cases(args, cfg: Config) -> int:
     index = open_index(cfg.index_url, create=False, **cfg.index_options)
     try:
         found = cases.find(index, flt)
+        if not found:       # an entity nobody mentions: the nearest known names, as search says them
+            _note([n for name in {flt.entity, flt.authority, flt.target} - {None}
+                   if (n := notes.entity_note(index, name))])
     finally:
         index.close()
     if args.format == "json":

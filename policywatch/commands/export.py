@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import sys
 
-from core import output
+from core import notes, output
 from core.config import Config, parse_range
 
 from .flags import _date_flags, _gazetteer_flag, _index_flags, _sources_flag, _output_flag
-from .shared import EXPORT_FORMATS, _opened, _out, _output_format, _query, _to_file, _unused_sources_note
+from .shared import EXPORT_FORMATS, _note, _opened, _out, _output_format, _query, _to_file, _unused_sources_note
 
 
 def cmd_export(args, cfg: Config) -> int:
@@ -21,6 +21,8 @@ def cmd_export(args, cfg: Config) -> int:
             n = output.write_csv(records, output.EXPORT_COLUMNS, out)
         else:
             n = output.write_jsonl(records, out)
+        if not n:       # an empty export says why, as search does
+            _note(notes.search_notes(index, args.query, query, 0))
     if _to_file(args.output):
         print(f"exported {n} articles to {args.output} ({fmt})", file=sys.stderr)
     return 0

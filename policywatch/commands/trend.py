@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from index.base import INTERVALS
-from core import output
+from core import notes, output
 from core.config import Config, parse_range
 
 from .flags import _date_flags, _gazetteer_flag, _index_flags, _sources_flag, _output_flag
-from .shared import CHART_FORMATS, _opened, _out, _output_format, _query, _unused_sources_note, _wrote
+from .shared import CHART_FORMATS, _note, _opened, _out, _output_format, _query, _unused_sources_note, _wrote
 
 
 def cmd_trend(args, cfg: Config) -> int:
@@ -18,6 +18,9 @@ def cmd_trend(args, cfg: Config) -> int:
     with _out(args.output) as out:       # a bad --output fails before the counting
         with _opened(cfg) as index:
             rows = trend(index, queries, args.interval, args.tz, date_from, date_to)
+            for text, query in queries:      # a line of zeros says why, as search does
+                if not any(r.articles for r in rows if r.query == text):
+                    _note(notes.search_notes(index, text, query, 0))
         if fmt == "json":
             output.write_json([vars(r) for r in rows], out)
         else:
